@@ -1,0 +1,175 @@
+"""The ``linepack`` command.
+
+Errors that linepack raises on purpose (:class:`~linepack.errors.LinepackError`) are printed as
+one readable message, without a traceback, and the command exits with status 2 (bad input) or 3
+(solver failure).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from linepack.errors import CaseError, LinepackError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=False,
+    help="linepack: natural-gas pipeline and network simulation (default case: the Pakistan "
+    "Stream Gas Pipeline).",
+)
+console = Console()
+err_console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _guard(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except LinepackError as exc:
+        kind = "input error" if isinstance(exc, CaseError) else "solver error"
+        err_console.print(f"[bold red]linepack {kind}:[/] {exc}", highlight=False)
+        raise typer.Exit(2 if isinstance(exc, CaseError) else 3) from None
+
+
+@app.command()
+def run(
+    case: Annotated[str | None, typer.Argument(help="Bundled case name or case file "
+                                               "(.toml, GasSteadySim network.json).")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("linepack-out"),
+    allow_violations: Annotated[bool, typer.Option(
+        "--allow-violations", help="Report pressure-limit violations instead of failing.")] = False,
+    plot: Annotated[bool, typer.Option(help="Write the pressure profile PNG.")] = True,
+) -> None:
+    """Solve the steady state of a case (default: the PSGP 56-inch phase-1 twin)."""
+    t0 = time.perf_counter()
+
+    def work() -> dict[str, Any]:
+        from linepack.io.load import load
+        from linepack.steady.solve import SteadyOptions, solve
+
+        net = load(case)
+        sol = solve(net, SteadyOptions(enforce_limits=not allow_violations))
+        return _write_outputs(sol, out, plot)
+
+    summary = _guard(work)
+    _print_summary(summary)
+    console.print(f"wrote {out}/ (summary.json, nodes/pipes/compressors/profile CSV"
+                  f"{', profile.png' if plot else ''}) in {time.perf_counter() - t0:.2f} s")
+
+
+def _write_outputs(sol: Any, out: Path, plot: bool) -> dict[str, Any]:
+    from linepack.io.results_files import write_json, write_tables
+    from linepack.results.steady import route_profile, summary, to_dataset
+
+    ds = to_dataset(sol)
+    summ = summary(sol, ds)
+    write_tables(ds, out)
+    write_json(summ, out / "summary.json")
+    if plot:
+        from linepack.plot.profile import plot_profile
+
+        net = sol.compiled.network
+        prof = route_profile(sol, ds)
+        if prof["chainage"].size:
+            pmin = net.node(summ["delivery_node"]).p_min
+            stations = _station_chainage(net, prof)
+            plot_profile(prof, out / "profile.png", title=f"{net.name}: pressure along the route",
+                         atmosphere=net.settings.atmosphere, min_delivery=pmin, stations=stations)
+    return summ
+
+
+def _station_chainage(net: Any, prof: dict[str, Any]) -> list[tuple[float, str]]:
+    ch = 0.0
+    where: dict[str, float] = {}
+    route = net.route or []
+    for p in net.pipes:
+        if p.from_node in route or p.from_node.endswith("-cs"):
+            where.setdefault(p.from_node, ch)
+        ch += p.length
+    return [(where.get(c.to_node, where.get(c.from_node, 0.0)), c.name) for c in net.compressors]
+
+
+def _print_summary(s: dict[str, Any]) -> None:
+    t = Table(title=f"linepack — {s['case']}", show_header=True, header_style="bold")
+    t.add_column("node")
+    t.add_column("pressure [barg]", justify="right")
+    t.add_column("elevation [m]", justify="right")
+    for name, v in s["nodes"].items():
+        t.add_row(name, f"{v['pressure_barg']:.2f}", f"{v['elevation_m']:.0f}")
+    console.print(t)
+    k = Table(show_header=False, box=None)
+    rows = [
+        ("throughput", f"{s['throughput_mmscfd']:.0f} MMSCFD = "
+                       f"{s['throughput_bcm_per_year']:.2f} bcm/yr at {s['delivery_node']}"),
+        ("delivery pressure", f"{s['delivery_pressure_barg']:.2f} barg"),
+        ("margin to min delivery", _fmt(s["margin_to_min_delivery_bar"], "bar")),
+        ("max pressure / margin to MAOP", f"{s['max_pressure_barg']:.2f} barg / "
+                                          f"{_fmt(s['margin_to_maop_bar'], 'bar')}"),
+        ("line pack", f"{s['linepack_mmscm']:.1f} MMSm3 ({s['linepack_tonnes']:.0f} t)"),
+        ("max velocity", f"{s['max_velocity_m_s']:.2f} m/s"),
+        ("compressor power / fuel", f"{s['compressor_power_mw']:.1f} MW / "
+                                    f"{s['fuel_mmscfd']:.2f} MMSCFD"),
+        ("converged", f"{s['converged']} in {s['iterations']} Newton iterations, "
+                      f"mass balance error {s['mass_balance_error_kg_s']:.1e} kg/s"),
+    ]
+    for name, v in s["compressors"].items():
+        rows.append((f"  {name}", f"{v['suction_barg']:.1f} -> {v['discharge_barg']:.1f} barg, "
+                                  f"{v['power_mw']:.1f} MW, mode {v['mode']}"
+                                  + (f" (limit: {v['limit']})" if v["limit"] else "")))
+    for v in s["violations"]:
+        rows.append(("VIOLATION", v))
+    for a, b in rows:
+        k.add_row(a, b)
+    console.print(k)
+
+
+def _fmt(v: float | None, unit: str) -> str:
+    return "n/a" if v is None else f"{v:.2f} {unit}"
+
+
+@app.command()
+def cases() -> None:
+    """List the bundled cases."""
+    from linepack.io.load import DEFAULT_CASE, bundled_cases
+
+    t = Table("case", "description")
+    for name, desc in bundled_cases().items():
+        t.add_row(name + (" (default)" if name == DEFAULT_CASE else ""), desc)
+    console.print(t)
+
+
+@app.command()
+def validate(
+    case: Annotated[str, typer.Argument(help="Bundled case name or case file.")],
+) -> None:
+    """Check a case file without solving it."""
+
+    def work() -> str:
+        from linepack.io.load import load
+        from linepack.network.compile import compile_network
+
+        net = load(case)
+        cn = compile_network(net)
+        return (f"{net.name}: OK — {len(net.nodes)} nodes, {len(net.pipes)} pipes "
+                f"({len(cn.segments.length)} segments), {len(net.compressors)} compressors, "
+                f"{len(net.regulators)} regulators, {len(net.valves)} valves, "
+                f"{len(net.short_pipes)} short pipes, {len(net.resistors)} resistors")
+
+    console.print(_guard(work))
+
+
+def main() -> None:  # pragma: no cover - entry point for python -m
+    """Run the CLI."""
+    app(prog_name="linepack")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""Typed errors.
+
+Every error linepack raises on purpose derives from :class:`LinepackError`. Each one carries the
+place (file, element, key), the offending value and what was expected, so that the CLI can print
+one readable line and a program can react to the fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class LinepackError(Exception):
+    """Base class of all errors linepack raises on purpose."""
+
+
+@dataclass
+class CaseError(LinepackError):
+    """Bad input in a case file or a programmatic model.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, in words.
+    file : str, optional
+        The case file, if the input came from one.
+    element : str, optional
+        The element or section, e.g. ``"pipe 'P1'"`` or ``"[gas]"``.
+    key : str, optional
+        The key inside the element, e.g. ``"length"``.
+    value : Any, optional
+        The value that was given.
+    expected : str, optional
+        What was expected instead.
+    """
+
+    message: str
+    file: str | None = None
+    element: str | None = None
+    key: str | None = None
+    value: Any = None
+    expected: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            where.append(str(self.file))
+        if self.element:
+            where.append(self.element)
+        if self.key:
+            where.append(f"key '{self.key}'")
+        head = ": ".join(where)
+        text = f"{head}: {self.message}" if head else self.message
+        if self.value is not None:
+            text += f" (got {self.value!r})"
+        if self.expected:
+            text += f"; expected {self.expected}"
+        return text
+
+    def located(self, file: str) -> CaseError:
+        """Return a copy of this error that names ``file`` (if it names none yet)."""
+        if self.file:
+            return self
+        return type(self)(
+            self.message, file, self.element, self.key, self.value, self.expected
+        )
+
+
+class UnitError(CaseError):
+    """A quantity with an unknown unit or a unit of the wrong dimension."""
+
+
+class TopologyError(CaseError):
+    """A network that cannot be solved as given (islands without pressure reference, ...)."""
+
+
+@dataclass
+class SolverError(LinepackError):
+    """A solve that did not produce a valid answer.
+
+    Parameters
+    ----------
+    message : str
+        Why the solve failed.
+    element : str, optional
+        The node or element where it failed, e.g. ``"node 'kasur'"``.
+    bound : str, optional
+        The bound that could not be held, e.g. ``"pressure > 0"``.
+    amount : float, optional
+        By how much, in the unit stated in ``message``.
+    report : Any, optional
+        The convergence report at the time of failure.
+    """
+
+    message: str
+    element: str | None = None
+    bound: str | None = None
+    amount: float | None = None
+    report: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        text = f"{self.element}: {self.message}" if self.element else self.message
+        if self.bound:
+            text += f" [bound: {self.bound}]"
+        return text
+
+
+class ConvergenceError(SolverError):
+    """Newton's method did not reach the tolerance in the allowed iterations."""
+
+
+class InfeasibleError(SolverError):
+    """The operating point asked for cannot exist (pressure would fall to zero, a limit binds)."""

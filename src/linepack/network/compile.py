@@ -1,0 +1,433 @@
+"""Compile an editable :class:`~linepack.network.model.Network` into SI arrays.
+
+This is the middle layer: a frozen structure of numpy arrays with integer node indices, pipes
+split into segments, gas constants and the equation of state built once. Solvers read only this
+structure; they never see names, units or dataclasses of the model.
+
+Unknowns of the steady problem are the pressures of all nodes (the case's nodes followed by the
+interior nodes of split pipes) and the mass flows of all *edges*: pipe segments first, then
+compressors, regulators, valves, short pipes and resistors, in the order of the model's lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from linepack.errors import CaseError
+from linepack.gas import friction as friction_mod
+from linepack.gas.composition import NM3, R, Gas
+from linepack.gas.eos import EquationOfState, make_eos
+from linepack.network.model import CompressorMode, Network
+from linepack.network.validate import validate
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+#: Edge kinds, in the order edges are numbered.
+EDGE_KINDS = ("segment", "compressor", "regulator", "valve", "short_pipe", "resistor")
+
+#: Compressor modes as integer codes for the kernels.
+MODE_CODES = {m: i for i, m in enumerate(CompressorMode)}
+
+
+@dataclass(frozen=True)
+class GasConstants:
+    """Gas data the kernels need, SI.
+
+    Attributes
+    ----------
+    gas_constant : float
+        Specific gas constant R/M [J/(kg K)].
+    molar_mass : float
+        [kg/mol].
+    kappa : float
+        Isentropic exponent at the case's nominal conditions [-].
+    lhv_mass : float
+        Net (lower) heating value per mass [J/kg], for fuel.
+    density_sm3, density_scf, density_nm3 : float
+        Density at the standard reference conditions [kg/m³].
+    """
+
+    gas_constant: float
+    molar_mass: float
+    kappa: float
+    lhv_mass: float
+    density_sm3: float
+    density_scf: float
+    density_nm3: float
+
+
+@dataclass(frozen=True)
+class Segments:
+    """Pipe segments (arrays of length ``n``), each a uniform piece of one pipe."""
+
+    from_node: IntArray
+    to_node: IntArray
+    pipe: IntArray
+    x_start: FloatArray  # distance of the segment inlet from the pipe inlet [m]
+    length: FloatArray
+    diameter: FloatArray
+    area: FloatArray
+    rel_roughness: FloatArray
+    efficiency: FloatArray
+    temperature: FloatArray
+    dh: FloatArray  # elevation gain over the segment [m]
+    viscosity: FloatArray
+    law: tuple[str, ...]  # friction law per segment
+
+
+@dataclass(frozen=True)
+class Compressors:
+    """Compressor station data (arrays of length ``n``)."""
+
+    from_node: IntArray
+    to_node: IntArray
+    mode: IntArray  # initial control mode code
+    setpoint: FloatArray
+    max_ratio: FloatArray  # inf when absent
+    max_outlet: FloatArray
+    min_suction: FloatArray  # 0 when absent
+    max_power: FloatArray
+    efficiency: FloatArray
+    polytropic: NDArray[np.bool_]
+    fuel_per_work: FloatArray  # kg of fuel per J of shaft work
+
+
+@dataclass(frozen=True)
+class CompiledNetwork:
+    """A network as arrays: the input of every solver.
+
+    Attributes
+    ----------
+    node_names : tuple of str
+        Case nodes first, then interior segment nodes (``"<pipe>#<k>"``).
+    n_case_nodes : int
+        Number of case nodes.
+    elevation : ndarray
+        [m] per node.
+    p_set : ndarray
+        Pressure set-point [Pa] per node, NaN where the pressure is free.
+    injection : ndarray
+        Fixed net injection [kg/s] per node (supplies minus demands with fixed flow).
+    p_min, p_max : ndarray
+        Pressure limits [Pa] per node (0 and inf when absent).
+    segments : Segments
+    compressors : Compressors
+    reg_from, reg_to, reg_setpoint : ndarray
+        Regulators.
+    valve_from, valve_to, valve_open : ndarray
+        Valves.
+    short_from, short_to : ndarray
+        Short pipes.
+    res_from, res_to, res_zeta, res_area, res_dp : ndarray
+        Resistors (ζ and area for drag factor; fixed loss [Pa]; NaN where not used).
+    edge_names : tuple of str
+        One name per edge (segments named ``"<pipe>#<k>"``).
+    pipe_names : tuple of str
+        Names of the case's pipes.
+    gas : GasConstants
+    eos : EquationOfState
+    p_scale : float
+        Pressure scale [Pa] for residual scaling.
+    eos_p_range : tuple of float
+        Pressure range [Pa] the EOS was built for; the solver clips Z evaluations to it.
+    network : Network
+        The model this came from (for results; kernels do not read it).
+    """
+
+    node_names: tuple[str, ...]
+    n_case_nodes: int
+    elevation: FloatArray
+    p_set: FloatArray
+    injection: FloatArray
+    p_min: FloatArray
+    p_max: FloatArray
+    segments: Segments
+    compressors: Compressors
+    reg_from: IntArray
+    reg_to: IntArray
+    reg_setpoint: FloatArray
+    valve_from: IntArray
+    valve_to: IntArray
+    valve_open: NDArray[np.bool_]
+    short_from: IntArray
+    short_to: IntArray
+    res_from: IntArray
+    res_to: IntArray
+    res_zeta: FloatArray
+    res_area: FloatArray
+    res_dp: FloatArray
+    edge_names: tuple[str, ...]
+    pipe_names: tuple[str, ...]
+    gas: GasConstants
+    eos: EquationOfState
+    p_scale: float
+    eos_p_range: tuple[float, float]
+    network: Network = field(repr=False)
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes, interior segment nodes included."""
+        return len(self.node_names)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of edges (segments and all other links)."""
+        return len(self.edge_names)
+
+    def edge_offsets(self) -> dict[str, int]:
+        """Index of the first edge of each kind."""
+        sizes = [
+            len(self.segments.length), len(self.compressors.setpoint), len(self.reg_setpoint),
+            len(self.valve_open), len(self.short_from), len(self.res_zeta),
+        ]
+        offsets = np.concatenate([[0], np.cumsum(sizes)])
+        return {k: int(o) for k, o in zip(EDGE_KINDS, offsets[:-1], strict=True)}
+
+
+def _opt(value: float | None, default: float) -> float:
+    return default if value is None else float(value)
+
+
+def _boundaries(net: Network, index: dict[str, int]) -> tuple[FloatArray, FloatArray]:
+    n = len(net.nodes)
+    p_set = np.full(n, np.nan)
+    inj = np.zeros(n)
+    for s in net.supplies:
+        i = index[s.node]
+        if s.pressure is not None:
+            p_set[i] = s.pressure
+        else:
+            inj[i] += _opt(s.flow, 0.0)
+    for d in net.demands:
+        i = index[d.node]
+        if d.pressure is not None:
+            if not np.isnan(p_set[i]) and p_set[i] != d.pressure:
+                raise CaseError(
+                    "two different pressure set-points on one node", element=f"demand '{d.name}'",
+                    key="pressure", value=d.pressure, expected=f"{p_set[i]} Pa or a flow",
+                )
+            p_set[i] = d.pressure
+        else:
+            inj[i] -= _opt(d.flow, 0.0)
+    return p_set, inj
+
+
+def _split_pipes(
+    net: Network, index: dict[str, int], elevation: list[float]
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Split pipes into segments no longer than the case's segment length."""
+    st = net.settings
+    cols: dict[str, list[Any]] = {k: [] for k in (
+        "from_node", "to_node", "pipe", "x_start", "length", "diameter", "rel_roughness",
+        "efficiency", "temperature", "dh", "law",
+    )}
+    new_nodes: list[str] = []
+    seg_names: list[str] = []
+    for ip, p in enumerate(net.pipes):
+        n_seg = max(1, int(np.ceil(p.length / st.segment_length - 1e-9)))
+        a, b = index[p.from_node], index[p.to_node]
+        h0, h1 = elevation[a], elevation[b]
+        chain = [a]
+        for k in range(1, n_seg):
+            new_nodes.append(f"{p.name}#{k}")
+            elevation.append(h0 + (h1 - h0) * k / n_seg)
+            chain.append(len(elevation) - 1)
+        chain.append(b)
+        dl = p.length / n_seg
+        for k in range(n_seg):
+            cols["from_node"].append(chain[k])
+            cols["to_node"].append(chain[k + 1])
+            cols["pipe"].append(ip)
+            cols["x_start"].append(k * dl)
+            cols["length"].append(dl)
+            cols["diameter"].append(p.diameter)
+            cols["rel_roughness"].append(p.roughness / p.diameter)
+            cols["efficiency"].append(p.efficiency)
+            cols["temperature"].append(_opt(p.temperature, st.gas_temperature))
+            cols["dh"].append((h1 - h0) / n_seg)
+            cols["law"].append(p.friction or st.friction)
+            seg_names.append(f"{p.name}#{k}" if n_seg > 1 else p.name)
+    return cols, new_nodes, seg_names
+
+
+def _pressure_range(net: Network, p_set: FloatArray) -> tuple[float, float]:
+    highs = [v for v in p_set if np.isfinite(v)]
+    highs += [n.p_max for n in net.nodes if n.p_max is not None]
+    highs += [c.max_outlet_pressure for c in net.compressors if c.max_outlet_pressure]
+    highs += [c.setpoint for c in net.compressors if c.mode is CompressorMode.OUTLET_PRESSURE]
+    highs += [p.maop for p in net.pipes if p.maop is not None]
+    p_hi = max(highs) if highs else 1e7
+    return 0.5e5, 1.3 * p_hi + 5e5
+
+
+def _gas_constants(net: Network, p_nom: float, t_nom: float) -> GasConstants:
+    from linepack.gas import transport
+
+    gas: Gas = net.gas
+    st = net.settings
+    rs = st.gas_constant if st.gas_constant else R / gas.molar_mass
+    try:
+        kappa = float(transport.isentropic_exponent(p_nom, t_nom, gas))
+    except Exception:  # pyaga8 outside its range: fall back to a lean-gas value
+        kappa = 1.3
+    return GasConstants(
+        gas_constant=rs,
+        molar_mass=R / rs,
+        kappa=kappa,
+        lhv_mass=float(gas.net_heating_value(st.sm3) / gas.density(st.sm3)),
+        density_sm3=float(gas.density(st.sm3)),
+        density_scf=float(gas.density(st.scf)),
+        density_nm3=float(gas.density(NM3)),
+    )
+
+
+def _viscosity(net: Network, p_nom: float, temps: FloatArray, eos: EquationOfState) -> FloatArray:
+    st = net.settings
+    if st.viscosity is not None:
+        return np.full(temps.shape, st.viscosity)
+    from linepack.gas import transport
+
+    p = np.full(temps.shape, p_nom)
+    return np.asarray(transport.viscosity(p, temps, net.gas, eos.z(p, temps)), dtype=float)
+
+
+def _compressors(net: Network, index: dict[str, int]) -> Compressors:
+    cs = net.compressors
+
+    def arr(vals: list[float]) -> FloatArray:
+        return np.asarray(vals, dtype=float)
+
+    fuel = []
+    for c in cs:
+        rate = c.heat_rate if c.heat_rate else (1.0 / c.driver_efficiency if c.driver_efficiency
+                                                 else 0.0)
+        fuel.append(rate)
+    return Compressors(
+        from_node=np.asarray([index[c.from_node] for c in cs], dtype=np.int64),
+        to_node=np.asarray([index[c.to_node] for c in cs], dtype=np.int64),
+        mode=np.asarray([MODE_CODES[c.mode] for c in cs], dtype=np.int64),
+        setpoint=arr([c.setpoint for c in cs]),
+        max_ratio=arr([_opt(c.max_ratio, np.inf) for c in cs]),
+        max_outlet=arr([_opt(c.max_outlet_pressure, np.inf) for c in cs]),
+        min_suction=arr([_opt(c.min_suction_pressure, 0.0) for c in cs]),
+        max_power=arr([_opt(c.max_power, np.inf) for c in cs]),
+        efficiency=arr([c.efficiency for c in cs]),
+        polytropic=np.asarray([c.head == "polytropic" for c in cs], dtype=bool),
+        fuel_per_work=arr(fuel),  # divided by LHV in compile_network
+    )
+
+
+def _pairs(elements: list[Any], index: dict[str, int]) -> tuple[IntArray, IntArray]:
+    f = np.asarray([index[e.from_node] for e in elements], dtype=np.int64)
+    t = np.asarray([index[e.to_node] for e in elements], dtype=np.int64)
+    return f, t
+
+
+def compile_network(net: Network) -> CompiledNetwork:
+    """Check a network and compile it into arrays.
+
+    Parameters
+    ----------
+    net : Network
+        The editable model.
+
+    Returns
+    -------
+    CompiledNetwork
+        Arrays in SI, pipes split into segments, EOS and gas constants built.
+
+    Raises
+    ------
+    CaseError
+        If the network fails validation (see :func:`linepack.network.validate.validate`).
+    """
+    validate(net)
+    st = net.settings
+    index = {n.name: i for i, n in enumerate(net.nodes)}
+    elevation = [n.elevation for n in net.nodes]
+    p_set, inj = _boundaries(net, index)
+    cols, new_nodes, seg_names = _split_pipes(net, index, elevation)
+    n_extra = len(new_nodes)
+    p_set = np.concatenate([p_set, np.full(n_extra, np.nan)])
+    inj = np.concatenate([inj, np.zeros(n_extra)])
+    p_min = np.asarray([_opt(n.p_min, 0.0) for n in net.nodes] + [0.0] * n_extra)
+    p_max = np.asarray([_opt(n.p_max, np.inf) for n in net.nodes] + [np.inf] * n_extra)
+
+    temps = np.asarray(cols["temperature"], dtype=float)
+    t_all = np.concatenate([temps, [st.gas_temperature]])
+    p_range = _pressure_range(net, p_set)
+    t_range = (float(t_all.min()) - 15.0, float(t_all.max()) + 60.0)
+    sg = st.specific_gravity
+    p_pc, t_pc = st.pseudo_critical if st.pseudo_critical else (None, None)
+    eos = make_eos(st.eos, net.gas, p_range=p_range, T_range=t_range,
+                   specific_gravity=sg, p_pc=p_pc, T_pc=t_pc)
+    finite = p_set[np.isfinite(p_set)]
+    p_nom = float(finite.mean()) if finite.size else 5e6
+    gas = _gas_constants(net, p_nom, st.gas_temperature)
+
+    for law in set(cols["law"]):
+        friction_mod.friction_factor(law, np.array([1e7]), np.array([1e-5]),
+                                     value=st.friction_value, diameter=np.array([1.0]))
+    dia = np.asarray(cols["diameter"], dtype=float)
+    segments = Segments(
+        from_node=np.asarray(cols["from_node"], dtype=np.int64),
+        to_node=np.asarray(cols["to_node"], dtype=np.int64),
+        pipe=np.asarray(cols["pipe"], dtype=np.int64),
+        x_start=np.asarray(cols["x_start"], dtype=float),
+        length=np.asarray(cols["length"], dtype=float),
+        diameter=dia,
+        area=np.pi * dia**2 / 4,
+        rel_roughness=np.asarray(cols["rel_roughness"], dtype=float),
+        efficiency=np.asarray(cols["efficiency"], dtype=float),
+        temperature=temps,
+        dh=np.asarray(cols["dh"], dtype=float),
+        viscosity=_viscosity(net, p_nom, temps, eos),
+        law=tuple(cols["law"]),
+    )
+    comp = _compressors(net, index)
+    comp = Compressors(**{**comp.__dict__, "fuel_per_work": comp.fuel_per_work / gas.lhv_mass})
+    reg_f, reg_t = _pairs(net.regulators, index)
+    val_f, val_t = _pairs(net.valves, index)
+    sh_f, sh_t = _pairs(net.short_pipes, index)
+    res_f, res_t = _pairs(net.resistors, index)
+    rs = net.resistors
+    names = [
+        *seg_names, *(c.name for c in net.compressors), *(r.name for r in net.regulators),
+        *(v.name for v in net.valves), *(s.name for s in net.short_pipes), *(r.name for r in rs),
+    ]
+    return CompiledNetwork(
+        node_names=tuple([n.name for n in net.nodes] + new_nodes),
+        n_case_nodes=len(net.nodes),
+        elevation=np.asarray(elevation, dtype=float),
+        p_set=p_set,
+        injection=inj,
+        p_min=p_min,
+        p_max=p_max,
+        segments=segments,
+        compressors=comp,
+        reg_from=reg_f,
+        reg_to=reg_t,
+        reg_setpoint=np.asarray([r.setpoint for r in net.regulators], dtype=float),
+        valve_from=val_f,
+        valve_to=val_t,
+        valve_open=np.asarray([v.open for v in net.valves], dtype=bool),
+        short_from=sh_f,
+        short_to=sh_t,
+        res_from=res_f,
+        res_to=res_t,
+        res_zeta=np.asarray([_opt(r.drag_factor, np.nan) for r in rs], dtype=float),
+        res_area=np.asarray([np.pi * _opt(r.diameter, np.nan) ** 2 / 4 for r in rs], dtype=float),
+        res_dp=np.asarray([_opt(r.pressure_loss, np.nan) for r in rs], dtype=float),
+        edge_names=tuple(names),
+        pipe_names=tuple(p.name for p in net.pipes),
+        gas=gas,
+        eos=eos,
+        p_scale=max(p_nom, 1e5),
+        eos_p_range=p_range,
+        network=net,
+    )

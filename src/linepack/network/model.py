@@ -1,0 +1,330 @@
+"""The editable network: plain dataclasses in SI units.
+
+This is the top layer. A case file reader (:mod:`linepack.io.case_toml`) or a program builds a
+:class:`Network`; :func:`linepack.network.compile.compile_network` checks it and turns it into
+arrays for the solver. All quantities here are SI: m, Pa (absolute), K, kg/s, W.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import Enum
+
+from linepack.gas.composition import SCF, SM3, Gas, ReferenceConditions
+
+
+@dataclass
+class Node:
+    """A junction.
+
+    Attributes
+    ----------
+    name : str
+        Unique name.
+    elevation : float
+        Ground elevation of the pipe at the node [m].
+    lat, lon : float, optional
+        WGS84 coordinates [deg], for maps.
+    p_min, p_max : float, optional
+        Pressure limits [Pa abs]; ``p_min`` is the minimum delivery pressure at a delivery node.
+    """
+
+    name: str
+    elevation: float = 0.0
+    lat: float | None = None
+    lon: float | None = None
+    p_min: float | None = None
+    p_max: float | None = None
+
+
+@dataclass
+class Supply:
+    """Gas entering the network at a node.
+
+    Exactly one of ``pressure`` (the node is then a pressure reference and the inflow is found)
+    and ``flow`` (fixed inflow) is set.
+
+    Attributes
+    ----------
+    name, node : str
+        The supply's name and the node it feeds.
+    pressure : float, optional
+        Pressure set-point at the node [Pa abs].
+    flow : float, optional
+        Fixed mass inflow [kg/s].
+    flow_max : float, optional
+        Largest inflow the supply can give [kg/s] (checked for pressure-set supplies).
+    """
+
+    name: str
+    node: str
+    pressure: float | None = None
+    flow: float | None = None
+    flow_max: float | None = None
+
+
+@dataclass
+class Demand:
+    """Gas leaving the network at a node (a fixed offtake or a pressure-set delivery).
+
+    Attributes
+    ----------
+    name, node : str
+        The demand's name and the node it draws from.
+    flow : float, optional
+        Fixed mass outflow [kg/s].
+    pressure : float, optional
+        Pressure held at the node [Pa abs]; the outflow is then found by the solver.
+    """
+
+    name: str
+    node: str
+    flow: float | None = None
+    pressure: float | None = None
+
+
+@dataclass
+class Pipe:
+    """A pipe between two nodes.
+
+    Attributes
+    ----------
+    name, from_node, to_node : str
+        Name and end nodes; positive flow runs from ``from_node`` to ``to_node``.
+    length : float
+        Length [m].
+    diameter : float
+        Inner diameter [m].
+    roughness : float
+        Absolute roughness [m].
+    efficiency : float
+        Pipeline efficiency E (dimensionless); the friction factor is divided by E².
+    outer_diameter, wall_thickness : float, optional
+        Kept for reports [m].
+    maop : float, optional
+        Maximum allowable operating pressure [Pa abs].
+    friction : str, optional
+        Friction law overriding the case's.
+    temperature : float, optional
+        Gas temperature [K] overriding the case's.
+    """
+
+    name: str
+    from_node: str
+    to_node: str
+    length: float
+    diameter: float
+    roughness: float = 2e-5
+    efficiency: float = 1.0
+    outer_diameter: float | None = None
+    wall_thickness: float | None = None
+    maop: float | None = None
+    friction: str | None = None
+    temperature: float | None = None
+
+    @property
+    def area(self) -> float:
+        """Flow cross-section [m²]."""
+        return math.pi * self.diameter**2 / 4
+
+
+class CompressorMode(str, Enum):
+    """What a compressor station holds."""
+
+    OUTLET_PRESSURE = "outlet_pressure"
+    RATIO = "ratio"
+    FLOW = "flow"
+    SUCTION_PRESSURE = "suction_pressure"
+    POWER = "power"
+    BYPASS = "bypass"
+    OFF = "off"
+
+
+@dataclass
+class Compressor:
+    """A compressor station (flow from ``from_node``, suction, to ``to_node``, discharge).
+
+    Attributes
+    ----------
+    mode : CompressorMode
+        Control mode; ``setpoint`` is Pa (outlet pressure), - (ratio) or kg/s (flow).
+    setpoint : float
+        Value held in ``mode``.
+    max_ratio, max_outlet_pressure, min_suction_pressure, max_power : float, optional
+        Limits [-, Pa abs, Pa abs, W]. When one binds the station switches to it.
+    efficiency : float
+        Polytropic (or isentropic, see ``head``) efficiency of compression [-].
+    head : str
+        ``"polytropic"`` or ``"isentropic"``.
+    driver_efficiency : float, optional
+        Fuel-to-shaft efficiency of the driver [-]; fuel = power / (efficiency × LHV).
+    heat_rate : float, optional
+        Fuel heat per unit shaft work [J/J] (1/driver efficiency), used if given.
+    """
+
+    name: str
+    from_node: str
+    to_node: str
+    mode: CompressorMode = CompressorMode.OUTLET_PRESSURE
+    setpoint: float = 0.0
+    max_ratio: float | None = None
+    max_outlet_pressure: float | None = None
+    min_suction_pressure: float | None = None
+    max_power: float | None = None
+    efficiency: float = 0.82
+    head: str = "polytropic"
+    driver_efficiency: float | None = 0.35
+    heat_rate: float | None = None
+
+
+@dataclass
+class Regulator:
+    """A pressure regulator / control valve holding its outlet pressure (no reverse flow)."""
+
+    name: str
+    from_node: str
+    to_node: str
+    setpoint: float
+
+
+@dataclass
+class Valve:
+    """An on/off valve (no resistance when open)."""
+
+    name: str
+    from_node: str
+    to_node: str
+    open: bool = True
+
+
+@dataclass
+class ShortPipe:
+    """A connection without pressure loss (may have zero length)."""
+
+    name: str
+    from_node: str
+    to_node: str
+
+
+@dataclass
+class Resistor:
+    """A local resistance: drag factor ζ on diameter D, or a fixed pressure loss in flow direction.
+
+    Attributes
+    ----------
+    drag_factor : float, optional
+        ζ [-]: Δp = ζ ρ v |v| / 2 at inlet density.
+    diameter : float, optional
+        Diameter [m] on which ζ is defined.
+    pressure_loss : float, optional
+        Fixed loss [Pa] in flow direction.
+    """
+
+    name: str
+    from_node: str
+    to_node: str
+    drag_factor: float | None = None
+    diameter: float | None = None
+    pressure_loss: float | None = None
+
+
+@dataclass
+class Settings:
+    """Case-wide physics settings (SI).
+
+    Attributes
+    ----------
+    gas_temperature : float
+        Gas temperature in pipes [K] (isothermal flow).
+    ground_temperature : float
+        Ground temperature at pipe depth [K] (kept for reports and later thermal models).
+    eos : str
+        Compressibility model, see :func:`linepack.gas.eos.make_eos`.
+    friction : str
+        Friction law, see :func:`linepack.gas.friction.friction_factor`.
+    friction_value : float, optional
+        λ for the ``constant`` law.
+    viscosity : float, optional
+        Constant dynamic viscosity [Pa s]; if None a correlation is used.
+    segment_length : float
+        Longest pipe segment [m]; longer pipes are split.
+    atmosphere : float
+        Atmospheric pressure for gauge values [Pa].
+    scf, sm3 : ReferenceConditions
+        Standard reference conditions for scf and Sm3 volumes.
+    pseudo_critical : tuple, optional
+        (p_pc [Pa], T_pc [K]) overriding Kay's rule (GasLib gives them).
+    specific_gravity : float, optional
+        Overrides the composition's (GasSteadySim cases give only G).
+    gas_constant : float, optional
+        Specific gas constant R/M [J/(kg K)] overriding the composition's.
+    """
+
+    gas_temperature: float = 288.15
+    ground_temperature: float = 298.15
+    eos: str = "gerg2008"
+    friction: str = "colebrook"
+    friction_value: float | None = None
+    viscosity: float | None = None
+    segment_length: float = 10_000.0
+    atmosphere: float = 101_325.0
+    scf: ReferenceConditions = SCF
+    sm3: ReferenceConditions = SM3
+    pseudo_critical: tuple[float, float] | None = None
+    specific_gravity: float | None = None
+    gas_constant: float | None = None
+
+
+@dataclass
+class Network:
+    """A gas network case: gas, settings and elements.
+
+    Attributes
+    ----------
+    name : str
+        Case name.
+    gas : Gas
+        Gas composition.
+    settings : Settings
+        Physics settings.
+    nodes, pipes, compressors, regulators, valves, short_pipes, resistors, supplies, demands : list
+        Elements, each with a unique name within the network.
+    route : list of str
+        Named nodes along the main route, upstream first (for profiles and summaries).
+    delivery : str, optional
+        The main delivery node.
+    source : str, optional
+        Where the case came from (file path), for messages.
+    """
+
+    name: str
+    gas: Gas
+    settings: Settings = field(default_factory=Settings)
+    nodes: list[Node] = field(default_factory=list)
+    pipes: list[Pipe] = field(default_factory=list)
+    compressors: list[Compressor] = field(default_factory=list)
+    regulators: list[Regulator] = field(default_factory=list)
+    valves: list[Valve] = field(default_factory=list)
+    short_pipes: list[ShortPipe] = field(default_factory=list)
+    resistors: list[Resistor] = field(default_factory=list)
+    supplies: list[Supply] = field(default_factory=list)
+    demands: list[Demand] = field(default_factory=list)
+    route: list[str] = field(default_factory=list)
+    delivery: str | None = None
+    source: str | None = None
+    description: str = ""
+
+    def node(self, name: str) -> Node:
+        """Return the node called ``name`` (KeyError if none)."""
+        for n in self.nodes:
+            if n.name == name:
+                return n
+        raise KeyError(name)
+
+    def links(self) -> list[Pipe | Compressor | Regulator | Valve | ShortPipe | Resistor]:
+        """All two-node elements, pipes first."""
+        return [
+            *self.pipes, *self.compressors, *self.regulators,
+            *self.valves, *self.short_pipes, *self.resistors,
+        ]

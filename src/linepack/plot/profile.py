@@ -1,0 +1,77 @@
+"""Pressure and ground elevation along a pipeline route (PNG)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+
+def plot_profile(
+    profile: dict[str, FloatArray],
+    path: Path,
+    *,
+    title: str,
+    atmosphere: float,
+    min_delivery: float | None,
+    stations: list[tuple[float, str]] | None = None,
+) -> Path:
+    """Draw gauge pressure and elevation against chainage, with MAOP and minimum delivery.
+
+    Parameters
+    ----------
+    profile : dict
+        From :func:`linepack.results.steady.route_profile`: ``chainage`` [m], ``pressure``
+        [Pa abs], ``elevation`` [m], ``maop`` [Pa abs].
+    path : Path
+        PNG file to write.
+    title : str
+        Figure title.
+    atmosphere : float
+        [Pa], to show gauge pressures.
+    min_delivery : float, optional
+        Minimum delivery pressure [Pa abs].
+    stations : list of (chainage [m], name), optional
+        Compressor stations to mark.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    km = profile["chainage"] / 1e3
+    fig, ax = plt.subplots(figsize=(10, 5), dpi=110)
+    ax.plot(km, (profile["pressure"] - atmosphere) / 1e5, color="C0", lw=2, label="pressure")
+    if np.any(np.isfinite(profile["maop"])):
+        ax.plot(km, (profile["maop"] - atmosphere) / 1e5, color="C3", ls="--", label="MAOP")
+    if min_delivery:
+        ax.axhline((min_delivery - atmosphere) / 1e5, color="C1", ls=":",
+                   label="minimum delivery pressure")
+    for x, name in stations or []:
+        ax.axvline(x / 1e3, color="0.5", lw=0.8)
+        ax.annotate(name, (x / 1e3, ax.get_ylim()[0]), rotation=90, fontsize=8,
+                    va="bottom", ha="right", color="0.4")
+    ax.set_xlabel("chainage [km]")
+    ax.set_ylabel("pressure [barg]")
+    ax.grid(alpha=0.3)
+    ax2 = ax.twinx()
+    ax2.fill_between(km, profile["elevation"], color="C2", alpha=0.2, label="ground elevation")
+    ax2.set_ylabel("elevation [m]")
+    ax2.set_ylim(0, max(1.0, float(np.max(profile["elevation"]))) * 4)
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, loc="upper right", fontsize=8)
+    ax.set_title(title)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path

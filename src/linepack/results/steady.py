@@ -1,0 +1,279 @@
+"""Labelled results of a steady solve: an xarray Dataset with units, and a summary dict.
+
+Every variable carries ``units`` and ``long_name`` attributes; files written from the dataset
+(NetCDF, CSV) state them. Dimensions: ``node`` (case nodes), ``pipe``, ``compressor``,
+``segment`` and ``point`` (pressure along pipes: segment ends).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import xarray as xr
+from numpy.typing import NDArray
+
+from linepack.network.compile import CompiledNetwork
+from linepack.steady.kernels import mean_pressure
+from linepack.steady.solve import SteadySolution
+
+FloatArray = NDArray[np.float64]
+MMSCFD_PER_SCF_M3_S = 86_400 / 0.3048**3 / 1e6
+SECONDS_PER_YEAR = 365.25 * 86_400
+
+
+def _var(dim: str, data: Any, units: str, long_name: str) -> xr.Variable:
+    return xr.Variable(dim, np.asarray(data), {"units": units, "long_name": long_name})
+
+
+def segment_state(sol: SteadySolution) -> dict[str, FloatArray]:
+    """Per-segment mean pressure, Z, density, line pack, velocities, Re and friction factor."""
+    cn, sy = sol.compiled, sol.system
+    seg = cn.segments
+    p1, p2 = sol.pressure[seg.from_node], sol.pressure[seg.to_node]
+    pm, _, _ = mean_pressure(p1, p2)
+    z, _ = sy.z(pm, seg.temperature)
+    rs = cn.gas.gas_constant
+    rho_m = pm / (z * rs * seg.temperature)
+    rho1 = p1 / (sy.z(p1, seg.temperature)[0] * rs * seg.temperature)
+    rho2 = p2 / (sy.z(p2, seg.temperature)[0] * rs * seg.temperature)
+    q = sol.flow[: len(seg.length)]
+    re = np.abs(q) * seg.diameter / (seg.area * seg.viscosity)
+    lam, _ = sy.friction(np.maximum(re, 1e-3))
+    return {
+        "p_mean": pm, "z": z, "rho_mean": rho_m, "mass": rho_m * seg.area * seg.length,
+        "v_in": q / (rho1 * seg.area), "v_out": q / (rho2 * seg.area), "re": re, "lam": lam,
+        "flow": q,
+    }
+
+
+def _pipes(sol: SteadySolution, st: dict[str, FloatArray]) -> dict[str, xr.Variable]:
+    cn = sol.compiled
+    seg = cn.segments
+    npipe = len(cn.pipe_names)
+    first = np.array([np.flatnonzero(seg.pipe == i)[0] for i in range(npipe)], dtype=int)
+    last = np.array([np.flatnonzero(seg.pipe == i)[-1] for i in range(npipe)], dtype=int)
+    mass = np.bincount(seg.pipe, weights=st["mass"], minlength=npipe)
+    lengths = np.bincount(seg.pipe, weights=seg.length, minlength=npipe)
+    lam_mean = np.bincount(seg.pipe, weights=st["lam"] * seg.length, minlength=npipe) / lengths
+    vmax = np.maximum.reduceat(np.maximum(np.abs(st["v_in"]), np.abs(st["v_out"])), first) \
+        if npipe else np.zeros(0)
+    q = st["flow"][first]
+    d = "pipe"
+    return {
+        "pipe_from": _var(d, [p.from_node for p in cn.network.pipes], "", "inlet node"),
+        "pipe_to": _var(d, [p.to_node for p in cn.network.pipes], "", "outlet node"),
+        "length": _var(d, lengths, "m", "length"),
+        "diameter": _var(d, seg.diameter[first], "m", "inner diameter"),
+        "p_in": _var(d, sol.pressure[seg.from_node[first]], "Pa", "inlet pressure (absolute)"),
+        "p_out": _var(d, sol.pressure[seg.to_node[last]], "Pa", "outlet pressure (absolute)"),
+        "mass_flow": _var(d, q, "kg/s", "mass flow (positive from inlet to outlet)"),
+        "std_flow": _var(d, q / cn.gas.density_sm3, "m3/s",
+                         "standard volume flow (Sm3 at the case's reference conditions)"),
+        "velocity_in": _var(d, st["v_in"][first], "m/s", "gas velocity at inlet"),
+        "velocity_out": _var(d, st["v_out"][last], "m/s", "gas velocity at outlet"),
+        "velocity_max": _var(d, vmax, "m/s", "largest gas speed along the pipe"),
+        "reynolds": _var(d, st["re"][first], "1", "Reynolds number"),
+        "friction_factor": _var(d, lam_mean, "1", "Darcy friction factor (length-weighted)"),
+        "linepack_mass": _var(d, mass, "kg", "line pack (gas mass in the pipe)"),
+        "linepack_std": _var(d, mass / cn.gas.density_sm3, "m3",
+                             "line pack as standard volume (Sm3)"),
+    }
+
+
+def _compressors(sol: SteadySolution) -> dict[str, xr.Variable]:
+    cn = sol.compiled
+    c = cn.compressors
+    o = sol.system.off["compressor"]
+    n = len(c.setpoint)
+    ps, pd = sol.pressure[c.from_node], sol.pressure[c.to_node]
+    from linepack.network.model import CompressorMode
+
+    modes = list(CompressorMode)
+    d = "compressor"
+    return {
+        "suction_pressure": _var(d, ps, "Pa", "suction pressure (absolute)"),
+        "discharge_pressure": _var(d, pd, "Pa", "discharge pressure (absolute)"),
+        "ratio": _var(d, pd / ps if n else np.zeros(0), "1", "pressure ratio"),
+        "compressor_flow": _var(d, sol.flow[o: o + n], "kg/s", "mass flow through the station"),
+        "power": _var(d, sol.power, "W", "shaft power"),
+        "fuel": _var(d, sol.fuel, "kg/s", "fuel gas drawn at suction"),
+        "mode": _var(d, np.array([modes[m].value for m in sol.modes.compressor], dtype=object),
+                     "", "control mode at the solution"),
+        "limit": _var(d, np.array(sol.modes.limit, dtype=object), "",
+                      "limit that set the mode ('' = own set-point)"),
+    }
+
+
+def to_dataset(sol: SteadySolution) -> xr.Dataset:
+    """Labelled results of a steady solution.
+
+    Parameters
+    ----------
+    sol : SteadySolution
+
+    Returns
+    -------
+    xarray.Dataset
+        Node, pipe, compressor and along-pipe variables with ``units`` attributes, and global
+        attributes with the case name, convergence and totals.
+    """
+    cn = sol.compiled
+    net = cn.network
+    atm = net.settings.atmosphere
+    st = segment_state(sol)
+    nn = cn.n_case_nodes
+    p = sol.pressure[:nn]
+    bal = sol.node_balance[:nn]
+    inj = np.where(np.isfinite(cn.p_set[:nn]), -bal, cn.injection[:nn])
+    seg = cn.segments
+    data: dict[str, xr.Variable] = {
+        "pressure": _var("node", p, "Pa", "pressure (absolute)"),
+        "pressure_gauge": _var("node", p - atm, "Pa", "pressure (gauge)"),
+        "elevation": _var("node", cn.elevation[:nn], "m", "elevation"),
+        "temperature": _var("node", np.full(nn, net.settings.gas_temperature), "K",
+                            "gas temperature"),
+        "injection": _var("node", inj, "kg/s", "net injection (supply positive, demand negative)"),
+        "p_min": _var("node", cn.p_min[:nn], "Pa", "minimum pressure (absolute)"),
+        "p_max": _var("node", cn.p_max[:nn], "Pa", "maximum pressure (absolute)"),
+        **_pipes(sol, st),
+        **_compressors(sol),
+        "point_pipe": _var("point", [cn.pipe_names[i] for i in seg.pipe] +
+                           list(cn.pipe_names), "", "pipe of the point"),
+    }
+    x_pts = np.concatenate([seg.x_start, [
+        seg.x_start[np.flatnonzero(seg.pipe == i)[-1]] + seg.length[np.flatnonzero(seg.pipe == i)[-1]]
+        for i in range(len(cn.pipe_names))]])
+    nodes_pts = np.concatenate([seg.from_node, [seg.to_node[np.flatnonzero(seg.pipe == i)[-1]]
+                                                for i in range(len(cn.pipe_names))]])
+    order = np.lexsort((x_pts, np.concatenate([seg.pipe, np.arange(len(cn.pipe_names))])))
+    data["point_pipe"] = _var("point", np.asarray(data["point_pipe"].values)[order], "",
+                              "pipe of the point")
+    data["point_x"] = _var("point", x_pts[order], "m", "distance from the pipe inlet")
+    data["point_pressure"] = _var("point", sol.pressure[nodes_pts[order]], "Pa",
+                                  "pressure along the pipe (absolute)")
+    data["point_elevation"] = _var("point", cn.elevation[nodes_pts[order]], "m", "elevation")
+    coords = {
+        "node": list(cn.node_names[:nn]),
+        "pipe": list(cn.pipe_names),
+        "compressor": [c.name for c in net.compressors],
+    }
+    ds = xr.Dataset(data, coords=coords)
+    ds.attrs.update({
+        "case": net.name,
+        "converged": int(sol.report.converged),
+        "iterations": sol.report.iterations,
+        "linepack_mass_kg": float(st["mass"].sum()),
+        "linepack_std_m3": float(st["mass"].sum() / cn.gas.density_sm3),
+        "max_mass_balance_error_kg_s": mass_balance_error(sol),
+        "atmosphere_Pa": atm,
+        "standard_conditions": "Sm3 at 15 degC, 101325 Pa unless the case says otherwise",
+    })
+    return ds
+
+
+def mass_balance_error(sol: SteadySolution) -> float:
+    """Largest mass imbalance [kg/s] over free-pressure nodes."""
+    free = ~np.isfinite(sol.compiled.p_set)
+    bal = sol.node_balance
+    return float(np.max(np.abs(bal[free]))) if np.any(free) else 0.0
+
+
+def route_profile(sol: SteadySolution, ds: xr.Dataset) -> dict[str, FloatArray]:
+    """Chainage, pressure and elevation along the case's route (pipes joining route nodes).
+
+    Returns
+    -------
+    dict
+        ``chainage`` [m], ``pressure`` [Pa abs], ``elevation`` [m], ``maop`` [Pa abs] per point.
+    """
+    cn = sol.compiled
+    net = cn.network
+    route = net.route or [n.name for n in net.nodes]
+    by_ends = {(p.from_node, p.to_node): p for p in net.pipes}
+    links = {(c.from_node, c.to_node) for c in net.links() if not hasattr(c, "length")}
+    ch: list[float] = []
+    pr: list[float] = []
+    el: list[float] = []
+    mo: list[float] = []
+    start = 0.0
+    path = _expand(route, by_ends, links)
+    for a, b in zip(path[:-1], path[1:], strict=True):
+        pipe = by_ends.get((a, b))
+        if pipe is None:
+            continue
+        sel = np.asarray(ds["point_pipe"].values) == pipe.name
+        ch += list(start + ds["point_x"].values[sel])
+        pr += list(ds["point_pressure"].values[sel])
+        el += list(ds["point_elevation"].values[sel])
+        mo += [pipe.maop or np.nan] * int(sel.sum())
+        start += pipe.length
+    return {"chainage": np.asarray(ch), "pressure": np.asarray(pr),
+            "elevation": np.asarray(el), "maop": np.asarray(mo)}
+
+
+def _expand(
+    route: list[str], pipes: dict[tuple[str, str], Any], links: set[tuple[str, str]]
+) -> list[str]:
+    """Insert the discharge node of a station between route nodes where needed."""
+    out = [route[0]]
+    for b in route[1:]:
+        a = out[-1]
+        if (a, b) not in pipes:
+            mids = [m for (x, m) in links if x == a and (m, b) in pipes]
+            out += mids[:1]
+        out.append(b)
+    return out
+
+
+def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
+    """The planner's summary (``summary.json``); every key is documented in docs/results.md."""
+    cn = sol.compiled
+    net = cn.network
+    atm = net.settings.atmosphere
+    delivery = net.delivery or cn.node_names[int(np.argmin(ds["injection"].values))]
+    d = list(ds["node"].values).index(delivery)
+    withdrawn = -float(ds["injection"].values[d])
+    rho_scf = cn.gas.density_scf
+    mmscfd = withdrawn / rho_scf * MMSCFD_PER_SCF_M3_S
+    vmax = float(np.abs(ds["velocity_max"].values).max()) if ds.sizes["pipe"] else 0.0
+    maop = np.nanmin([p.maop for p in net.pipes if p.maop] or [np.nan])
+    pmax_route = float(ds["pressure"].values.max())
+    fuel = float(ds["fuel"].values.sum()) if ds.sizes["compressor"] else 0.0
+    pmin = float(ds["p_min"].values[d])
+    return {
+        "case": net.name,
+        "converged": bool(sol.report.converged),
+        "iterations": int(sol.report.iterations),
+        "delivery_node": delivery,
+        "delivery_pressure_barg": float((ds["pressure"].values[d] - atm) / 1e5),
+        "throughput_mmscfd": mmscfd,
+        "throughput_bcm_per_year": withdrawn / cn.gas.density_sm3 * SECONDS_PER_YEAR / 1e9,
+        "throughput_kg_s": withdrawn,
+        "nodes": {
+            str(n): {"pressure_barg": float((ds["pressure"].values[i] - atm) / 1e5),
+                     "elevation_m": float(ds["elevation"].values[i])}
+            for i, n in enumerate(ds["node"].values)
+        },
+        "linepack_mmscm": float(ds.attrs["linepack_std_m3"] / 1e6),
+        "linepack_tonnes": float(ds.attrs["linepack_mass_kg"] / 1e3),
+        "compressor_power_mw": float(ds["power"].values.sum() / 1e6) if ds.sizes["compressor"]
+        else 0.0,
+        "fuel_mmscfd": fuel / rho_scf * MMSCFD_PER_SCF_M3_S,
+        "compressors": {
+            str(c): {"suction_barg": float((ds["suction_pressure"].values[i] - atm) / 1e5),
+                     "discharge_barg": float((ds["discharge_pressure"].values[i] - atm) / 1e5),
+                     "power_mw": float(ds["power"].values[i] / 1e6),
+                     "mode": str(ds["mode"].values[i]), "limit": str(ds["limit"].values[i])}
+            for i, c in enumerate(ds["compressor"].values)
+        },
+        "max_velocity_m_s": vmax,
+        "max_pressure_barg": (pmax_route - atm) / 1e5,
+        "margin_to_maop_bar": float((maop - pmax_route) / 1e5) if np.isfinite(maop) else None,
+        "min_delivery_pressure_barg": (pmin - atm) / 1e5 if pmin > 0 else None,
+        "margin_to_min_delivery_bar": float((ds["pressure"].values[d] - pmin) / 1e5)
+        if pmin > 0 else None,
+        "mass_balance_error_kg_s": float(ds.attrs["max_mass_balance_error_kg_s"]),
+        "violations": list(sol.violations),
+        "residual_norms": [float(r) for r in sol.report.residual_norms],
+    }

@@ -1,0 +1,287 @@
+"""Steady-state solve: Newton on the full system inside an active-set loop for the controls.
+
+The outer loop runs Newton with every compressor station and regulator in a fixed mode, then
+checks the limits: a station whose ratio, outlet pressure, suction pressure or power passes its
+limit is switched to hold that limit (the result names it), one whose flow would reverse is
+blocked; a regulator that cannot hold its set-point opens wide, one whose flow would reverse
+closes. It stops when no mode changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from linepack.errors import ConvergenceError, InfeasibleError, SolverError
+from linepack.network.compile import CompiledNetwork, compile_network
+from linepack.network.model import Network
+from linepack.steady import system as sy
+from linepack.steady.newton import LinearSolver, NewtonOptions, NewtonReport, newton
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class SteadyOptions:
+    """Options of the steady solve.
+
+    Attributes
+    ----------
+    newton : NewtonOptions
+        Inner Newton iteration.
+    max_mode_rounds : int
+        Most rounds of the control (active-set) loop.
+    enforce_limits : bool
+        Raise :class:`InfeasibleError` when a node falls below its minimum pressure or a supply
+        exceeds its maximum flow; if False these are listed in the result's violations.
+    """
+
+    newton: NewtonOptions = field(default_factory=NewtonOptions)
+    max_mode_rounds: int = 25
+    enforce_limits: bool = True
+
+
+@dataclass
+class ConvergenceReport:
+    """How the solve went.
+
+    Attributes
+    ----------
+    converged : bool
+    iterations : int
+        Newton steps over all rounds.
+    rounds : int
+        Rounds of the control loop.
+    residual_norms : list of float
+        Largest scaled residual at each Newton step (all rounds).
+    factorisations : int
+        Numeric LU factorisations (the ordering is computed once).
+    mode_changes : list of str
+        What the control loop switched, in order.
+    """
+
+    converged: bool = False
+    iterations: int = 0
+    rounds: int = 0
+    residual_norms: list[float] = field(default_factory=list)
+    factorisations: int = 0
+    mode_changes: list[str] = field(default_factory=list)
+
+    def add(self, r: NewtonReport) -> None:
+        """Append one Newton run."""
+        self.iterations += r.iterations
+        self.residual_norms += r.residual_norms
+        self.converged = r.converged
+
+
+@dataclass
+class SteadySolution:
+    """The raw solution: compiled network, unknowns, modes and report.
+
+    Use :func:`linepack.results.steady.to_dataset` for labelled results.
+    """
+
+    compiled: CompiledNetwork
+    pressure: FloatArray  # [Pa] per node
+    flow: FloatArray  # [kg/s] per edge
+    modes: sy.Modes
+    power: FloatArray  # [W] per compressor
+    fuel: FloatArray  # [kg/s] per compressor
+    report: ConvergenceReport
+    violations: list[str]
+    system: sy.SteadySystem = field(repr=False)
+
+    @property
+    def node_balance(self) -> FloatArray:
+        """Net mass inflow [kg/s] at each node, pressure-set nodes included (their injection)."""
+        s = self.system
+        bal = self.compiled.injection.copy()
+        np.add.at(bal, s.e_to, self.flow)
+        np.subtract.at(bal, s.e_from, self.flow)
+        np.subtract.at(bal, self.compiled.compressors.from_node, self.fuel)
+        return bal
+
+
+def initial_guess(cn: CompiledNetwork) -> FloatArray:
+    """Start: every free pressure at the highest set-point, all flows zero."""
+    cands = [v for v in cn.p_set if np.isfinite(v)]
+    c = cn.compressors
+    cands += [v for v, m in zip(c.setpoint, c.mode, strict=True) if m == sy.M_OUT]
+    top = max(cands) if cands else 5e6
+    p = np.where(np.isfinite(cn.p_set), cn.p_set, top)
+    return np.concatenate([p, np.zeros(cn.n_edges)])
+
+
+def solve(
+    case: Network | CompiledNetwork, options: SteadyOptions | None = None
+) -> SteadySolution:
+    """Solve the steady state of a network.
+
+    Parameters
+    ----------
+    case : Network or CompiledNetwork
+        The network (compiled here if needed).
+    options : SteadyOptions, optional
+
+    Returns
+    -------
+    SteadySolution
+
+    Raises
+    ------
+    InfeasibleError
+        Pressure would fall to zero somewhere, or (with ``enforce_limits``) a node ends below
+        its minimum pressure or a supply above its maximum flow. Names the node, bound, amount.
+    ConvergenceError
+        Newton did not converge (the report is attached).
+    """
+    opts = options or SteadyOptions()
+    cn = case if isinstance(case, CompiledNetwork) else compile_network(case)
+    system = sy.SteadySystem(cn)
+    modes = sy.Modes.initial(cn)
+    linear = LinearSolver()
+    report = ConvergenceReport()
+    free = np.concatenate([~system.is_set, np.zeros(cn.n_edges, dtype=bool)])
+    x = initial_guess(cn)
+    for rnd in range(opts.max_mode_rounds):
+        report.rounds = rnd + 1
+        x, nr = newton(lambda v, j: system.evaluate(v, modes, j), x, free, linear, opts.newton)
+        report.add(nr)
+        report.factorisations = linear.factorisations
+        if not nr.converged:
+            _diagnose_failure(cn, x, report)
+        changes = update_modes(cn, system, x, modes)
+        if not changes:
+            break
+        report.mode_changes += changes
+    else:
+        raise ConvergenceError(
+            f"the control loop did not settle in {opts.max_mode_rounds} rounds "
+            f"(last changes: {'; '.join(report.mode_changes[-4:])})", report=report,
+        )
+    return _finish(cn, system, x, modes, report, opts)
+
+
+def _finish(
+    cn: CompiledNetwork, system: sy.SteadySystem, x: FloatArray, modes: sy.Modes,
+    report: ConvergenceReport, opts: SteadyOptions,
+) -> SteadySolution:
+    nn = cn.n_nodes
+    p, q = x[:nn], x[nn:]
+    pw = system.power(p, q)
+    active = ~np.isin(modes.compressor, (sy.M_BYPASS, sy.M_OFF))
+    o = system.off["compressor"]
+    qc = q[o: o + len(modes.compressor)]
+    power = np.where(active & (qc > 0), np.maximum(pw[0], 0.0), 0.0)
+    fuel = cn.compressors.fuel_per_work * power
+    sol = SteadySolution(cn, p.copy(), q.copy(), modes, power, fuel, report, [], system)
+    sol.violations = check_limits(sol)
+    if sol.violations and opts.enforce_limits:
+        first = sol.violations[0]
+        raise InfeasibleError(
+            first + (f" (and {len(sol.violations) - 1} more)" if len(sol.violations) > 1 else ""),
+            element=first.split(":")[0], bound=first, report=report,
+        )
+    return sol
+
+
+def _diagnose_failure(cn: CompiledNetwork, x: FloatArray, report: ConvergenceReport) -> None:
+    """Raise the most telling error for a Newton run that did not converge."""
+    p = x[: cn.n_nodes]
+    free = ~np.isfinite(cn.p_set)
+    if np.any(free):
+        i = int(np.argmin(np.where(free, p, np.inf)))
+        scale = np.nanmax(np.abs(cn.p_set)) if np.any(~free) else p.max()
+        if p[i] < 0.3 * scale:
+            raise InfeasibleError(
+                f"pressure falls towards zero ({p[i] / 1e5:.3g} bar at the last iterate): the "
+                "demand cannot be carried with the given supply pressures and limits",
+                element=f"node '{_case_node(cn, i)}'", bound="pressure > 0",
+                amount=float(p[i]), report=report,
+            )
+    raise ConvergenceError(
+        f"Newton did not converge in {report.iterations} iterations (residual "
+        f"{report.residual_norms[-1]:.3g})", report=report,
+    )
+
+
+def _case_node(cn: CompiledNetwork, i: int) -> str:
+    return cn.node_names[i]
+
+
+def update_modes(
+    cn: CompiledNetwork, system: sy.SteadySystem, x: FloatArray, modes: sy.Modes
+) -> list[str]:
+    """Switch compressors and regulators whose limits bind; return what changed."""
+    nn = cn.n_nodes
+    p, q = x[:nn], x[nn:]
+    c = cn.compressors
+    changes: list[str] = []
+    pw = system.power(p, q)[0]
+    o = system.off["compressor"]
+    names = cn.edge_names
+    for k in range(len(c.setpoint)):
+        ps, pd, qk, m = p[c.from_node[k]], p[c.to_node[k]], q[o + k], modes.compressor[k]
+        if m in (sy.M_BYPASS, sy.M_OFF):
+            continue
+        checks = [
+            (qk < -1e-6, sy.M_OFF, 0.0, "reverse flow blocked"),
+            (pd / ps > c.max_ratio[k] * (1 + 1e-9), sy.M_RATIO, c.max_ratio[k], "max_ratio"),
+            (pd > c.max_outlet[k] * (1 + 1e-9), sy.M_OUT, c.max_outlet[k], "max_outlet_pressure"),
+            (ps < c.min_suction[k] * (1 - 1e-9), sy.M_SUCTION, c.min_suction[k],
+             "min_suction_pressure"),
+            (pw[k] > c.max_power[k] * (1 + 1e-9), sy.M_POWER, c.max_power[k], "max_power"),
+            (pd < ps * (1 - 1e-9) and m != sy.M_RATIO, sy.M_BYPASS, 0.0, "bypass (inlet above "
+             "outlet set-point)"),
+        ]
+        for hit, mode, value, label in checks:
+            if hit and not (mode == m and value == modes.value[k]):
+                modes.compressor[k], modes.value[k], modes.limit[k] = mode, value, label
+                changes.append(f"compressor '{names[o + k]}': {label}")
+                break
+    o = system.off["regulator"]
+    for k in range(len(cn.reg_setpoint)):
+        p1, p2, qk, st = p[cn.reg_from[k]], p[cn.reg_to[k]], q[o + k], modes.regulator[k]
+        new = st
+        if st == sy.REG_ACTIVE and qk < -1e-6:
+            new = sy.REG_CLOSED
+        elif st == sy.REG_ACTIVE and p1 < p2 - 1e-6:
+            new = sy.REG_OPEN
+        elif st == sy.REG_OPEN and (qk < -1e-6 or p2 > cn.reg_setpoint[k] * (1 + 1e-9)):
+            new = sy.REG_CLOSED if qk < -1e-6 else sy.REG_ACTIVE
+        elif st == sy.REG_CLOSED and p1 > p2 and p2 < cn.reg_setpoint[k]:
+            new = sy.REG_ACTIVE
+        if new != st:
+            modes.regulator[k] = new
+            changes.append(f"regulator '{names[o + k]}': {('active', 'open', 'closed')[new]}")
+    return changes
+
+
+def check_limits(sol: SteadySolution) -> list[str]:
+    """Bound violations of a converged solution, one readable line each."""
+    cn = sol.compiled
+    out: list[str] = []
+    p = sol.pressure
+    for i in range(cn.n_case_nodes):
+        if p[i] <= 0:
+            out.append(f"node '{cn.node_names[i]}': pressure {p[i]:.6g} Pa is not positive")
+        elif p[i] < cn.p_min[i] * (1 - 1e-9):
+            out.append(f"node '{cn.node_names[i]}': pressure {(p[i] - 101325) / 1e5:.2f} barg "
+                       f"below p_min {(cn.p_min[i] - 101325) / 1e5:.2f} barg by "
+                       f"{(cn.p_min[i] - p[i]) / 1e5:.3f} bar")
+        elif p[i] > cn.p_max[i] * (1 + 1e-9):
+            out.append(f"node '{cn.node_names[i]}': pressure {(p[i] - 101325) / 1e5:.2f} barg "
+                       f"above p_max {(cn.p_max[i] - 101325) / 1e5:.2f} barg by "
+                       f"{(p[i] - cn.p_max[i]) / 1e5:.3f} bar")
+    bal = sol.node_balance
+    for s in cn.network.supplies:
+        if s.pressure is not None and s.flow_max is not None:
+            i = cn.node_names.index(s.node)
+            if -bal[i] > s.flow_max * (1 + 1e-9):
+                out.append(f"supply '{s.name}': inflow {-bal[i]:.4g} kg/s above flow_max "
+                           f"{s.flow_max:.4g} kg/s by {-bal[i] - s.flow_max:.4g} kg/s")
+    if np.any(sol.pressure <= 0):
+        raise SolverError("non-positive pressure in a converged solution")
+    return out

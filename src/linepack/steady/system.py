@@ -1,0 +1,332 @@
+"""Assembly of the steady nonlinear system F(x) = 0 and its sparse Jacobian.
+
+Unknowns ``x = [p (all nodes), q (all edges)]`` in Pa and kg/s. One equation per node (pressure
+set-point, or mass balance with fuel drawn at compressor suctions) and one per edge (pipe
+segment law, or the algebraic constraint of the element in its current mode). Rows are scaled to
+be dimensionless: pressures by ``p_scale``, squared pressures by ``p_scale²``, flows by
+``q_scale`` and powers by ``q_scale × 1 MJ/kg``.
+
+The sparsity pattern does not depend on the element modes, so it is built once
+(:class:`Pattern`) and each evaluation only fills values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from linepack.gas.friction import friction_factor
+from linepack.network.compile import MODE_CODES, CompiledNetwork
+from linepack.network.model import CompressorMode
+from linepack.steady import kernels
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+M_OUT = MODE_CODES[CompressorMode.OUTLET_PRESSURE]
+M_RATIO = MODE_CODES[CompressorMode.RATIO]
+M_FLOW = MODE_CODES[CompressorMode.FLOW]
+M_SUCTION = MODE_CODES[CompressorMode.SUCTION_PRESSURE]
+M_POWER = MODE_CODES[CompressorMode.POWER]
+M_BYPASS = MODE_CODES[CompressorMode.BYPASS]
+M_OFF = MODE_CODES[CompressorMode.OFF]
+
+#: Regulator states.
+REG_ACTIVE, REG_OPEN, REG_CLOSED = 0, 1, 2
+POWER_SCALE_PER_FLOW = 1e6  # J/kg
+
+
+@dataclass
+class Modes:
+    """The operating state of the active elements (changed by the outer active-set loop).
+
+    Attributes
+    ----------
+    compressor : ndarray of int
+        Mode code per compressor (see :data:`linepack.network.compile.MODE_CODES`).
+    value : ndarray
+        Value held in that mode (Pa, ratio, kg/s or W).
+    limit : list of str
+        Name of the limit that put the station in its mode ("" if its own set-point).
+    regulator : ndarray of int
+        ``REG_ACTIVE``, ``REG_OPEN`` or ``REG_CLOSED``.
+    """
+
+    compressor: IntArray
+    value: FloatArray
+    limit: list[str]
+    regulator: IntArray
+
+    @classmethod
+    def initial(cls, cn: CompiledNetwork) -> Modes:
+        """Each station in its own control mode, regulators active."""
+        c = cn.compressors
+        return cls(c.mode.copy(), c.setpoint.copy(), [""] * len(c.mode),
+                   np.zeros(len(cn.reg_setpoint), dtype=np.int64))
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """Fixed sparsity pattern of the Jacobian and the map from entries to CSC storage."""
+
+    n: int
+    rows: IntArray
+    cols: IntArray
+    slot: IntArray  # position of each entry in the CSC data array
+    indices: IntArray
+    indptr: IntArray
+    nnz: int
+
+    @classmethod
+    def build(cls, rows: IntArray, cols: IntArray, n: int) -> Pattern:
+        """Sort the (row, col) entries into CSC order, summing duplicates."""
+        key = cols.astype(np.int64) * n + rows
+        uniq, slot = np.unique(key, return_inverse=True)
+        u_cols = uniq // n
+        indices = (uniq % n).astype(np.int64)
+        indptr = np.searchsorted(u_cols, np.arange(n + 1)).astype(np.int64)
+        return cls(n, rows, cols, slot.astype(np.int64), indices, indptr, len(uniq))
+
+    def matrix(self, values: FloatArray) -> sp.csc_matrix:
+        """Build the CSC matrix from entry values in pattern order."""
+        data = np.bincount(self.slot, weights=values, minlength=self.nnz)
+        return sp.csc_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
+
+
+class SteadySystem:
+    """Residual and Jacobian of the steady equations of one compiled network.
+
+    Parameters
+    ----------
+    cn : CompiledNetwork
+        The network.
+    """
+
+    def __init__(self, cn: CompiledNetwork) -> None:
+        self.cn = cn
+        off = cn.edge_offsets()
+        self.off = off
+        self.n_nodes = cn.n_nodes
+        self.n_edges = cn.n_edges
+        self.n = self.n_nodes + self.n_edges
+        seg = cn.segments
+        c = cn.compressors
+        self.e_from = np.concatenate([seg.from_node, c.from_node, cn.reg_from, cn.valve_from,
+                                      cn.short_from, cn.res_from]).astype(np.int64)
+        self.e_to = np.concatenate([seg.to_node, c.to_node, cn.reg_to, cn.valve_to,
+                                    cn.short_to, cn.res_to]).astype(np.int64)
+        self.is_set = np.isfinite(cn.p_set)
+        inj = np.abs(cn.injection).sum()
+        self.q_scale = max(float(inj) / 2.0, 1.0)
+        self.p_scale = cn.p_scale
+        self.laws = self._group_laws()
+        self.pattern = self._pattern()
+
+    def _group_laws(self) -> list[tuple[str, IntArray]]:
+        laws = np.asarray(self.cn.segments.law)
+        return [(str(law), np.flatnonzero(laws == law)) for law in np.unique(laws)]
+
+    def _pattern(self) -> Pattern:
+        nn, ne = self.n_nodes, self.n_edges
+        node = np.arange(nn)
+        edge = np.arange(ne)
+        c0 = self.off["compressor"]
+        nc = len(self.cn.compressors.setpoint)
+        cf = self.cn.compressors.from_node
+        cq = nn + c0 + np.arange(nc)
+        rows = np.concatenate([
+            node, self.e_to, self.e_from,  # node rows: p_i, inflows, outflows
+            cf, cf, cf,  # fuel at the suction node
+            nn + edge, nn + edge, nn + edge,  # edge rows: p_from, p_to, q
+        ])
+        cols = np.concatenate([
+            node, nn + edge, nn + edge,
+            cf, self.cn.compressors.to_node, cq,
+            self.e_from, self.e_to, nn + edge,
+        ])
+        return Pattern.build(rows.astype(np.int64), cols.astype(np.int64), self.n)
+
+    # -- physics -------------------------------------------------------------------------
+    def z(self, p: FloatArray, t: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Compressibility and dZ/dp, with pressures clipped to the EOS table."""
+        lo, hi = self.cn.eos_p_range
+        pc = np.clip(p, lo, hi)
+        inside = (p >= lo) & (p <= hi)
+        eos = self.cn.eos
+        return eos.z(pc, t), np.where(inside, eos.dz_dp(pc, t), 0.0)
+
+    def friction(self, re: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Darcy friction factor of every segment and its derivative with respect to Re."""
+        seg = self.cn.segments
+        lam = np.empty_like(re)
+        dlam = np.empty_like(re)
+        fv = self.cn.network.settings.friction_value
+        for law, idx in self.laws:
+            lam[idx], dlam[idx] = friction_factor(
+                law, re[idx], seg.rel_roughness[idx], value=fv, diameter=seg.diameter[idx]
+            )
+        return lam, dlam
+
+    def segment_rows(self, p: FloatArray, q: FloatArray) -> tuple[FloatArray, ...]:
+        """Residuals (scaled) and derivatives of all pipe-segment equations."""
+        seg = self.cn.segments
+        n = len(seg.length)
+        qs = q[:n]
+        p1, p2 = p[seg.from_node], p[seg.to_node]
+        pm, d1, d2 = kernels.mean_pressure(np.maximum(p1, 1.0), np.maximum(p2, 1.0))
+        z, dz = self.z(pm, seg.temperature)
+        re = np.abs(qs) * seg.diameter / (seg.area * seg.viscosity)
+        lam, dlam = self.friction(np.maximum(re, 1e-3))
+        r, a, b, c = kernels.pipe_segment(
+            p1, p2, qs, z=z, dz_dpm=dz, dpm_dp1=d1, dpm_dp2=d2, lam=lam, dlam_dre=dlam,
+            length=seg.length, diameter=seg.diameter, area=seg.area, efficiency=seg.efficiency,
+            temperature=seg.temperature, dh=seg.dh, viscosity=seg.viscosity,
+            gas_constant=self.cn.gas.gas_constant,
+        )
+        s2 = self.p_scale**2
+        return r / s2, a / s2, b / s2, c / s2
+
+    def power(self, p: FloatArray, q: FloatArray) -> tuple[FloatArray, ...]:
+        """Shaft power [W] of every compressor and its derivatives (q, ps, pd)."""
+        c = self.cn.compressors
+        qc = q[self.off["compressor"]: self.off["compressor"] + len(c.setpoint)]
+        ps, pd = np.maximum(p[c.from_node], 1.0), np.maximum(p[c.to_node], 1.0)
+        t = np.full(ps.shape, self.cn.network.settings.gas_temperature)
+        z, dz = self.z(ps, t)
+        return kernels.compression_power(
+            qc, ps, pd, z=z, dz_dps=dz, temperature=float(t[0]) if t.size else 288.15,
+            gas_constant=self.cn.gas.gas_constant, kappa=self.cn.gas.kappa,
+            efficiency=c.efficiency, polytropic=c.polytropic,
+        )
+
+    def compressor_rows(
+        self, p: FloatArray, q: FloatArray, modes: Modes, pw: tuple[FloatArray, ...]
+    ) -> tuple[FloatArray, ...]:
+        """Residuals (scaled) of the compressor equations in their current modes."""
+        c = self.cn.compressors
+        qc = q[self.off["compressor"]: self.off["compressor"] + len(c.setpoint)]
+        ps, pd = p[c.from_node], p[c.to_node]
+        m, v = modes.compressor, modes.value
+        ps_ = self.p_scale
+        zero, one = np.zeros_like(ps), np.ones_like(ps)
+        pws = self.q_scale * POWER_SCALE_PER_FLOW
+        power, dq_, dps_, dpd_ = pw
+        table = {
+            M_OUT: ((pd - v) / ps_, zero, one / ps_, zero),
+            M_RATIO: ((pd - v * ps) / ps_, -v / ps_, one / ps_, zero),
+            M_FLOW: ((qc - v) / self.q_scale, zero, zero, one / self.q_scale),
+            M_SUCTION: ((ps - v) / ps_, one / ps_, zero, zero),
+            M_POWER: ((power - v) / pws, dps_ / pws, dpd_ / pws, dq_ / pws),
+            M_BYPASS: ((ps - pd) / ps_, one / ps_, -one / ps_, zero),
+            M_OFF: (qc / self.q_scale, zero, zero, one / self.q_scale),
+        }
+        out = [np.zeros_like(ps) for _ in range(4)]
+        for code, vals in table.items():
+            sel = m == code
+            for k in range(4):
+                out[k][sel] = vals[k][sel]
+        return tuple(out)
+
+    def link_rows(self, p: FloatArray, q: FloatArray, modes: Modes) -> tuple[FloatArray, ...]:
+        """Residuals (scaled) of regulators, valves, short pipes and resistors."""
+        cn, ps_, qs_ = self.cn, self.p_scale, self.q_scale
+        parts: list[tuple[FloatArray, ...]] = []
+        # regulators
+        o = self.off["regulator"]
+        qr = q[o: o + len(cn.reg_setpoint)]
+        p1, p2 = p[cn.reg_from], p[cn.reg_to]
+        st = modes.regulator
+        one, zero = np.ones_like(p1), np.zeros_like(p1)
+        r = np.where(st == REG_ACTIVE, (p2 - cn.reg_setpoint) / ps_,
+                     np.where(st == REG_OPEN, (p1 - p2) / ps_, qr / qs_))
+        parts.append((
+            r, np.where(st == REG_OPEN, one / ps_, zero),
+            np.where(st == REG_ACTIVE, one / ps_, np.where(st == REG_OPEN, -one / ps_, zero)),
+            np.where(st == REG_CLOSED, one / qs_, zero),
+        ))
+        # valves
+        o = self.off["valve"]
+        qv = q[o: o + len(cn.valve_open)]
+        p1, p2 = p[cn.valve_from], p[cn.valve_to]
+        op = cn.valve_open
+        one, zero = np.ones_like(p1), np.zeros_like(p1)
+        parts.append((np.where(op, (p1 - p2) / ps_, qv / qs_), np.where(op, one / ps_, zero),
+                      np.where(op, -one / ps_, zero), np.where(op, zero, one / qs_)))
+        # short pipes
+        p1, p2 = p[cn.short_from], p[cn.short_to]
+        parts.append(((p1 - p2) / ps_, np.ones_like(p1) / ps_, -np.ones_like(p1) / ps_,
+                      np.zeros_like(p1)))
+        parts.append(self.resistor_rows(p, q))
+        return tuple(np.concatenate([pt[k] for pt in parts]) for k in range(4))
+
+    def resistor_rows(self, p: FloatArray, q: FloatArray) -> tuple[FloatArray, ...]:
+        """Residuals (scaled) of resistors, drag-factor or fixed-loss form."""
+        cn = self.cn
+        o = self.off["resistor"]
+        qr = q[o: o + len(cn.res_zeta)]
+        p1, p2 = np.maximum(p[cn.res_from], 1.0), p[cn.res_to]
+        t = cn.network.settings.gas_temperature
+        z, dz = self.z(p1, np.full(p1.shape, t))
+        drag = np.isfinite(cn.res_zeta)
+        zeta = np.where(drag, cn.res_zeta, 0.0)
+        area = np.where(drag, cn.res_area, 1.0)
+        rd = kernels.resistor_drag(p1, p2, qr, zeta=zeta, area=area, z=z, dz_dp1=dz,
+                                   temperature=t, gas_constant=cn.gas.gas_constant)
+        loss = np.where(drag, 0.0, np.nan_to_num(cn.res_dp))
+        rf = kernels.resistor_fixed(p1, p2, qr, loss=loss)
+        return tuple(np.where(drag, a, b) / self.p_scale for a, b in zip(rd, rf, strict=True))
+
+    # -- assembly ------------------------------------------------------------------------
+    def evaluate(
+        self, x: FloatArray, modes: Modes, jacobian: bool = True
+    ) -> tuple[FloatArray, sp.csc_matrix | None]:
+        """Residual vector (dimensionless) and, if asked, the sparse Jacobian.
+
+        Parameters
+        ----------
+        x : ndarray
+            Unknowns: node pressures [Pa] then edge flows [kg/s].
+        modes : Modes
+            Operating state of compressors and regulators.
+        jacobian : bool
+            Whether to build the Jacobian.
+
+        Returns
+        -------
+        tuple
+            F(x) and dF/dx (CSC) or None.
+        """
+        nn = self.n_nodes
+        p, q = x[:nn], x[nn:]
+        cn = self.cn
+        seg = self.segment_rows(p, q)
+        pw = self.power(p, q)
+        active = ~np.isin(modes.compressor, (M_BYPASS, M_OFF))
+        qc = q[self.off["compressor"]: self.off["compressor"] + len(modes.compressor)]
+        fuel_k = cn.compressors.fuel_per_work * active * (qc > 0)
+        fuel = fuel_k * np.maximum(pw[0], 0.0)
+        comp = self.compressor_rows(p, q, modes, pw)
+        links = self.link_rows(p, q, modes)
+        edge = [np.concatenate([seg[k], comp[k], links[k]]) for k in range(4)]
+
+        bal = cn.injection.copy()
+        np.add.at(bal, self.e_to, q)
+        np.subtract.at(bal, self.e_from, q)
+        np.subtract.at(bal, cn.compressors.from_node, fuel)
+        node_r = np.where(self.is_set, (p - np.nan_to_num(cn.p_set)) / self.p_scale,
+                          bal / self.q_scale)
+        f = np.concatenate([node_r, edge[0]])
+        if not jacobian:
+            return f, None
+        free = (~self.is_set).astype(float) / self.q_scale
+        cf = cn.compressors.from_node
+        pos = pw[0] > 0
+        fuel_d = [-fuel_k * pos * d * free[cf] for d in (pw[2], pw[3], pw[1])]
+        vals = np.concatenate([
+            self.is_set / self.p_scale, free[self.e_to], -free[self.e_from],
+            *fuel_d, edge[1], edge[2], edge[3],
+        ])
+        return f, self.pattern.matrix(vals)
