@@ -65,9 +65,7 @@ class CaseError(LinepackError):
         """Return a copy of this error that names ``file`` (if it names none yet)."""
         if self.file:
             return self
-        return type(self)(
-            self.message, file, self.element, self.key, self.value, self.expected
-        )
+        return type(self)(self.message, file, self.element, self.key, self.value, self.expected)
 
 
 class UnitError(CaseError):

@@ -12,7 +12,7 @@ kg/s). Parsing uses :mod:`pint` with a few additions of the gas trade:
 
 Examples
 --------
->>> parse("56 in", "length")
+>>> round(parse("56 in", "length"), 6)
 1.4224
 >>> round(parse("85 barg", "pressure"))
 8601325
@@ -45,6 +45,8 @@ MSCFD = 1e3 * scf / day = Mscfd
 BCFD = 1e9 * scf / day = bcfd = Bcfd
 MMSCMD = 1e6 * Sm3 / day = mmscmd = MMSm3d = MMscmd
 bcm = 1e9 * Sm3 = BCM
+psia = psi
+bara = bar
 """
 
 #: The dimensions accepted for each kind of quantity, as pint dimensionality strings.
@@ -87,7 +89,7 @@ def registry() -> pint.UnitRegistry:
     pint.UnitRegistry
         pint's default registry plus the standard-volume units of the gas trade.
     """
-    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     for line in _DEFINITIONS.strip().splitlines():
         ureg.define(line)
     return ureg
@@ -174,7 +176,10 @@ def parse(
     if q.dimensionless and kind != "dimensionless":
         if default_unit is None:
             raise UnitError(
-                "a unit is required", element=element, key=key, value=value,
+                "a unit is required",
+                element=element,
+                key=key,
+                value=value,
                 expected=f"a {kind.replace('_', ' ')} such as '{_example(kind)}'",
             )
         q = registry().Quantity(float(q.magnitude), default_unit)
@@ -188,7 +193,10 @@ def _to_si(q: pint.Quantity, kind: str, value: Any, element: str | None, key: st
         return float(q.to(_SI_UNIT[kind]).magnitude)
     except pint.errors.DimensionalityError:
         raise UnitError(
-            f"wrong dimension: {q.dimensionality}", element=element, key=key, value=value,
+            f"wrong dimension: {q.dimensionality}",
+            element=element,
+            key=key,
+            value=value,
             expected=f"a {kind.replace('_', ' ')} such as '{_example(kind)}'",
         ) from None
 

@@ -18,7 +18,7 @@ from linepack.steady.solve import solve
 RS = 500.0  # specific gas constant [J/(kg K)], fixed through Settings.gas_constant
 T = 288.15
 LAM = 0.011
-D = 0.6
+D = 0.9
 L = 80e3
 P1 = 60e5
 Q = 150.0
@@ -28,9 +28,15 @@ def one_pipe(methane, dh: float = 0.0, n_seg_length: float = 10e3) -> Network:  
     return Network(
         name="one-pipe",
         gas=methane,
-        settings=Settings(gas_temperature=T, eos="ideal", friction="constant",
-                          friction_value=LAM, gas_constant=RS, viscosity=1.1e-5,
-                          segment_length=n_seg_length),
+        settings=Settings(
+            gas_temperature=T,
+            eos="ideal",
+            friction="constant",
+            friction_value=LAM,
+            gas_constant=RS,
+            viscosity=1.1e-5,
+            segment_length=n_seg_length,
+        ),
         nodes=[Node("a", elevation=0.0), Node("b", elevation=dh)],
         pipes=[Pipe("p", "a", "b", length=L, diameter=D, roughness=1e-5)],
         supplies=[Supply("s", "a", pressure=P1)],

@@ -7,7 +7,6 @@ one readable message, without a traceback, and the command exits with status 2 (
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -41,11 +40,17 @@ def _guard(fn: Callable[[], T]) -> T:
 
 @app.command()
 def run(
-    case: Annotated[str | None, typer.Argument(help="Bundled case name or case file "
-                                               "(.toml, GasSteadySim network.json).")] = None,
+    case: Annotated[
+        str | None,
+        typer.Argument(help="Bundled case name or case file (.toml, GasSteadySim network.json)."),
+    ] = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("linepack-out"),
-    allow_violations: Annotated[bool, typer.Option(
-        "--allow-violations", help="Report pressure-limit violations instead of failing.")] = False,
+    allow_violations: Annotated[
+        bool,
+        typer.Option(
+            "--allow-violations", help="Report pressure-limit violations instead of failing."
+        ),
+    ] = False,
     plot: Annotated[bool, typer.Option(help="Write the pressure profile PNG.")] = True,
 ) -> None:
     """Solve the steady state of a case (default: the PSGP 56-inch phase-1 twin)."""
@@ -61,8 +66,10 @@ def run(
 
     summary = _guard(work)
     _print_summary(summary)
-    console.print(f"wrote {out}/ (summary.json, nodes/pipes/compressors/profile CSV"
-                  f"{', profile.png' if plot else ''}) in {time.perf_counter() - t0:.2f} s")
+    console.print(
+        f"wrote {out}/ (summary.json, nodes/pipes/compressors/profile CSV"
+        f"{', profile.png' if plot else ''}) in {time.perf_counter() - t0:.2f} s"
+    )
 
 
 def _write_outputs(sol: Any, out: Path, plot: bool) -> dict[str, Any]:
@@ -81,8 +88,14 @@ def _write_outputs(sol: Any, out: Path, plot: bool) -> dict[str, Any]:
         if prof["chainage"].size:
             pmin = net.node(summ["delivery_node"]).p_min
             stations = _station_chainage(net, prof)
-            plot_profile(prof, out / "profile.png", title=f"{net.name}: pressure along the route",
-                         atmosphere=net.settings.atmosphere, min_delivery=pmin, stations=stations)
+            plot_profile(
+                prof,
+                out / "profile.png",
+                title=f"{net.name}: pressure along the route",
+                atmosphere=net.settings.atmosphere,
+                min_delivery=pmin,
+                stations=stations,
+            )
     return summ
 
 
@@ -107,23 +120,38 @@ def _print_summary(s: dict[str, Any]) -> None:
     console.print(t)
     k = Table(show_header=False, box=None)
     rows = [
-        ("throughput", f"{s['throughput_mmscfd']:.0f} MMSCFD = "
-                       f"{s['throughput_bcm_per_year']:.2f} bcm/yr at {s['delivery_node']}"),
+        (
+            "throughput",
+            f"{s['throughput_mmscfd']:.0f} MMSCFD = "
+            f"{s['throughput_bcm_per_year']:.2f} bcm/yr at {s['delivery_node']}",
+        ),
         ("delivery pressure", f"{s['delivery_pressure_barg']:.2f} barg"),
         ("margin to min delivery", _fmt(s["margin_to_min_delivery_bar"], "bar")),
-        ("max pressure / margin to MAOP", f"{s['max_pressure_barg']:.2f} barg / "
-                                          f"{_fmt(s['margin_to_maop_bar'], 'bar')}"),
+        (
+            "max pressure / margin to MAOP",
+            f"{s['max_pressure_barg']:.2f} barg / {_fmt(s['margin_to_maop_bar'], 'bar')}",
+        ),
         ("line pack", f"{s['linepack_mmscm']:.1f} MMSm3 ({s['linepack_tonnes']:.0f} t)"),
         ("max velocity", f"{s['max_velocity_m_s']:.2f} m/s"),
-        ("compressor power / fuel", f"{s['compressor_power_mw']:.1f} MW / "
-                                    f"{s['fuel_mmscfd']:.2f} MMSCFD"),
-        ("converged", f"{s['converged']} in {s['iterations']} Newton iterations, "
-                      f"mass balance error {s['mass_balance_error_kg_s']:.1e} kg/s"),
+        (
+            "compressor power / fuel",
+            f"{s['compressor_power_mw']:.1f} MW / {s['fuel_mmscfd']:.2f} MMSCFD",
+        ),
+        (
+            "converged",
+            f"{s['converged']} in {s['iterations']} Newton iterations, "
+            f"mass balance error {s['mass_balance_error_kg_s']:.1e} kg/s",
+        ),
     ]
     for name, v in s["compressors"].items():
-        rows.append((f"  {name}", f"{v['suction_barg']:.1f} -> {v['discharge_barg']:.1f} barg, "
-                                  f"{v['power_mw']:.1f} MW, mode {v['mode']}"
-                                  + (f" (limit: {v['limit']})" if v["limit"] else "")))
+        rows.append(
+            (
+                f"  {name}",
+                f"{v['suction_barg']:.1f} -> {v['discharge_barg']:.1f} barg, "
+                f"{v['power_mw']:.1f} MW, mode {v['mode']}"
+                + (f" (limit: {v['limit']})" if v["limit"] else ""),
+            )
+        )
     for v in s["violations"]:
         rows.append(("VIOLATION", v))
     for a, b in rows:
@@ -158,10 +186,12 @@ def validate(
 
         net = load(case)
         cn = compile_network(net)
-        return (f"{net.name}: OK — {len(net.nodes)} nodes, {len(net.pipes)} pipes "
-                f"({len(cn.segments.length)} segments), {len(net.compressors)} compressors, "
-                f"{len(net.regulators)} regulators, {len(net.valves)} valves, "
-                f"{len(net.short_pipes)} short pipes, {len(net.resistors)} resistors")
+        return (
+            f"{net.name}: OK — {len(net.nodes)} nodes, {len(net.pipes)} pipes "
+            f"({len(cn.segments.length)} segments), {len(net.compressors)} compressors, "
+            f"{len(net.regulators)} regulators, {len(net.valves)} valves, "
+            f"{len(net.short_pipes)} short pipes, {len(net.resistors)} resistors"
+        )
 
     console.print(_guard(work))
 
@@ -172,4 +202,4 @@ def main() -> None:  # pragma: no cover - entry point for python -m
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

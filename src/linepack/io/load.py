@@ -55,13 +55,20 @@ def load(case: str | Path | None = None) -> Network:
     if path.is_dir() and (path / "network.json").exists():
         path = path / "network.json"
     if not path.exists():
-        raise CaseError("no such case file or bundled case", value=name,
-                        expected="a path or one of: " + ", ".join(bundled_cases()))
+        raise CaseError(
+            "no such case file or bundled case",
+            value=name,
+            expected="a path or one of: " + ", ".join(bundled_cases()),
+        )
     if path.suffix == ".json":
         from linepack.io.gassteadysim import load_gassteadysim
 
         return load_gassteadysim(path)
     if path.suffix == ".toml":
         return load_case(path)
-    raise CaseError("unknown case file type", file=str(path), value=path.suffix,
-                    expected=".toml (linepack case) or .json (GasSteadySim network.json)")
+    raise CaseError(
+        "unknown case file type",
+        file=str(path),
+        value=path.suffix,
+        expected=".toml (linepack case) or .json (GasSteadySim network.json)",
+    )

@@ -26,8 +26,12 @@ def write_tables(ds: xr.Dataset, out: Path) -> list[Path]:
     """
     out.mkdir(parents=True, exist_ok=True)
     files = []
-    for dim, fname in (("node", "nodes.csv"), ("pipe", "pipes.csv"),
-                       ("compressor", "compressors.csv"), ("point", "profile.csv")):
+    for dim, fname in (
+        ("node", "nodes.csv"),
+        ("pipe", "pipes.csv"),
+        ("compressor", "compressors.csv"),
+        ("point", "profile.csv"),
+    ):
         names = [v for v in ds.data_vars if ds[v].dims == (dim,)]
         if not names or ds.sizes.get(dim, 0) == 0:
             continue

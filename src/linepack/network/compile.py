@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from linepack.errors import CaseError
 from linepack.gas import friction as friction_mod
-from linepack.gas.composition import NM3, R, Gas
+from linepack.gas.composition import NM3, Gas, R
 from linepack.gas.eos import EquationOfState, make_eos
 from linepack.network.model import CompressorMode, Network
 from linepack.network.validate import validate
@@ -78,6 +78,7 @@ class Segments:
     dh: FloatArray  # elevation gain over the segment [m]
     viscosity: FloatArray
     law: tuple[str, ...]  # friction law per segment
+    friction_value: FloatArray  # λ of the constant law (NaN where not given)
 
 
 @dataclass(frozen=True)
@@ -182,8 +183,12 @@ class CompiledNetwork:
     def edge_offsets(self) -> dict[str, int]:
         """Index of the first edge of each kind."""
         sizes = [
-            len(self.segments.length), len(self.compressors.setpoint), len(self.reg_setpoint),
-            len(self.valve_open), len(self.short_from), len(self.res_zeta),
+            len(self.segments.length),
+            len(self.compressors.setpoint),
+            len(self.reg_setpoint),
+            len(self.valve_open),
+            len(self.short_from),
+            len(self.res_zeta),
         ]
         offsets = np.concatenate([[0], np.cumsum(sizes)])
         return {k: int(o) for k, o in zip(EDGE_KINDS, offsets[:-1], strict=True)}
@@ -208,8 +213,11 @@ def _boundaries(net: Network, index: dict[str, int]) -> tuple[FloatArray, FloatA
         if d.pressure is not None:
             if not np.isnan(p_set[i]) and p_set[i] != d.pressure:
                 raise CaseError(
-                    "two different pressure set-points on one node", element=f"demand '{d.name}'",
-                    key="pressure", value=d.pressure, expected=f"{p_set[i]} Pa or a flow",
+                    "two different pressure set-points on one node",
+                    element=f"demand '{d.name}'",
+                    key="pressure",
+                    value=d.pressure,
+                    expected=f"{p_set[i]} Pa or a flow",
                 )
             p_set[i] = d.pressure
         else:
@@ -222,10 +230,23 @@ def _split_pipes(
 ) -> tuple[dict[str, Any], list[str], list[str]]:
     """Split pipes into segments no longer than the case's segment length."""
     st = net.settings
-    cols: dict[str, list[Any]] = {k: [] for k in (
-        "from_node", "to_node", "pipe", "x_start", "length", "diameter", "rel_roughness",
-        "efficiency", "temperature", "dh", "law",
-    )}
+    cols: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "from_node",
+            "to_node",
+            "pipe",
+            "x_start",
+            "length",
+            "diameter",
+            "rel_roughness",
+            "efficiency",
+            "temperature",
+            "dh",
+            "law",
+            "friction_value",
+        )
+    }
     new_nodes: list[str] = []
     seg_names: list[str] = []
     for ip, p in enumerate(net.pipes):
@@ -251,6 +272,7 @@ def _split_pipes(
             cols["temperature"].append(_opt(p.temperature, st.gas_temperature))
             cols["dh"].append((h1 - h0) / n_seg)
             cols["law"].append(p.friction or st.friction)
+            cols["friction_value"].append(_opt(p.friction_value, _opt(st.friction_value, np.nan)))
             seg_names.append(f"{p.name}#{k}" if n_seg > 1 else p.name)
     return cols, new_nodes, seg_names
 
@@ -304,8 +326,11 @@ def _compressors(net: Network, index: dict[str, int]) -> Compressors:
 
     fuel = []
     for c in cs:
-        rate = c.heat_rate if c.heat_rate else (1.0 / c.driver_efficiency if c.driver_efficiency
-                                                 else 0.0)
+        rate = (
+            c.heat_rate
+            if c.heat_rate
+            else (1.0 / c.driver_efficiency if c.driver_efficiency else 0.0)
+        )
         fuel.append(rate)
     return Compressors(
         from_node=np.asarray([index[c.from_node] for c in cs], dtype=np.int64),
@@ -364,15 +389,24 @@ def compile_network(net: Network) -> CompiledNetwork:
     t_range = (float(t_all.min()) - 15.0, float(t_all.max()) + 60.0)
     sg = st.specific_gravity
     p_pc, t_pc = st.pseudo_critical if st.pseudo_critical else (None, None)
-    eos = make_eos(st.eos, net.gas, p_range=p_range, T_range=t_range,
-                   specific_gravity=sg, p_pc=p_pc, T_pc=t_pc)
+    eos = make_eos(
+        st.eos, net.gas, p_range=p_range, T_range=t_range, specific_gravity=sg, p_pc=p_pc, T_pc=t_pc
+    )
     finite = p_set[np.isfinite(p_set)]
     p_nom = float(finite.mean()) if finite.size else 5e6
     gas = _gas_constants(net, p_nom, st.gas_temperature)
 
+    fvals = np.asarray(cols["friction_value"], dtype=float)
+    laws = np.asarray(cols["law"])
     for law in set(cols["law"]):
-        friction_mod.friction_factor(law, np.array([1e7]), np.array([1e-5]),
-                                     value=st.friction_value, diameter=np.array([1.0]))
+        sel = laws == law
+        friction_mod.friction_factor(
+            law,
+            np.full(sel.sum(), 1e7),
+            np.full(sel.sum(), 1e-5),
+            value=fvals[sel] if law == "constant" else None,
+            diameter=np.ones(sel.sum()),
+        )
     dia = np.asarray(cols["diameter"], dtype=float)
     segments = Segments(
         from_node=np.asarray(cols["from_node"], dtype=np.int64),
@@ -388,6 +422,7 @@ def compile_network(net: Network) -> CompiledNetwork:
         dh=np.asarray(cols["dh"], dtype=float),
         viscosity=_viscosity(net, p_nom, temps, eos),
         law=tuple(cols["law"]),
+        friction_value=fvals,
     )
     comp = _compressors(net, index)
     comp = Compressors(**{**comp.__dict__, "fuel_per_work": comp.fuel_per_work / gas.lhv_mass})
@@ -397,8 +432,12 @@ def compile_network(net: Network) -> CompiledNetwork:
     res_f, res_t = _pairs(net.resistors, index)
     rs = net.resistors
     names = [
-        *seg_names, *(c.name for c in net.compressors), *(r.name for r in net.regulators),
-        *(v.name for v in net.valves), *(s.name for s in net.short_pipes), *(r.name for r in rs),
+        *seg_names,
+        *(c.name for c in net.compressors),
+        *(r.name for r in net.regulators),
+        *(v.name for v in net.valves),
+        *(s.name for s in net.short_pipes),
+        *(r.name for r in rs),
     ]
     return CompiledNetwork(
         node_names=tuple([n.name for n in net.nodes] + new_nodes),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from linepack.gas.composition import SCF, SM3, Gas, ReferenceConditions
 
@@ -106,6 +106,8 @@ class Pipe:
         Maximum allowable operating pressure [Pa abs].
     friction : str, optional
         Friction law overriding the case's.
+    friction_value : float, optional
+        Darcy λ for the ``constant`` law, overriding the case's ``friction_value``.
     temperature : float, optional
         Gas temperature [K] overriding the case's.
     """
@@ -121,6 +123,7 @@ class Pipe:
     wall_thickness: float | None = None
     maop: float | None = None
     friction: str | None = None
+    friction_value: float | None = None
     temperature: float | None = None
 
     @property
@@ -129,7 +132,7 @@ class Pipe:
         return math.pi * self.diameter**2 / 4
 
 
-class CompressorMode(str, Enum):
+class CompressorMode(StrEnum):
     """What a compressor station holds."""
 
     OUTLET_PRESSURE = "outlet_pressure"
@@ -325,6 +328,10 @@ class Network:
     def links(self) -> list[Pipe | Compressor | Regulator | Valve | ShortPipe | Resistor]:
         """All two-node elements, pipes first."""
         return [
-            *self.pipes, *self.compressors, *self.regulators,
-            *self.valves, *self.short_pipes, *self.resistors,
+            *self.pipes,
+            *self.compressors,
+            *self.regulators,
+            *self.valves,
+            *self.short_pipes,
+            *self.resistors,
         ]

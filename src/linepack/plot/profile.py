@@ -53,12 +53,20 @@ def plot_profile(
     if np.any(np.isfinite(profile["maop"])):
         ax.plot(km, (profile["maop"] - atmosphere) / 1e5, color="C3", ls="--", label="MAOP")
     if min_delivery:
-        ax.axhline((min_delivery - atmosphere) / 1e5, color="C1", ls=":",
-                   label="minimum delivery pressure")
+        ax.axhline(
+            (min_delivery - atmosphere) / 1e5, color="C1", ls=":", label="minimum delivery pressure"
+        )
     for x, name in stations or []:
         ax.axvline(x / 1e3, color="0.5", lw=0.8)
-        ax.annotate(name, (x / 1e3, ax.get_ylim()[0]), rotation=90, fontsize=8,
-                    va="bottom", ha="right", color="0.4")
+        ax.annotate(
+            name,
+            (x / 1e3, ax.get_ylim()[0]),
+            rotation=90,
+            fontsize=8,
+            va="bottom",
+            ha="right",
+            color="0.4",
+        )
     ax.set_xlabel("chainage [km]")
     ax.set_ylabel("pressure [barg]")
     ax.grid(alpha=0.3)

@@ -7,13 +7,13 @@ Every variable carries ``units`` and ``long_name`` attributes; files written fro
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
-from linepack.network.compile import CompiledNetwork
 from linepack.steady.kernels import mean_pressure
 from linepack.steady.solve import SteadySolution
 
@@ -41,8 +41,14 @@ def segment_state(sol: SteadySolution) -> dict[str, FloatArray]:
     re = np.abs(q) * seg.diameter / (seg.area * seg.viscosity)
     lam, _ = sy.friction(np.maximum(re, 1e-3))
     return {
-        "p_mean": pm, "z": z, "rho_mean": rho_m, "mass": rho_m * seg.area * seg.length,
-        "v_in": q / (rho1 * seg.area), "v_out": q / (rho2 * seg.area), "re": re, "lam": lam,
+        "p_mean": pm,
+        "z": z,
+        "rho_mean": rho_m,
+        "mass": rho_m * seg.area * seg.length,
+        "v_in": q / (rho1 * seg.area),
+        "v_out": q / (rho2 * seg.area),
+        "re": re,
+        "lam": lam,
         "flow": q,
     }
 
@@ -56,8 +62,11 @@ def _pipes(sol: SteadySolution, st: dict[str, FloatArray]) -> dict[str, xr.Varia
     mass = np.bincount(seg.pipe, weights=st["mass"], minlength=npipe)
     lengths = np.bincount(seg.pipe, weights=seg.length, minlength=npipe)
     lam_mean = np.bincount(seg.pipe, weights=st["lam"] * seg.length, minlength=npipe) / lengths
-    vmax = np.maximum.reduceat(np.maximum(np.abs(st["v_in"]), np.abs(st["v_out"])), first) \
-        if npipe else np.zeros(0)
+    vmax = (
+        np.maximum.reduceat(np.maximum(np.abs(st["v_in"]), np.abs(st["v_out"])), first)
+        if npipe
+        else np.zeros(0)
+    )
     q = st["flow"][first]
     d = "pipe"
     return {
@@ -68,16 +77,21 @@ def _pipes(sol: SteadySolution, st: dict[str, FloatArray]) -> dict[str, xr.Varia
         "p_in": _var(d, sol.pressure[seg.from_node[first]], "Pa", "inlet pressure (absolute)"),
         "p_out": _var(d, sol.pressure[seg.to_node[last]], "Pa", "outlet pressure (absolute)"),
         "mass_flow": _var(d, q, "kg/s", "mass flow (positive from inlet to outlet)"),
-        "std_flow": _var(d, q / cn.gas.density_sm3, "m3/s",
-                         "standard volume flow (Sm3 at the case's reference conditions)"),
+        "std_flow": _var(
+            d,
+            q / cn.gas.density_sm3,
+            "m3/s",
+            "standard volume flow (Sm3 at the case's reference conditions)",
+        ),
         "velocity_in": _var(d, st["v_in"][first], "m/s", "gas velocity at inlet"),
         "velocity_out": _var(d, st["v_out"][last], "m/s", "gas velocity at outlet"),
         "velocity_max": _var(d, vmax, "m/s", "largest gas speed along the pipe"),
         "reynolds": _var(d, st["re"][first], "1", "Reynolds number"),
         "friction_factor": _var(d, lam_mean, "1", "Darcy friction factor (length-weighted)"),
         "linepack_mass": _var(d, mass, "kg", "line pack (gas mass in the pipe)"),
-        "linepack_std": _var(d, mass / cn.gas.density_sm3, "m3",
-                             "line pack as standard volume (Sm3)"),
+        "linepack_std": _var(
+            d, mass / cn.gas.density_sm3, "m3", "line pack as standard volume (Sm3)"
+        ),
     }
 
 
@@ -95,13 +109,42 @@ def _compressors(sol: SteadySolution) -> dict[str, xr.Variable]:
         "suction_pressure": _var(d, ps, "Pa", "suction pressure (absolute)"),
         "discharge_pressure": _var(d, pd, "Pa", "discharge pressure (absolute)"),
         "ratio": _var(d, pd / ps if n else np.zeros(0), "1", "pressure ratio"),
-        "compressor_flow": _var(d, sol.flow[o: o + n], "kg/s", "mass flow through the station"),
+        "compressor_flow": _var(d, sol.flow[o : o + n], "kg/s", "mass flow through the station"),
         "power": _var(d, sol.power, "W", "shaft power"),
         "fuel": _var(d, sol.fuel, "kg/s", "fuel gas drawn at suction"),
-        "mode": _var(d, np.array([modes[m].value for m in sol.modes.compressor], dtype=object),
-                     "", "control mode at the solution"),
-        "limit": _var(d, np.array(sol.modes.limit, dtype=object), "",
-                      "limit that set the mode ('' = own set-point)"),
+        "mode": _var(
+            d,
+            np.array([modes[m].value for m in sol.modes.compressor], dtype=object),
+            "",
+            "control mode at the solution",
+        ),
+        "limit": _var(
+            d,
+            np.array(sol.modes.limit, dtype=object),
+            "",
+            "limit that set the mode ('' = own set-point)",
+        ),
+    }
+
+
+def _points(sol: SteadySolution) -> dict[str, xr.Variable]:
+    """Pressure and elevation at every segment end, ordered by pipe and distance."""
+    cn = sol.compiled
+    seg = cn.segments
+    npipe = len(cn.pipe_names)
+    last = np.array([np.flatnonzero(seg.pipe == i)[-1] for i in range(npipe)], dtype=np.int64)
+    pipe = np.concatenate([seg.pipe, seg.pipe[last]])
+    x = np.concatenate([seg.x_start, seg.x_start[last] + seg.length[last]])
+    node = np.concatenate([seg.from_node, seg.to_node[last]])
+    order = np.lexsort((x, pipe))
+    names = np.asarray(cn.pipe_names, dtype=object)
+    return {
+        "point_pipe": _var("point", names[pipe[order]], "", "pipe of the point"),
+        "point_x": _var("point", x[order], "m", "distance from the pipe inlet"),
+        "point_pressure": _var(
+            "point", sol.pressure[node[order]], "Pa", "pressure along the pipe (absolute)"
+        ),
+        "point_elevation": _var("point", cn.elevation[node[order]], "m", "elevation"),
     }
 
 
@@ -126,49 +169,38 @@ def to_dataset(sol: SteadySolution) -> xr.Dataset:
     p = sol.pressure[:nn]
     bal = sol.node_balance[:nn]
     inj = np.where(np.isfinite(cn.p_set[:nn]), -bal, cn.injection[:nn])
-    seg = cn.segments
     data: dict[str, xr.Variable] = {
         "pressure": _var("node", p, "Pa", "pressure (absolute)"),
         "pressure_gauge": _var("node", p - atm, "Pa", "pressure (gauge)"),
         "elevation": _var("node", cn.elevation[:nn], "m", "elevation"),
-        "temperature": _var("node", np.full(nn, net.settings.gas_temperature), "K",
-                            "gas temperature"),
+        "temperature": _var(
+            "node", np.full(nn, net.settings.gas_temperature), "K", "gas temperature"
+        ),
         "injection": _var("node", inj, "kg/s", "net injection (supply positive, demand negative)"),
         "p_min": _var("node", cn.p_min[:nn], "Pa", "minimum pressure (absolute)"),
         "p_max": _var("node", cn.p_max[:nn], "Pa", "maximum pressure (absolute)"),
         **_pipes(sol, st),
         **_compressors(sol),
-        "point_pipe": _var("point", [cn.pipe_names[i] for i in seg.pipe] +
-                           list(cn.pipe_names), "", "pipe of the point"),
+        **_points(sol),
     }
-    x_pts = np.concatenate([seg.x_start, [
-        seg.x_start[np.flatnonzero(seg.pipe == i)[-1]] + seg.length[np.flatnonzero(seg.pipe == i)[-1]]
-        for i in range(len(cn.pipe_names))]])
-    nodes_pts = np.concatenate([seg.from_node, [seg.to_node[np.flatnonzero(seg.pipe == i)[-1]]
-                                                for i in range(len(cn.pipe_names))]])
-    order = np.lexsort((x_pts, np.concatenate([seg.pipe, np.arange(len(cn.pipe_names))])))
-    data["point_pipe"] = _var("point", np.asarray(data["point_pipe"].values)[order], "",
-                              "pipe of the point")
-    data["point_x"] = _var("point", x_pts[order], "m", "distance from the pipe inlet")
-    data["point_pressure"] = _var("point", sol.pressure[nodes_pts[order]], "Pa",
-                                  "pressure along the pipe (absolute)")
-    data["point_elevation"] = _var("point", cn.elevation[nodes_pts[order]], "m", "elevation")
     coords = {
         "node": list(cn.node_names[:nn]),
         "pipe": list(cn.pipe_names),
         "compressor": [c.name for c in net.compressors],
     }
     ds = xr.Dataset(data, coords=coords)
-    ds.attrs.update({
-        "case": net.name,
-        "converged": int(sol.report.converged),
-        "iterations": sol.report.iterations,
-        "linepack_mass_kg": float(st["mass"].sum()),
-        "linepack_std_m3": float(st["mass"].sum() / cn.gas.density_sm3),
-        "max_mass_balance_error_kg_s": mass_balance_error(sol),
-        "atmosphere_Pa": atm,
-        "standard_conditions": "Sm3 at 15 degC, 101325 Pa unless the case says otherwise",
-    })
+    ds.attrs.update(
+        {
+            "case": net.name,
+            "converged": int(sol.report.converged),
+            "iterations": sol.report.iterations,
+            "linepack_mass_kg": float(st["mass"].sum()),
+            "linepack_std_m3": float(st["mass"].sum() / cn.gas.density_sm3),
+            "max_mass_balance_error_kg_s": mass_balance_error(sol),
+            "atmosphere_Pa": atm,
+            "standard_conditions": "Sm3 at 15 degC, 101325 Pa unless the case says otherwise",
+        }
+    )
     return ds
 
 
@@ -198,7 +230,7 @@ def route_profile(sol: SteadySolution, ds: xr.Dataset) -> dict[str, FloatArray]:
     mo: list[float] = []
     start = 0.0
     path = _expand(route, by_ends, links)
-    for a, b in zip(path[:-1], path[1:], strict=True):
+    for a, b in itertools.pairwise(path):
         pipe = by_ends.get((a, b))
         if pipe is None:
             continue
@@ -208,8 +240,12 @@ def route_profile(sol: SteadySolution, ds: xr.Dataset) -> dict[str, FloatArray]:
         el += list(ds["point_elevation"].values[sel])
         mo += [pipe.maop or np.nan] * int(sel.sum())
         start += pipe.length
-    return {"chainage": np.asarray(ch), "pressure": np.asarray(pr),
-            "elevation": np.asarray(el), "maop": np.asarray(mo)}
+    return {
+        "chainage": np.asarray(ch),
+        "pressure": np.asarray(pr),
+        "elevation": np.asarray(el),
+        "maop": np.asarray(mo),
+    }
 
 
 def _expand(
@@ -251,20 +287,26 @@ def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
         "throughput_bcm_per_year": withdrawn / cn.gas.density_sm3 * SECONDS_PER_YEAR / 1e9,
         "throughput_kg_s": withdrawn,
         "nodes": {
-            str(n): {"pressure_barg": float((ds["pressure"].values[i] - atm) / 1e5),
-                     "elevation_m": float(ds["elevation"].values[i])}
+            str(n): {
+                "pressure_barg": float((ds["pressure"].values[i] - atm) / 1e5),
+                "elevation_m": float(ds["elevation"].values[i]),
+            }
             for i, n in enumerate(ds["node"].values)
         },
         "linepack_mmscm": float(ds.attrs["linepack_std_m3"] / 1e6),
         "linepack_tonnes": float(ds.attrs["linepack_mass_kg"] / 1e3),
-        "compressor_power_mw": float(ds["power"].values.sum() / 1e6) if ds.sizes["compressor"]
+        "compressor_power_mw": float(ds["power"].values.sum() / 1e6)
+        if ds.sizes["compressor"]
         else 0.0,
         "fuel_mmscfd": fuel / rho_scf * MMSCFD_PER_SCF_M3_S,
         "compressors": {
-            str(c): {"suction_barg": float((ds["suction_pressure"].values[i] - atm) / 1e5),
-                     "discharge_barg": float((ds["discharge_pressure"].values[i] - atm) / 1e5),
-                     "power_mw": float(ds["power"].values[i] / 1e6),
-                     "mode": str(ds["mode"].values[i]), "limit": str(ds["limit"].values[i])}
+            str(c): {
+                "suction_barg": float((ds["suction_pressure"].values[i] - atm) / 1e5),
+                "discharge_barg": float((ds["discharge_pressure"].values[i] - atm) / 1e5),
+                "power_mw": float(ds["power"].values[i] / 1e6),
+                "mode": str(ds["mode"].values[i]),
+                "limit": str(ds["limit"].values[i]),
+            }
             for i, c in enumerate(ds["compressor"].values)
         },
         "max_velocity_m_s": vmax,
@@ -272,7 +314,8 @@ def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
         "margin_to_maop_bar": float((maop - pmax_route) / 1e5) if np.isfinite(maop) else None,
         "min_delivery_pressure_barg": (pmin - atm) / 1e5 if pmin > 0 else None,
         "margin_to_min_delivery_bar": float((ds["pressure"].values[d] - pmin) / 1e5)
-        if pmin > 0 else None,
+        if pmin > 0
+        else None,
         "mass_balance_error_kg_s": float(ds.attrs["max_mass_balance_error_kg_s"]),
         "violations": list(sol.violations),
         "residual_norms": [float(r) for r in sol.report.residual_norms],

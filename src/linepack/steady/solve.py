@@ -114,9 +114,7 @@ def initial_guess(cn: CompiledNetwork) -> FloatArray:
     return np.concatenate([p, np.zeros(cn.n_edges)])
 
 
-def solve(
-    case: Network | CompiledNetwork, options: SteadyOptions | None = None
-) -> SteadySolution:
+def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None) -> SteadySolution:
     """Solve the steady state of a network.
 
     Parameters
@@ -159,21 +157,26 @@ def solve(
     else:
         raise ConvergenceError(
             f"the control loop did not settle in {opts.max_mode_rounds} rounds "
-            f"(last changes: {'; '.join(report.mode_changes[-4:])})", report=report,
+            f"(last changes: {'; '.join(report.mode_changes[-4:])})",
+            report=report,
         )
     return _finish(cn, system, x, modes, report, opts)
 
 
 def _finish(
-    cn: CompiledNetwork, system: sy.SteadySystem, x: FloatArray, modes: sy.Modes,
-    report: ConvergenceReport, opts: SteadyOptions,
+    cn: CompiledNetwork,
+    system: sy.SteadySystem,
+    x: FloatArray,
+    modes: sy.Modes,
+    report: ConvergenceReport,
+    opts: SteadyOptions,
 ) -> SteadySolution:
     nn = cn.n_nodes
     p, q = x[:nn], x[nn:]
     pw = system.power(p, q)
     active = ~np.isin(modes.compressor, (sy.M_BYPASS, sy.M_OFF))
     o = system.off["compressor"]
-    qc = q[o: o + len(modes.compressor)]
+    qc = q[o : o + len(modes.compressor)]
     power = np.where(active & (qc > 0), np.maximum(pw[0], 0.0), 0.0)
     fuel = cn.compressors.fuel_per_work * power
     sol = SteadySolution(cn, p.copy(), q.copy(), modes, power, fuel, report, [], system)
@@ -182,7 +185,9 @@ def _finish(
         first = sol.violations[0]
         raise InfeasibleError(
             first + (f" (and {len(sol.violations) - 1} more)" if len(sol.violations) > 1 else ""),
-            element=first.split(":")[0], bound=first, report=report,
+            element=first.split(":")[0],
+            bound=first,
+            report=report,
         )
     return sol
 
@@ -198,12 +203,15 @@ def _diagnose_failure(cn: CompiledNetwork, x: FloatArray, report: ConvergenceRep
             raise InfeasibleError(
                 f"pressure falls towards zero ({p[i] / 1e5:.3g} bar at the last iterate): the "
                 "demand cannot be carried with the given supply pressures and limits",
-                element=f"node '{_case_node(cn, i)}'", bound="pressure > 0",
-                amount=float(p[i]), report=report,
+                element=f"node '{_case_node(cn, i)}'",
+                bound="pressure > 0",
+                amount=float(p[i]),
+                report=report,
             )
     raise ConvergenceError(
         f"Newton did not converge in {report.iterations} iterations (residual "
-        f"{report.residual_norms[-1]:.3g})", report=report,
+        f"{report.residual_norms[-1]:.3g})",
+        report=report,
     )
 
 
@@ -230,11 +238,19 @@ def update_modes(
             (qk < -1e-6, sy.M_OFF, 0.0, "reverse flow blocked"),
             (pd / ps > c.max_ratio[k] * (1 + 1e-9), sy.M_RATIO, c.max_ratio[k], "max_ratio"),
             (pd > c.max_outlet[k] * (1 + 1e-9), sy.M_OUT, c.max_outlet[k], "max_outlet_pressure"),
-            (ps < c.min_suction[k] * (1 - 1e-9), sy.M_SUCTION, c.min_suction[k],
-             "min_suction_pressure"),
+            (
+                ps < c.min_suction[k] * (1 - 1e-9),
+                sy.M_SUCTION,
+                c.min_suction[k],
+                "min_suction_pressure",
+            ),
             (pw[k] > c.max_power[k] * (1 + 1e-9), sy.M_POWER, c.max_power[k], "max_power"),
-            (pd < ps * (1 - 1e-9) and m != sy.M_RATIO, sy.M_BYPASS, 0.0, "bypass (inlet above "
-             "outlet set-point)"),
+            (
+                pd < ps * (1 - 1e-9) and m != sy.M_RATIO,
+                sy.M_BYPASS,
+                0.0,
+                "bypass (inlet above outlet set-point)",
+            ),
         ]
         for hit, mode, value, label in checks:
             if hit and not (mode == m and value == modes.value[k]):
@@ -268,20 +284,26 @@ def check_limits(sol: SteadySolution) -> list[str]:
         if p[i] <= 0:
             out.append(f"node '{cn.node_names[i]}': pressure {p[i]:.6g} Pa is not positive")
         elif p[i] < cn.p_min[i] * (1 - 1e-9):
-            out.append(f"node '{cn.node_names[i]}': pressure {(p[i] - 101325) / 1e5:.2f} barg "
-                       f"below p_min {(cn.p_min[i] - 101325) / 1e5:.2f} barg by "
-                       f"{(cn.p_min[i] - p[i]) / 1e5:.3f} bar")
+            out.append(
+                f"node '{cn.node_names[i]}': pressure {(p[i] - 101325) / 1e5:.2f} barg "
+                f"below p_min {(cn.p_min[i] - 101325) / 1e5:.2f} barg by "
+                f"{(cn.p_min[i] - p[i]) / 1e5:.3f} bar"
+            )
         elif p[i] > cn.p_max[i] * (1 + 1e-9):
-            out.append(f"node '{cn.node_names[i]}': pressure {(p[i] - 101325) / 1e5:.2f} barg "
-                       f"above p_max {(cn.p_max[i] - 101325) / 1e5:.2f} barg by "
-                       f"{(p[i] - cn.p_max[i]) / 1e5:.3f} bar")
+            out.append(
+                f"node '{cn.node_names[i]}': pressure {(p[i] - 101325) / 1e5:.2f} barg "
+                f"above p_max {(cn.p_max[i] - 101325) / 1e5:.2f} barg by "
+                f"{(p[i] - cn.p_max[i]) / 1e5:.3f} bar"
+            )
     bal = sol.node_balance
     for s in cn.network.supplies:
         if s.pressure is not None and s.flow_max is not None:
             i = cn.node_names.index(s.node)
             if -bal[i] > s.flow_max * (1 + 1e-9):
-                out.append(f"supply '{s.name}': inflow {-bal[i]:.4g} kg/s above flow_max "
-                           f"{s.flow_max:.4g} kg/s by {-bal[i] - s.flow_max:.4g} kg/s")
+                out.append(
+                    f"supply '{s.name}': inflow {-bal[i]:.4g} kg/s above flow_max "
+                    f"{s.flow_max:.4g} kg/s by {-bal[i] - s.flow_max:.4g} kg/s"
+                )
     if np.any(sol.pressure <= 0):
         raise SolverError("non-positive pressure in a converged solution")
     return out

@@ -64,8 +64,12 @@ class Modes:
     def initial(cls, cn: CompiledNetwork) -> Modes:
         """Each station in its own control mode, regulators active."""
         c = cn.compressors
-        return cls(c.mode.copy(), c.setpoint.copy(), [""] * len(c.mode),
-                   np.zeros(len(cn.reg_setpoint), dtype=np.int64))
+        return cls(
+            c.mode.copy(),
+            c.setpoint.copy(),
+            [""] * len(c.mode),
+            np.zeros(len(cn.reg_setpoint), dtype=np.int64),
+        )
 
 
 @dataclass(frozen=True)
@@ -114,10 +118,12 @@ class SteadySystem:
         self.n = self.n_nodes + self.n_edges
         seg = cn.segments
         c = cn.compressors
-        self.e_from = np.concatenate([seg.from_node, c.from_node, cn.reg_from, cn.valve_from,
-                                      cn.short_from, cn.res_from]).astype(np.int64)
-        self.e_to = np.concatenate([seg.to_node, c.to_node, cn.reg_to, cn.valve_to,
-                                    cn.short_to, cn.res_to]).astype(np.int64)
+        self.e_from = np.concatenate(
+            [seg.from_node, c.from_node, cn.reg_from, cn.valve_from, cn.short_from, cn.res_from]
+        ).astype(np.int64)
+        self.e_to = np.concatenate(
+            [seg.to_node, c.to_node, cn.reg_to, cn.valve_to, cn.short_to, cn.res_to]
+        ).astype(np.int64)
         self.is_set = np.isfinite(cn.p_set)
         inj = np.abs(cn.injection).sum()
         self.q_scale = max(float(inj) / 2.0, 1.0)
@@ -137,16 +143,32 @@ class SteadySystem:
         nc = len(self.cn.compressors.setpoint)
         cf = self.cn.compressors.from_node
         cq = nn + c0 + np.arange(nc)
-        rows = np.concatenate([
-            node, self.e_to, self.e_from,  # node rows: p_i, inflows, outflows
-            cf, cf, cf,  # fuel at the suction node
-            nn + edge, nn + edge, nn + edge,  # edge rows: p_from, p_to, q
-        ])
-        cols = np.concatenate([
-            node, nn + edge, nn + edge,
-            cf, self.cn.compressors.to_node, cq,
-            self.e_from, self.e_to, nn + edge,
-        ])
+        rows = np.concatenate(
+            [
+                node,
+                self.e_to,
+                self.e_from,  # node rows: p_i, inflows, outflows
+                cf,
+                cf,
+                cf,  # fuel at the suction node
+                nn + edge,
+                nn + edge,
+                nn + edge,  # edge rows: p_from, p_to, q
+            ]
+        )
+        cols = np.concatenate(
+            [
+                node,
+                nn + edge,
+                nn + edge,
+                cf,
+                self.cn.compressors.to_node,
+                cq,
+                self.e_from,
+                self.e_to,
+                nn + edge,
+            ]
+        )
         return Pattern.build(rows.astype(np.int64), cols.astype(np.int64), self.n)
 
     # -- physics -------------------------------------------------------------------------
@@ -163,8 +185,8 @@ class SteadySystem:
         seg = self.cn.segments
         lam = np.empty_like(re)
         dlam = np.empty_like(re)
-        fv = self.cn.network.settings.friction_value
         for law, idx in self.laws:
+            fv = seg.friction_value[idx] if law == "constant" else None
             lam[idx], dlam[idx] = friction_factor(
                 law, re[idx], seg.rel_roughness[idx], value=fv, diameter=seg.diameter[idx]
             )
@@ -181,9 +203,22 @@ class SteadySystem:
         re = np.abs(qs) * seg.diameter / (seg.area * seg.viscosity)
         lam, dlam = self.friction(np.maximum(re, 1e-3))
         r, a, b, c = kernels.pipe_segment(
-            p1, p2, qs, z=z, dz_dpm=dz, dpm_dp1=d1, dpm_dp2=d2, lam=lam, dlam_dre=dlam,
-            length=seg.length, diameter=seg.diameter, area=seg.area, efficiency=seg.efficiency,
-            temperature=seg.temperature, dh=seg.dh, viscosity=seg.viscosity,
+            p1,
+            p2,
+            qs,
+            z=z,
+            dz_dpm=dz,
+            dpm_dp1=d1,
+            dpm_dp2=d2,
+            lam=lam,
+            dlam_dre=dlam,
+            length=seg.length,
+            diameter=seg.diameter,
+            area=seg.area,
+            efficiency=seg.efficiency,
+            temperature=seg.temperature,
+            dh=seg.dh,
+            viscosity=seg.viscosity,
             gas_constant=self.cn.gas.gas_constant,
         )
         s2 = self.p_scale**2
@@ -192,14 +227,21 @@ class SteadySystem:
     def power(self, p: FloatArray, q: FloatArray) -> tuple[FloatArray, ...]:
         """Shaft power [W] of every compressor and its derivatives (q, ps, pd)."""
         c = self.cn.compressors
-        qc = q[self.off["compressor"]: self.off["compressor"] + len(c.setpoint)]
+        qc = q[self.off["compressor"] : self.off["compressor"] + len(c.setpoint)]
         ps, pd = np.maximum(p[c.from_node], 1.0), np.maximum(p[c.to_node], 1.0)
         t = np.full(ps.shape, self.cn.network.settings.gas_temperature)
         z, dz = self.z(ps, t)
         return kernels.compression_power(
-            qc, ps, pd, z=z, dz_dps=dz, temperature=float(t[0]) if t.size else 288.15,
-            gas_constant=self.cn.gas.gas_constant, kappa=self.cn.gas.kappa,
-            efficiency=c.efficiency, polytropic=c.polytropic,
+            qc,
+            ps,
+            pd,
+            z=z,
+            dz_dps=dz,
+            temperature=float(t[0]) if t.size else 288.15,
+            gas_constant=self.cn.gas.gas_constant,
+            kappa=self.cn.gas.kappa,
+            efficiency=c.efficiency,
+            polytropic=c.polytropic,
         )
 
     def compressor_rows(
@@ -207,7 +249,7 @@ class SteadySystem:
     ) -> tuple[FloatArray, ...]:
         """Residuals (scaled) of the compressor equations in their current modes."""
         c = self.cn.compressors
-        qc = q[self.off["compressor"]: self.off["compressor"] + len(c.setpoint)]
+        qc = q[self.off["compressor"] : self.off["compressor"] + len(c.setpoint)]
         ps, pd = p[c.from_node], p[c.to_node]
         m, v = modes.compressor, modes.value
         ps_ = self.p_scale
@@ -236,29 +278,42 @@ class SteadySystem:
         parts: list[tuple[FloatArray, ...]] = []
         # regulators
         o = self.off["regulator"]
-        qr = q[o: o + len(cn.reg_setpoint)]
+        qr = q[o : o + len(cn.reg_setpoint)]
         p1, p2 = p[cn.reg_from], p[cn.reg_to]
         st = modes.regulator
         one, zero = np.ones_like(p1), np.zeros_like(p1)
-        r = np.where(st == REG_ACTIVE, (p2 - cn.reg_setpoint) / ps_,
-                     np.where(st == REG_OPEN, (p1 - p2) / ps_, qr / qs_))
-        parts.append((
-            r, np.where(st == REG_OPEN, one / ps_, zero),
-            np.where(st == REG_ACTIVE, one / ps_, np.where(st == REG_OPEN, -one / ps_, zero)),
-            np.where(st == REG_CLOSED, one / qs_, zero),
-        ))
+        r = np.where(
+            st == REG_ACTIVE,
+            (p2 - cn.reg_setpoint) / ps_,
+            np.where(st == REG_OPEN, (p1 - p2) / ps_, qr / qs_),
+        )
+        parts.append(
+            (
+                r,
+                np.where(st == REG_OPEN, one / ps_, zero),
+                np.where(st == REG_ACTIVE, one / ps_, np.where(st == REG_OPEN, -one / ps_, zero)),
+                np.where(st == REG_CLOSED, one / qs_, zero),
+            )
+        )
         # valves
         o = self.off["valve"]
-        qv = q[o: o + len(cn.valve_open)]
+        qv = q[o : o + len(cn.valve_open)]
         p1, p2 = p[cn.valve_from], p[cn.valve_to]
         op = cn.valve_open
         one, zero = np.ones_like(p1), np.zeros_like(p1)
-        parts.append((np.where(op, (p1 - p2) / ps_, qv / qs_), np.where(op, one / ps_, zero),
-                      np.where(op, -one / ps_, zero), np.where(op, zero, one / qs_)))
+        parts.append(
+            (
+                np.where(op, (p1 - p2) / ps_, qv / qs_),
+                np.where(op, one / ps_, zero),
+                np.where(op, -one / ps_, zero),
+                np.where(op, zero, one / qs_),
+            )
+        )
         # short pipes
         p1, p2 = p[cn.short_from], p[cn.short_to]
-        parts.append(((p1 - p2) / ps_, np.ones_like(p1) / ps_, -np.ones_like(p1) / ps_,
-                      np.zeros_like(p1)))
+        parts.append(
+            ((p1 - p2) / ps_, np.ones_like(p1) / ps_, -np.ones_like(p1) / ps_, np.zeros_like(p1))
+        )
         parts.append(self.resistor_rows(p, q))
         return tuple(np.concatenate([pt[k] for pt in parts]) for k in range(4))
 
@@ -266,15 +321,24 @@ class SteadySystem:
         """Residuals (scaled) of resistors, drag-factor or fixed-loss form."""
         cn = self.cn
         o = self.off["resistor"]
-        qr = q[o: o + len(cn.res_zeta)]
+        qr = q[o : o + len(cn.res_zeta)]
         p1, p2 = np.maximum(p[cn.res_from], 1.0), p[cn.res_to]
         t = cn.network.settings.gas_temperature
         z, dz = self.z(p1, np.full(p1.shape, t))
         drag = np.isfinite(cn.res_zeta)
         zeta = np.where(drag, cn.res_zeta, 0.0)
         area = np.where(drag, cn.res_area, 1.0)
-        rd = kernels.resistor_drag(p1, p2, qr, zeta=zeta, area=area, z=z, dz_dp1=dz,
-                                   temperature=t, gas_constant=cn.gas.gas_constant)
+        rd = kernels.resistor_drag(
+            p1,
+            p2,
+            qr,
+            zeta=zeta,
+            area=area,
+            z=z,
+            dz_dp1=dz,
+            temperature=t,
+            gas_constant=cn.gas.gas_constant,
+        )
         loss = np.where(drag, 0.0, np.nan_to_num(cn.res_dp))
         rf = kernels.resistor_fixed(p1, p2, qr, loss=loss)
         return tuple(np.where(drag, a, b) / self.p_scale for a, b in zip(rd, rf, strict=True))
@@ -305,7 +369,7 @@ class SteadySystem:
         seg = self.segment_rows(p, q)
         pw = self.power(p, q)
         active = ~np.isin(modes.compressor, (M_BYPASS, M_OFF))
-        qc = q[self.off["compressor"]: self.off["compressor"] + len(modes.compressor)]
+        qc = q[self.off["compressor"] : self.off["compressor"] + len(modes.compressor)]
         fuel_k = cn.compressors.fuel_per_work * active * (qc > 0)
         fuel = fuel_k * np.maximum(pw[0], 0.0)
         comp = self.compressor_rows(p, q, modes, pw)
@@ -316,8 +380,9 @@ class SteadySystem:
         np.add.at(bal, self.e_to, q)
         np.subtract.at(bal, self.e_from, q)
         np.subtract.at(bal, cn.compressors.from_node, fuel)
-        node_r = np.where(self.is_set, (p - np.nan_to_num(cn.p_set)) / self.p_scale,
-                          bal / self.q_scale)
+        node_r = np.where(
+            self.is_set, (p - np.nan_to_num(cn.p_set)) / self.p_scale, bal / self.q_scale
+        )
         f = np.concatenate([node_r, edge[0]])
         if not jacobian:
             return f, None
@@ -325,8 +390,15 @@ class SteadySystem:
         cf = cn.compressors.from_node
         pos = pw[0] > 0
         fuel_d = [-fuel_k * pos * d * free[cf] for d in (pw[2], pw[3], pw[1])]
-        vals = np.concatenate([
-            self.is_set / self.p_scale, free[self.e_to], -free[self.e_from],
-            *fuel_d, edge[1], edge[2], edge[3],
-        ])
+        vals = np.concatenate(
+            [
+                self.is_set / self.p_scale,
+                free[self.e_to],
+                -free[self.e_from],
+                *fuel_d,
+                edge[1],
+                edge[2],
+                edge[3],
+            ]
+        )
         return f, self.pattern.matrix(vals)

@@ -1,0 +1,587 @@
+"""Read a TOML case file into a :class:`~linepack.network.model.Network`.
+
+Every quantity in a case is a string with a unit (``"56 in"``, ``"85 barg"``, ``"1200 MMSCFD"``);
+dimensionless numbers (efficiencies, ratios, drag factors) may be bare numbers. The reader turns
+everything into SI at once: gauge pressures with the case's ``atmosphere``, standard-volume flows
+into kg/s with the gas density at the reference conditions of their basis (``scf`` and ``Sm3``
+from ``[standard]``, ``Nm3`` at 0 °C and 1.01325 bar). Keys that are left out take the defaults of
+the model's dataclasses. The format is documented in ``docs/case-format.md``.
+
+Each section is read by a table of :class:`Key` specs, so unknown keys, missing fields, wrong
+units and out-of-range values are all reported the same way: a :class:`~linepack.errors.CaseError`
+(or :class:`~linepack.errors.UnitError`, :class:`~linepack.errors.TopologyError`) naming the file,
+the element (``pipe 'P3'``), the key, the value and what was expected.
+
+Examples
+--------
+>>> net = load_case("cases/pakistan-stream.toml")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from linepack.errors import CaseError
+from linepack.gas.composition import NM3, Gas, ReferenceConditions
+from linepack.network.model import (
+    Compressor,
+    CompressorMode,
+    Demand,
+    Network,
+    Node,
+    Pipe,
+    Regulator,
+    Resistor,
+    Settings,
+    ShortPipe,
+    Supply,
+    Valve,
+)
+from linepack.network.validate import (
+    EOS_MODELS,
+    FRICTION_LAWS,
+    HEADS,
+    SETPOINT_CHECK,
+    check_value,
+    check_wall,
+    validate,
+)
+from linepack.units import StandardFlow, parse, parse_flow
+
+__all__ = ["SECTIONS", "Key", "load_case", "read_case"]
+
+
+@dataclass(frozen=True)
+class Key:
+    """How to read one key of a section.
+
+    Attributes
+    ----------
+    kind : str
+        ``length``, ``pressure`` (gauge allowed, absolute result), ``pressure_difference``,
+        ``temperature``, ``power``, ``viscosity``, ``dimensionless`` (bare number allowed),
+        ``flow`` (mass or standard volume per time), ``text``, ``names`` (list of strings),
+        ``number`` (bare number), ``bool``, ``choice``, ``table`` or ``raw`` (read later).
+    required : bool
+        Whether the key must be given; optional keys left out take the dataclass default.
+    check : str, optional
+        A range check of :data:`linepack.network.validate.CHECKS` on the SI value.
+    choices : tuple of str
+        Accepted values of a ``choice``.
+    field : str, optional
+        Dataclass field name, when it differs from the key (``from`` → ``from_node``).
+    """
+
+    kind: str
+    required: bool = False
+    check: str | None = None
+    choices: tuple[str, ...] = ()
+    field: str | None = None
+
+
+_NAME = Key("text", required=True)
+_ENDS = {
+    "name": _NAME,
+    "from": Key("text", True, field="from_node"),
+    "to": Key("text", True, field="to_node"),
+}
+_MODES = tuple(m.value for m in CompressorMode)
+
+#: The key specs of every section, by section name.
+SECTIONS: dict[str, dict[str, Key]] = {
+    "case": {
+        "name": Key("text"),
+        "description": Key("text"),
+        "route": Key("names"),
+        "delivery": Key("text"),
+    },
+    "settings": {
+        "gas_temperature": Key("temperature", check="positive"),
+        "ground_temperature": Key("temperature", check="positive"),
+        "eos": Key("choice", choices=EOS_MODELS),
+        "friction": Key("choice", choices=FRICTION_LAWS),
+        "friction_value": Key("dimensionless", check="positive"),
+        "viscosity": Key("viscosity", check="positive"),
+        "segment_length": Key("length", check="positive"),
+        "atmosphere": Key("pressure", check="positive"),
+    },
+    "standard": {"scf": Key("table"), "sm3": Key("table")},
+    "reference": {
+        "temperature": Key("temperature", True, "positive"),
+        "pressure": Key("pressure", True, "positive"),
+        "combustion_temperature": Key("temperature", check="positive"),
+    },
+    "gas": {"composition": Key("table", required=True), "percent": Key("bool")},
+    "node": {
+        "name": _NAME,
+        "elevation": Key("length", check="finite"),
+        "lat": Key("number"),
+        "lon": Key("number"),
+        "p_min": Key("pressure", check="positive"),
+        "p_max": Key("pressure", check="positive"),
+    },
+    "pipe": {
+        **_ENDS,
+        "length": Key("length", True, "positive"),
+        "inner_diameter": Key("length", check="positive", field="diameter"),
+        "outer_diameter": Key("length", check="positive"),
+        "wall_thickness": Key("length", check="positive"),
+        "roughness": Key("length", check="nonnegative"),
+        "efficiency": Key("dimensionless", check="positive"),
+        "maop": Key("pressure", check="positive"),
+        "friction": Key("choice", choices=FRICTION_LAWS),
+        "temperature": Key("temperature", check="positive"),
+    },
+    "compressor": {
+        **_ENDS,
+        "mode": Key("choice", choices=_MODES),
+        "setpoint": Key("raw"),
+        "max_ratio": Key("dimensionless", check="ratio"),
+        "max_outlet_pressure": Key("pressure", check="positive"),
+        "min_suction_pressure": Key("pressure", check="positive"),
+        "max_power": Key("power", check="positive"),
+        "efficiency": Key("dimensionless", check="fraction"),
+        "head": Key("choice", choices=HEADS),
+        "driver_efficiency": Key("dimensionless", check="fraction"),
+        "heat_rate": Key("dimensionless", check="positive"),
+    },
+    "regulator": {**_ENDS, "setpoint": Key("pressure", True, "positive")},
+    "valve": {**_ENDS, "open": Key("bool")},
+    "short_pipe": dict(_ENDS),
+    "resistor": {
+        **_ENDS,
+        "drag_factor": Key("dimensionless", check="nonnegative"),
+        "diameter": Key("length", check="positive"),
+        "pressure_loss": Key("pressure_difference", check="nonnegative"),
+    },
+    "supply": {
+        "name": _NAME,
+        "node": Key("text", True),
+        "pressure": Key("pressure", check="positive"),
+        "flow": Key("flow"),
+        "flow_max": Key("flow", check="nonnegative"),
+    },
+    "demand": {
+        "name": _NAME,
+        "node": Key("text", True),
+        "flow": Key("flow"),
+        "pressure": Key("pressure", check="positive"),
+    },
+}
+
+#: Top-level tables read once, and arrays of tables read as element lists.
+_SINGLE = ("case", "settings", "standard", "gas")
+_ELEMENTS: dict[str, type] = {
+    "node": Node,
+    "pipe": Pipe,
+    "compressor": Compressor,
+    "regulator": Regulator,
+    "valve": Valve,
+    "short_pipe": ShortPipe,
+    "resistor": Resistor,
+    "supply": Supply,
+    "demand": Demand,
+}
+
+_EXAMPLE = {
+    "length": "a length such as '12 km'",
+    "pressure": "a pressure such as '70 barg'",
+    "pressure_difference": "a pressure difference such as '0.5 bar'",
+    "temperature": "a temperature such as '15 degC'",
+    "power": "a power such as '20 MW'",
+    "viscosity": "a viscosity such as '1.1e-5 Pa*s'",
+    "dimensionless": "a number such as 0.9",
+    "flow": "a flow such as '400 kg/s' or '1200 MMSCFD'",
+    "text": "a string",
+    "names": "a list of strings",
+    "number": "a number",
+    "bool": "true or false",
+    "table": "a table",
+    "raw": "a value",
+    "choice": "one of the listed names",
+}
+
+#: Quantity kind of a compressor set-point in each mode (modes not listed take none).
+_SETPOINT_KIND = {
+    CompressorMode.OUTLET_PRESSURE: "pressure",
+    CompressorMode.SUCTION_PRESSURE: "pressure",
+    CompressorMode.RATIO: "dimensionless",
+    CompressorMode.FLOW: "flow",
+    CompressorMode.POWER: "power",
+}
+
+
+class _Context:
+    """What converting values needs: atmospheric pressure and (later) gas densities."""
+
+    def __init__(self) -> None:
+        self.atmosphere = Settings().atmosphere
+        self.gas: Gas | None = None
+        self.references: dict[str, ReferenceConditions] = {"nm3": NM3}
+        self._densities: dict[str, float] = {}
+
+    def density(self, basis: str) -> float:
+        """Gas density [kg/m³] at the reference conditions of ``basis`` (cached)."""
+        if basis not in self._densities:
+            if self.gas is None:  # pragma: no cover - gas is read before any element
+                raise CaseError("standard-volume flow before the gas is known", element="[gas]")
+            self._densities[basis] = float(self.gas.density(self.references[basis]))
+        return self._densities[basis]
+
+
+_ABSOLUTE = re.compile(r"(?<![A-Za-z])(bar|psi|kPa|MPa)a(?![A-Za-z])")
+
+
+def _label(section: str, table: Any, index: int) -> str:
+    name = table.get("name") if isinstance(table, dict) else None
+    return f"{section} '{name}'" if isinstance(name, str) and name else f"{section} #{index + 1}"
+
+
+def _convert(value: Any, spec: Key, element: str, key: str, ctx: _Context) -> Any:
+    kind = spec.kind
+    if kind in ("length", "temperature", "power", "viscosity", "dimensionless"):
+        return parse(value, kind, element=element, key=key)
+    if kind in ("pressure", "pressure_difference"):
+        atm = ctx.atmosphere if kind == "pressure" else 0.0
+        if isinstance(value, str):  # "psia", "bara": absolute is the default, drop the "a"
+            value = _ABSOLUTE.sub(r"\1", value)
+        return parse(value, "pressure", element=element, key=key, atmosphere=atm)
+    if kind == "flow":
+        flow = parse_flow(value, element=element, key=key)
+        if isinstance(flow, StandardFlow):
+            return flow.rate * ctx.density(flow.basis)
+        return float(flow)
+    ok = {
+        "text": isinstance(value, str) and bool(value.strip()),
+        "names": isinstance(value, list) and all(isinstance(v, str) for v in value),
+        "number": isinstance(value, int | float) and not isinstance(value, bool),
+        "bool": isinstance(value, bool),
+        "table": isinstance(value, dict),
+        "choice": value in spec.choices,
+        "raw": True,
+    }[kind]
+    if not ok:
+        expected = _EXAMPLE[kind]
+        if kind == "choice":
+            expected = "one of " + ", ".join(repr(c) for c in spec.choices)
+        raise CaseError(
+            "unknown value" if kind == "choice" else "wrong type",
+            element=element,
+            key=key,
+            value=value,
+            expected=expected,
+        )
+    return float(value) if kind == "number" else value
+
+
+def _read_table(
+    table: Any, section: str, element: str, ctx: _Context, spec_name: str | None = None
+) -> dict[str, Any]:
+    """Check and convert one table; return ``{field: value}`` for the keys given."""
+    specs = SECTIONS[spec_name or section]
+    if not isinstance(table, dict):
+        raise CaseError(
+            "not a table", element=element, value=table, expected="a table of key = value pairs"
+        )
+    for key in table:
+        if key not in specs:
+            close = difflib.get_close_matches(key, list(specs), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise CaseError(
+                f"unknown key{hint}",
+                element=element,
+                key=key,
+                value=table[key],
+                expected="one of: " + ", ".join(specs),
+            )
+    out: dict[str, Any] = {}
+    for key, spec in specs.items():
+        if key not in table:
+            if spec.required:
+                raise CaseError(
+                    "missing field", element=element, key=key, expected=_EXAMPLE[spec.kind]
+                )
+            continue
+        value = _convert(table[key], spec, element, key, ctx)
+        if spec.check:
+            check_value(value, spec.check, element=element, key=key, shown=table[key])
+        out[spec.field or key] = value
+    return out
+
+
+def _reference(
+    table: Any, name: str, default: ReferenceConditions, ctx: _Context
+) -> ReferenceConditions:
+    element = f"[standard] {name}"
+    given = _read_table(table, "standard", element, ctx, spec_name="reference")
+    return ReferenceConditions(
+        temperature=given["temperature"],
+        pressure=given["pressure"],
+        combustion_temperature=given.get("combustion_temperature", default.combustion_temperature),
+    )
+
+
+def _settings(doc: dict[str, Any], ctx: _Context) -> Settings:
+    raw = doc.get("settings", {})
+    if isinstance(raw, dict) and "atmosphere" in raw:  # gauge pressures below depend on it
+        first = _read_table({"atmosphere": raw["atmosphere"]}, "settings", "[settings]", ctx)
+        ctx.atmosphere = first["atmosphere"]
+    fields = _read_table(raw, "settings", "[settings]", ctx)
+    standard = _read_table(doc.get("standard", {}), "standard", "[standard]", ctx)
+    base = Settings()
+    for name in ("scf", "sm3"):
+        if name in standard:
+            fields[name] = _reference(standard[name], name, getattr(base, name), ctx)
+    settings = Settings(**fields)
+    ctx.references.update(scf=settings.scf, sm3=settings.sm3)
+    return settings
+
+
+def _gas(doc: dict[str, Any], ctx: _Context, configured: list[str]) -> Gas:
+    if "gas" not in doc:
+        raise CaseError(
+            "missing section",
+            element="[gas]",
+            key="composition",
+            expected="a [gas] table with composition = { methane = 90.5, ... }",
+        )
+    given = _read_table(doc["gas"], "gas", "[gas]", ctx)
+    try:
+        gas = Gas.from_mapping(given["composition"], percent=given.get("percent"), where="[gas]")
+    except CaseError as err:
+        key = f"composition.{err.key}" if err.key else "composition"
+        raise dataclasses.replace(err, element="[gas]", key=key) from None
+    ctx.gas = gas
+    for name in configured:
+        _check_reference(gas, ctx.references[name], name)
+    return gas
+
+
+def _check_reference(gas: Gas, reference: ReferenceConditions, name: str) -> None:
+    """Fail early if the gas data do not cover configured reference conditions."""
+    try:
+        gas.density(reference)
+        gas.net_heating_value_molar(reference)
+    except CaseError as err:
+        raise dataclasses.replace(err, element=f"[standard] {name}") from None
+
+
+def _pipe(fields: dict[str, Any], table: dict[str, Any], element: str) -> Pipe:
+    has_outer = "outer_diameter" in fields or "wall_thickness" in fields
+    if "diameter" in fields and has_outer:
+        raise CaseError(
+            "give inner_diameter, or outer_diameter with wall_thickness, not both",
+            element=element,
+            key="inner_diameter",
+            value=table["inner_diameter"],
+            expected="either inner_diameter, or outer_diameter + wall_thickness",
+        )
+    if "diameter" not in fields:
+        for key in ("outer_diameter", "wall_thickness") if has_outer else ("inner_diameter",):
+            if key not in fields:
+                raise CaseError(
+                    "missing field",
+                    element=element,
+                    key=key,
+                    expected="inner_diameter, or outer_diameter + wall_thickness",
+                )
+        outer, wall = fields["outer_diameter"], fields["wall_thickness"]
+        check_wall(outer, wall, element, table["wall_thickness"])
+        fields["diameter"] = outer - 2 * wall
+    return Pipe(**fields)
+
+
+def _compressor(fields: dict[str, Any], element: str, ctx: _Context) -> Compressor:
+    mode = CompressorMode(fields.pop("mode", Compressor.mode))
+    raw = fields.pop("setpoint", None)
+    kind = _SETPOINT_KIND.get(mode)
+    if kind is not None:
+        if raw is None:
+            raise CaseError(
+                "missing field",
+                element=element,
+                key="setpoint",
+                expected=f"{_EXAMPLE[kind]} for mode '{mode.value}'",
+            )
+        check = SETPOINT_CHECK[mode][0]
+        value = _convert(raw, Key(kind), element, "setpoint", ctx)
+        check_value(value, check, element=element, key="setpoint", shown=raw)
+        fields["setpoint"] = value
+    return Compressor(mode=mode, **fields)
+
+
+def _boundary(cls: type, fields: dict[str, Any], table: dict[str, Any], element: str) -> Any:
+    given = [k for k in ("pressure", "flow") if k in table]
+    if len(given) != 1:
+        raise CaseError(
+            "both pressure and flow given" if given else "neither pressure nor flow given",
+            element=element,
+            key="pressure" if given else "flow",
+            value={k: table[k] for k in given} or None,
+            expected="exactly one of 'pressure' and 'flow'",
+        )
+    return cls(**fields)
+
+
+def _element(section: str, table: Any, index: int, ctx: _Context) -> Any:
+    element = _label(section, table, index)
+    fields = _read_table(table, section, element, ctx)
+    if section == "pipe":
+        return _pipe(fields, table, element)
+    if section == "compressor":
+        return _compressor(fields, element, ctx)
+    if section in ("supply", "demand"):
+        return _boundary(_ELEMENTS[section], fields, table, element)
+    return _ELEMENTS[section](**fields)
+
+
+def _elements(doc: dict[str, Any], section: str, ctx: _Context) -> list[Any]:
+    tables = doc.get(section, [])
+    if not isinstance(tables, list):
+        raise CaseError(
+            "not an array of tables",
+            element=f"[[{section}]]",
+            value=tables,
+            expected=f"one [[{section}]] table per element",
+        )
+    return [_element(section, t, i, ctx) for i, t in enumerate(tables)]
+
+
+def _check_sections(doc: dict[str, Any]) -> None:
+    valid = (*_SINGLE, *_ELEMENTS)
+    for name, value in doc.items():
+        if name not in valid:
+            close = difflib.get_close_matches(name, valid, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise CaseError(
+                f"unknown section{hint}",
+                element=f"[{name}]",
+                key=name,
+                expected="one of: " + ", ".join(valid),
+            )
+        if name in _SINGLE and not isinstance(value, dict):
+            raise CaseError(
+                "not a table", element=f"[{name}]", value=value, expected=f"a single [{name}] table"
+            )
+    if not doc.get("node"):
+        raise CaseError(
+            "no nodes", element="[[node]]", key="name", expected="at least one [[node]] table"
+        )
+
+
+def _build(doc: dict[str, Any], source: str) -> Network:
+    _check_sections(doc)
+    ctx = _Context()
+    settings = _settings(doc, ctx)
+    standard = doc.get("standard", {})
+    gas = _gas(doc, ctx, [k for k in ("scf", "sm3") if k in standard])
+    case = _read_table(doc.get("case", {}), "case", "[case]", ctx)
+    default_name = Path(source).stem if not source.startswith("<") else "case"
+    lists = {section: _elements(doc, section, ctx) for section in _ELEMENTS}
+    return Network(
+        name=case.get("name", default_name),
+        gas=gas,
+        settings=settings,
+        nodes=lists["node"],
+        pipes=lists["pipe"],
+        compressors=lists["compressor"],
+        regulators=lists["regulator"],
+        valves=lists["valve"],
+        short_pipes=lists["short_pipe"],
+        resistors=lists["resistor"],
+        supplies=lists["supply"],
+        demands=lists["demand"],
+        route=list(case.get("route", [])),
+        delivery=case.get("delivery"),
+        source=source,
+        description=case.get("description", ""),
+    )
+
+
+_TOML_AT = re.compile(r"\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)\s*$")
+
+
+def _toml_error(exc: tomllib.TOMLDecodeError, source: str) -> CaseError:
+    text = str(exc)
+    at = _TOML_AT.search(text)
+    where = f"line {at['line']}, column {at['col']}" if at else "end of document"
+    message = _TOML_AT.sub("", text) if at else text
+    return CaseError(
+        f"invalid TOML: {message}",
+        file=source,
+        element=where,
+        expected="valid TOML (see docs/case-format.md)",
+    )
+
+
+def read_case(text: str, source: str = "<string>") -> Network:
+    """Read a case from TOML text.
+
+    Parameters
+    ----------
+    text : str
+        The TOML document.
+    source : str, optional
+        Where the text came from (a file name), used in error messages and as the default case
+        name (its stem).
+
+    Returns
+    -------
+    Network
+        The validated network, all quantities in SI.
+
+    Raises
+    ------
+    CaseError
+        Invalid TOML, unknown sections or keys, missing fields, bad values or names.
+    UnitError
+        An unknown unit or a unit of the wrong dimension.
+    TopologyError
+        A reference to an undefined node, or an island without a pressure reference.
+    """
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _toml_error(exc, source) from None
+    try:
+        network = _build(doc, source)
+    except CaseError as err:
+        raise err.located(source) from None
+    validate(network)
+    return network
+
+
+def load_case(path: str | Path) -> Network:
+    """Read a case file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.toml`` file.
+
+    Returns
+    -------
+    Network
+        The validated network (``source`` is the path), all quantities in SI.
+
+    Raises
+    ------
+    CaseError
+        The file cannot be read, or any error of :func:`read_case`.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CaseError(
+            "cannot read case file",
+            file=str(path),
+            value=str(exc),
+            expected="a readable UTF-8 TOML file",
+        ) from None
+    return read_case(text, source=str(path))
