@@ -145,11 +145,23 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
     x = initial_guess(cn)
     for rnd in range(opts.max_mode_rounds):
         report.rounds = rnd + 1
-        x, nr = newton(lambda v, j: system.evaluate(v, modes, j), x, free, linear, opts.newton)
-        report.add(nr)
-        report.factorisations = linear.factorisations
-        if not nr.converged:
-            _diagnose_failure(cn, x, report)
+        try:
+            x, nr = newton(lambda v, j: system.evaluate(v, modes, j), x, free, linear, opts.newton)
+            report.add(nr)
+            report.factorisations = linear.factorisations
+            if not nr.converged:
+                _diagnose_failure(cn, x, report)
+        except SolverError as exc:
+            if rnd == 0:
+                raise
+            raise InfeasibleError(
+                f"after the control loop switched {'; '.join(report.mode_changes[-3:])}, the "
+                f"network has no solution ({exc}): the limit cannot be held with the given "
+                "demands and supply pressures",
+                element=report.mode_changes[-1].split(":")[0],
+                bound=report.mode_changes[-1],
+                report=report,
+            ) from None
         changes = update_modes(cn, system, x, modes)
         if not changes:
             break
@@ -255,7 +267,10 @@ def update_modes(
         for hit, mode, value, label in checks:
             if hit and not (mode == m and value == modes.value[k]):
                 modes.compressor[k], modes.value[k], modes.limit[k] = mode, value, label
-                changes.append(f"compressor '{names[o + k]}': {label}")
+                changes.append(
+                    f"compressor '{names[o + k]}': {label} "
+                    f"({_violation(label, ps, pd, qk, pw[k], value)})"
+                )
                 break
     o = system.off["regulator"]
     for k in range(len(cn.reg_setpoint)):
@@ -273,6 +288,21 @@ def update_modes(
             modes.regulator[k] = new
             changes.append(f"regulator '{names[o + k]}': {('active', 'open', 'closed')[new]}")
     return changes
+
+
+def _violation(label: str, ps: float, pd: float, q: float, power: float, limit: float) -> str:
+    """Readable amount by which a station passed a limit."""
+    if label == "max_ratio":
+        return f"ratio {pd / ps:.4g} > {limit:.4g}"
+    if label == "max_outlet_pressure":
+        return f"discharge {pd / 1e5:.3f} bar > {limit / 1e5:.3f} bar abs"
+    if label == "min_suction_pressure":
+        return f"suction {ps / 1e5:.3f} bar < {limit / 1e5:.3f} bar abs"
+    if label == "max_power":
+        return f"power {power / 1e6:.3f} MW > {limit / 1e6:.3f} MW"
+    if label.startswith("reverse"):
+        return f"flow {q:.4g} kg/s"
+    return f"suction {ps / 1e5:.3f} bar > discharge {pd / 1e5:.3f} bar abs"
 
 
 def check_limits(sol: SteadySolution) -> list[str]:
