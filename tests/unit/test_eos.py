@@ -29,8 +29,29 @@ from linepack.gas.eos import (
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "aga8_nist"
 
-NIST_21 = [0.77824, 0.02, 0.06, 0.08, 0.03, 0.0015, 0.003, 0.0005, 0.00165, 0.00215, 0.00088,
-           0.00024, 0.00015, 0.00009, 0.004, 0.005, 0.002, 0.0001, 0.0025, 0.007, 0.001]  # fmt: skip
+NIST_21 = [
+    0.77824,
+    0.02,
+    0.06,
+    0.08,
+    0.03,
+    0.0015,
+    0.003,
+    0.0005,
+    0.00165,
+    0.00215,
+    0.00088,
+    0.00024,
+    0.00015,
+    0.00009,
+    0.004,
+    0.005,
+    0.002,
+    0.0001,
+    0.0025,
+    0.007,
+    0.001,
+]
 PSGP = {"CH4": 90.5, "C2H6": 6.0, "C3H8": 2.0, "iC4": 0.4, "nC4": 0.5, "N2": 0.6}
 TABLE_GASES = ("Gulf Coast", "Amarillo", "Ekofisk", "High N2", "High CO2")
 
@@ -39,14 +60,14 @@ TABLE_GASES = ("Gulf Coast", "Amarillo", "Ekofisk", "High N2", "High CO2")
 
 
 def _nist_example() -> dict[tuple[str, str], float]:
-    with open(DATA / "nist_example_21.csv", newline="") as f:
+    with open(DATA / "nist_example_21.csv", newline="", encoding="utf-8") as f:
         rows = csv.DictReader(line for line in f if not line.startswith("#"))
         return {(r["model"], r["quantity"]): float(r["value"]) for r in rows}
 
 
 def _tables() -> tuple[list[dict[str, float]], dict[str, list[list[float]]]]:
     """Compositions (mol %) of the five AGA8 2017 table gases and the SI blocks."""
-    with open(DATA / "tables_sheet.csv", newline="") as f:
+    with open(DATA / "tables_sheet.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     compositions: list[dict[str, float]] = [{} for _ in TABLE_GASES]
     i = next(k for k, r in enumerate(rows) if len(r) > 3 and r[3] == "Gulf") + 2
@@ -139,7 +160,7 @@ def test_single_temperature_table(psgp: Gas) -> None:
     p = np.linspace(1e5, 100e5, 397)
     # Same accuracy requirement as the 2-D table (|dZ| < 1e-5).
     assert np.max(np.abs(table.z(p, 288.15) - gerg2008_z(psgp, p, 288.15))) < 1e-5
-    with pytest.raises(ValueError, match="288.15"):
+    with pytest.raises(ValueError, match=r"288\.15"):
         table.z(50e5, 290.0)
     with pytest.raises(ValueError, match="single temperature"):
         table.dz_dT(50e5, 288.15)
@@ -165,6 +186,22 @@ def test_tabulated_derivatives(psgp: Gas) -> None:
     # about 1e-5 of the derivative's size at this grid density: allow 1e-3 of the largest value.
     assert np.max(np.abs(table.dz_dp(p, T) - fd_p)) < 1e-3 * np.max(np.abs(fd_p))
     assert np.max(np.abs(table.dz_dT(p, T) - fd_T)) < 1e-3 * np.max(np.abs(fd_T))
+    # Against central differences of the table itself (what a Newton Jacobian must match): the
+    # spline is a cubic per cell, so with a step of 1e-5 of the value truncation is ~1e-10 and
+    # rounding ~1e-9 of the derivative; rtol 1e-6 checks that the derivative is the spline's.
+    hp, hT = 1e-5 * p, 1e-5 * T
+    own_p = (table.z(p + hp, T) - table.z(p - hp, T)) / (2 * hp)
+    own_T = (table.z(p, T + hT) - table.z(p, T - hT)) / (2 * hT)
+    assert np.allclose(table.dz_dp(p, T), own_p, rtol=1e-6, atol=1e-6 * np.max(np.abs(own_p)))
+    assert np.allclose(table.dz_dT(p, T), own_T, rtol=1e-6, atol=1e-6 * np.max(np.abs(own_T)))
+
+
+def test_table_build_errors(psgp: Gas) -> None:
+    with pytest.raises(ValueError, match="p_range"):
+        Tabulated.from_model("gerg2008", psgp, (0.0, 1e6), 288.15)
+    with pytest.raises(ValueError, match="cannot reach"):
+        Tabulated.from_model("gerg2008", psgp, (1e5, 1e7), (273.0, 320.0), tolerance=1e-13,
+                             max_nodes=200)  # fmt: skip
 
 
 # ------------------------------------------------------------------------- analytic models

@@ -67,7 +67,7 @@ def test_sum_off_by_1e_3_names_the_sum() -> None:
         Gas.from_mapping({"CH4": 0.95, "C2H6": 0.051})
     assert info.value.value == pytest.approx(1.001, abs=1e-12)
     assert "1.001" in str(info.value)
-    with pytest.raises(CaseError, match="100.1"):
+    with pytest.raises(CaseError, match=r"100\.1"):
         Gas.from_mapping({"CH4": 95.0, "C2H6": 5.1})
     with pytest.raises(CaseError, match="neither"):
         Gas.from_mapping({"CH4": 50.0})

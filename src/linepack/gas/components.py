@@ -13,9 +13,10 @@ Critical temperature and pressure
     The critical points of the reference pure-fluid equations of state as tabulated in NIST
     REFPROP (the GERG-2008 fluid files), e.g. methane 190.564 K / 4.5992 MPa (Setzmann & Wagner
     1991), nitrogen 126.192 K / 3.3958 MPa (Span et al. 2000), carbon dioxide 304.1282 K /
-    7.3773 MPa (Span & Wagner 1996), argon 150.687 K / 4.863 MPa (Tegeler et al. 1999). They are
-    only used for Kay's-rule pseudo-critical properties (Papay, AGA-88), which are approximations
-    far coarser than any rounding of these figures.
+    7.3773 MPa (Span & Wagner 1996), argon 150.687 K / 4.863 MPa (Tegeler et al. 1999), the
+    heavier alkanes, CO and H2S from Lemmon & Span (2006); cross-checked against the CoolProp
+    fluid pages. They are only used for Kay's-rule pseudo-critical properties (Papay, AGA-88),
+    approximations far coarser than any rounding of these figures.
 Summation factors ``s_i``
     ISO 6976:2016 Table A.3, at metering temperatures 0 °C, 15 °C, 15.55 °C (60 °F) and 20 °C, at
     the reference pressure 101.325 kPa.
@@ -33,7 +34,8 @@ Air
 
 The ISO 6976 figures were transcribed from the standard as reproduced in two public
 implementations (the CRAN package ``ISO6976.2016`` and ``iso6976-py_2016``, which agree), and are
-checked in the tests against the worked Example 1 of ISO 6976:2016 Annex D to its printed digits.
+checked in the tests against worked Examples 1 and 2 of ISO 6976:2016 Annex D to their printed
+digits.
 """
 
 from __future__ import annotations

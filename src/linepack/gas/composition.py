@@ -12,6 +12,7 @@ combustion temperatures must therefore be ones the standard tabulates: 0, 15, 15
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,7 +55,7 @@ class ReferenceConditions:
     def __post_init__(self) -> None:
         for key in ("temperature", "pressure", "combustion_temperature"):
             value = getattr(self, key)
-            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+            if not (isinstance(value, numbers.Real) and math.isfinite(value) and float(value) > 0):
                 raise CaseError(
                     "reference condition must be a positive number",
                     element="reference conditions",

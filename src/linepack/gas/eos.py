@@ -271,16 +271,10 @@ def _aga8_model(kind: str, gas: Gas) -> Any:
     return model
 
 
-_PROPERTY_KEYS = (
-    "z",
-    "density",
-    "molar_density",
-    "speed_of_sound",
-    "cp",
-    "cv",
-    "kappa",
-    "joule_thomson",
-)
+# fmt: off
+_PROPERTY_KEYS = ("z", "density", "molar_density", "speed_of_sound", "cp", "cv", "kappa",
+                  "joule_thomson")
+# fmt: on
 
 
 def direct_properties(
@@ -453,7 +447,7 @@ class Tabulated:
         tolerance : float, optional
             Largest interpolation error accepted at the midpoints [-].
         max_nodes : int, optional
-            Largest number of nodes per axis before giving up.
+            Largest number of nodes per axis before giving up (and at most 500 000 in all).
 
         Raises
         ------
@@ -485,10 +479,11 @@ class Tabulated:
                 n_p = _refined(n_p, err_p, tolerance)
             if err_t > tolerance / 2 or (err_c > tolerance and err_t > err_p):
                 n_t = _refined(n_t, err_t, tolerance)
-            if max(n_p, n_t) > max_nodes:
+            if max(n_p, n_t) > max_nodes or n_p * n_t > _MAX_TABLE_POINTS:
                 raise ValueError(
                     f"{kind} table over p {p_range!r} Pa, T {T_range!r} K cannot reach "
-                    f"|dZ| <= {tolerance:g} with {max_nodes} nodes per axis (error {worst:.3g}); "
+                    f"|dZ| <= {tolerance:g} within {max_nodes} nodes per axis and "
+                    f"{_MAX_TABLE_POINTS} points (error {worst:.3g}); "
                     "is there a phase boundary in the range?"
                 )
 
@@ -532,6 +527,9 @@ class Tabulated:
     def dz_dT(self, p: npt.ArrayLike, T: npt.ArrayLike) -> FloatArray:
         """``dZ/dT`` of the spline [1/K]; not available for a single-temperature table."""
         return self._eval(p, T, 0, 1)
+
+
+_MAX_TABLE_POINTS = 500_000  # bounds the build at a few seconds
 
 
 def _max_error(table: Tabulated, kind: Aga8Kind, gas: Gas, p: FloatArray, t: FloatArray) -> float:

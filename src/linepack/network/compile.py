@@ -301,7 +301,7 @@ def _gas_constants(net: Network, p_nom: float, t_nom: float) -> GasConstants:
         gas_constant=rs,
         molar_mass=R / rs,
         kappa=kappa,
-        lhv_mass=float(gas.net_heating_value(st.sm3) / gas.density(st.sm3)),
+        lhv_mass=float(gas.net_heating_value_mass(st.sm3)),
         density_sm3=float(gas.density(st.sm3)),
         density_scf=float(gas.density(st.scf)),
         density_nm3=float(gas.density(NM3)),
