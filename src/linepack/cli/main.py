@@ -74,7 +74,7 @@ def run(
 
 def _write_outputs(sol: Any, out: Path, plot: bool) -> dict[str, Any]:
     from linepack.io.results_files import write_json, write_tables
-    from linepack.results.steady import route_profile, summary, to_dataset
+    from linepack.results.steady import route_path, route_profile, summary, to_dataset
 
     ds = to_dataset(sol)
     summ = summary(sol, ds)
@@ -87,7 +87,8 @@ def _write_outputs(sol: Any, out: Path, plot: bool) -> dict[str, Any]:
         prof = route_profile(sol, ds)
         if prof["chainage"].size:
             pmin = net.node(summ["delivery_node"]).p_min
-            stations = _station_chainage(net, prof)
+            where = dict(route_path(net))
+            stations = [(where[c.to_node], c.name) for c in net.compressors if c.to_node in where]
             plot_profile(
                 prof,
                 out / "profile.png",
@@ -99,24 +100,15 @@ def _write_outputs(sol: Any, out: Path, plot: bool) -> dict[str, Any]:
     return summ
 
 
-def _station_chainage(net: Any, prof: dict[str, Any]) -> list[tuple[float, str]]:
-    ch = 0.0
-    where: dict[str, float] = {}
-    route = net.route or []
-    for p in net.pipes:
-        if p.from_node in route or p.from_node.endswith("-cs"):
-            where.setdefault(p.from_node, ch)
-        ch += p.length
-    return [(where.get(c.to_node, where.get(c.from_node, 0.0)), c.name) for c in net.compressors]
-
-
 def _print_summary(s: dict[str, Any]) -> None:
     t = Table(title=f"linepack — {s['case']}", show_header=True, header_style="bold")
     t.add_column("node")
-    t.add_column("pressure [barg]", justify="right")
-    t.add_column("elevation [m]", justify="right")
+    t.add_column("km", justify="right")
+    t.add_column("barg", justify="right")
+    t.add_column("elevation m", justify="right")
     for name, v in s["nodes"].items():
-        t.add_row(name, f"{v['pressure_barg']:.2f}", f"{v['elevation_m']:.0f}")
+        km = f"{v['chainage_km']:.0f}" if "chainage_km" in v else ""
+        t.add_row(name, km, f"{v['pressure_barg']:.2f}", f"{v['elevation_m']:.0f}")
     console.print(t)
     k = Table(show_header=False, box=None)
     rows = [

@@ -14,6 +14,7 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
+from linepack.network.model import CompressorMode, Network, Pipe
 from linepack.steady.kernels import mean_pressure
 from linepack.steady.solve import SteadySolution
 
@@ -101,8 +102,6 @@ def _compressors(sol: SteadySolution) -> dict[str, xr.Variable]:
     o = sol.system.off["compressor"]
     n = len(c.setpoint)
     ps, pd = sol.pressure[c.from_node], sol.pressure[c.to_node]
-    from linepack.network.model import CompressorMode
-
     modes = list(CompressorMode)
     d = "compressor"
     return {
@@ -211,6 +210,28 @@ def mass_balance_error(sol: SteadySolution) -> float:
     return float(np.max(np.abs(bal[free]))) if np.any(free) else 0.0
 
 
+def route_path(net: Network) -> list[tuple[str, float]]:
+    """Nodes along the case's route with their chainage [m], station discharge nodes included.
+
+    The route is the case's ``route`` list (or all nodes in order); consecutive route nodes
+    are joined by a pipe, or by a station/valve/short pipe and then a pipe.
+    """
+    route = net.route or [n.name for n in net.nodes]
+    pipes = {(p.from_node, p.to_node): p for p in net.pipes}
+    links = {(c.from_node, c.to_node) for c in net.links() if not isinstance(c, Pipe)}
+    path = [(route[0], 0.0)]
+    for b in route[1:]:
+        a, ch = path[-1]
+        if (a, b) not in pipes:
+            mids = [m for (x, m) in links if x == a and (m, b) in pipes]
+            if mids:
+                path.append((mids[0], ch))
+                a = mids[0]
+        pipe = pipes.get((a, b))
+        path.append((b, ch + (pipe.length if pipe else 0.0)))
+    return path
+
+
 def route_profile(sol: SteadySolution, ds: xr.Dataset) -> dict[str, FloatArray]:
     """Chainage, pressure and elevation along the case's route (pipes joining route nodes).
 
@@ -219,46 +240,34 @@ def route_profile(sol: SteadySolution, ds: xr.Dataset) -> dict[str, FloatArray]:
     dict
         ``chainage`` [m], ``pressure`` [Pa abs], ``elevation`` [m], ``maop`` [Pa abs] per point.
     """
-    cn = sol.compiled
-    net = cn.network
-    route = net.route or [n.name for n in net.nodes]
-    by_ends = {(p.from_node, p.to_node): p for p in net.pipes}
-    links = {(c.from_node, c.to_node) for c in net.links() if not hasattr(c, "length")}
-    ch: list[float] = []
-    pr: list[float] = []
-    el: list[float] = []
-    mo: list[float] = []
-    start = 0.0
-    path = _expand(route, by_ends, links)
-    for a, b in itertools.pairwise(path):
-        pipe = by_ends.get((a, b))
+    net = sol.compiled.network
+    pipes = {(p.from_node, p.to_node): p for p in net.pipes}
+    names = np.asarray(ds["point_pipe"].values)
+    parts: dict[str, list[FloatArray]] = {
+        k: [] for k in ("chainage", "pressure", "elevation", "maop")
+    }
+    for (a, start), (b, _) in itertools.pairwise(route_path(net)):
+        pipe = pipes.get((a, b))
         if pipe is None:
             continue
-        sel = np.asarray(ds["point_pipe"].values) == pipe.name
-        ch += list(start + ds["point_x"].values[sel])
-        pr += list(ds["point_pressure"].values[sel])
-        el += list(ds["point_elevation"].values[sel])
-        mo += [pipe.maop or np.nan] * int(sel.sum())
-        start += pipe.length
-    return {
-        "chainage": np.asarray(ch),
-        "pressure": np.asarray(pr),
-        "elevation": np.asarray(el),
-        "maop": np.asarray(mo),
-    }
+        sel = names == pipe.name
+        parts["chainage"].append(start + ds["point_x"].values[sel])
+        parts["pressure"].append(ds["point_pressure"].values[sel])
+        parts["elevation"].append(ds["point_elevation"].values[sel])
+        parts["maop"].append(np.full(int(sel.sum()), pipe.maop or np.nan))
+    return {k: np.concatenate(v) if v else np.zeros(0) for k, v in parts.items()}
 
 
-def _expand(
-    route: list[str], pipes: dict[tuple[str, str], Any], links: set[tuple[str, str]]
-) -> list[str]:
-    """Insert the discharge node of a station between route nodes where needed."""
-    out = [route[0]]
-    for b in route[1:]:
-        a = out[-1]
-        if (a, b) not in pipes:
-            mids = [m for (x, m) in links if x == a and (m, b) in pipes]
-            out += mids[:1]
-        out.append(b)
+def _node_summary(ds: xr.Dataset, atm: float, chainage: dict[str, float]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for i, n in enumerate(ds["node"].values):
+        entry: dict[str, Any] = {
+            "pressure_barg": float((ds["pressure"].values[i] - atm) / 1e5),
+            "elevation_m": float(ds["elevation"].values[i]),
+        }
+        if str(n) in chainage:
+            entry["chainage_km"] = chainage[str(n)] / 1e3
+        out[str(n)] = entry
     return out
 
 
@@ -286,13 +295,7 @@ def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
         "throughput_mmscfd": mmscfd,
         "throughput_bcm_per_year": withdrawn / cn.gas.density_sm3 * SECONDS_PER_YEAR / 1e9,
         "throughput_kg_s": withdrawn,
-        "nodes": {
-            str(n): {
-                "pressure_barg": float((ds["pressure"].values[i] - atm) / 1e5),
-                "elevation_m": float(ds["elevation"].values[i]),
-            }
-            for i, n in enumerate(ds["node"].values)
-        },
+        "nodes": _node_summary(ds, atm, dict(route_path(net))),
         "linepack_mmscm": float(ds.attrs["linepack_std_m3"] / 1e6),
         "linepack_tonnes": float(ds.attrs["linepack_mass_kg"] / 1e3),
         "compressor_power_mw": float(ds["power"].values.sum() / 1e6)
