@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from linepack.errors import CaseError, LinepackError
@@ -34,7 +35,7 @@ def _guard(fn: Callable[[], T]) -> T:
         return fn()
     except LinepackError as exc:
         kind = "input error" if isinstance(exc, CaseError) else "solver error"
-        err_console.print(f"[bold red]linepack {kind}:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]linepack {kind}:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2 if isinstance(exc, CaseError) else 3) from None
 
 
@@ -108,7 +109,7 @@ def _print_summary(s: dict[str, Any]) -> None:
     t.add_column("elevation m", justify="right")
     for name, v in s["nodes"].items():
         km = f"{v['chainage_km']:.0f}" if "chainage_km" in v else ""
-        t.add_row(name, km, f"{v['pressure_barg']:.2f}", f"{v['elevation_m']:.0f}")
+        t.add_row(escape(name), km, f"{v['pressure_barg']:.2f}", f"{v['elevation_m']:.0f}")
     console.print(t)
     k = Table(show_header=False, box=None)
     rows = [
@@ -147,7 +148,7 @@ def _print_summary(s: dict[str, Any]) -> None:
     for v in s["violations"]:
         rows.append(("VIOLATION", v))
     for a, b in rows:
-        k.add_row(a, b)
+        k.add_row(escape(a), escape(b))
     console.print(k)
 
 
