@@ -36,6 +36,7 @@ def every_component(methane, eos: str, friction: str) -> Network:  # type: ignor
             ("g", 80),
             ("h", 90),
             ("i", 90),
+            ("j", 95),
         ]
     ]
     return Network(
@@ -56,9 +57,12 @@ def every_component(methane, eos: str, friction: str) -> Network:  # type: ignor
         regulators=[Regulator("r", "d", "e", setpoint=50e5)],
         valves=[Valve("v", "f", "g", open=True), Valve("w", "g", "h", open=False)],
         short_pipes=[ShortPipe("s", "f", "h")],
-        resistors=[Resistor("z", "h", "i", drag_factor=3.0, diameter=0.5)],
+        resistors=[
+            Resistor("z", "h", "i", drag_factor=3.0, diameter=0.5),
+            Resistor("y", "i", "j", pressure_loss=0.4e5),
+        ],
         supplies=[Supply("src", "a", pressure=60e5)],
-        demands=[Demand("dem", "i", flow=80.0)],
+        demands=[Demand("dem", "j", flow=80.0)],
     )
 
 
