@@ -136,6 +136,7 @@ SECTIONS: dict[str, dict[str, Key]] = {
         "efficiency": Key("dimensionless", check="positive"),
         "maop": Key("pressure", check="positive"),
         "friction": Key("choice", choices=FRICTION_LAWS),
+        "friction_value": Key("dimensionless", check="positive"),
         "temperature": Key("temperature", check="positive"),
     },
     "compressor": {
@@ -150,6 +151,7 @@ SECTIONS: dict[str, dict[str, Key]] = {
         "head": Key("choice", choices=HEADS),
         "driver_efficiency": Key("dimensionless", check="fraction"),
         "heat_rate": Key("dimensionless", check="positive"),
+        "allow_reverse": Key("bool"),
     },
     "regulator": {**_ENDS, "setpoint": Key("pressure", True, "positive")},
     "valve": {**_ENDS, "open": Key("bool")},

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from linepack.errors import CaseError
 from linepack.gas import friction as friction_mod
 from linepack.gas.composition import NM3, Gas, R
-from linepack.gas.eos import EquationOfState, make_eos
+from linepack.gas.eos import EquationOfState, Tabulated, make_eos
 from linepack.network.model import CompressorMode, Network
 from linepack.network.validate import validate
 
@@ -96,6 +96,7 @@ class Compressors:
     efficiency: FloatArray
     polytropic: NDArray[np.bool_]
     fuel_per_work: FloatArray  # kg of fuel per J of shaft work
+    allow_reverse: NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -344,6 +345,7 @@ def _compressors(net: Network, index: dict[str, int]) -> Compressors:
         efficiency=arr([c.efficiency for c in cs]),
         polytropic=np.asarray([c.head == "polytropic" for c in cs], dtype=bool),
         fuel_per_work=arr(fuel),  # divided by LHV in compile_network
+        allow_reverse=np.asarray([c.allow_reverse for c in cs], dtype=bool),
     )
 
 
@@ -467,6 +469,7 @@ def compile_network(net: Network) -> CompiledNetwork:
         gas=gas,
         eos=eos,
         p_scale=max(p_nom, 1e5),
-        eos_p_range=p_range,
+        # Only tables have a range; closed-form models are evaluated at any positive pressure
+        eos_p_range=p_range if isinstance(eos, Tabulated) else (1.0, np.inf),
         network=net,
     )

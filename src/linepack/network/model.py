@@ -164,6 +164,10 @@ class Compressor:
         Fuel-to-shaft efficiency of the driver [-]; fuel = power / (efficiency × LHV).
     heat_rate : float, optional
         Fuel heat per unit shaft work [J/J] (1/driver efficiency), used if given.
+    allow_reverse : bool
+        If False (default) flow trying to reverse through the station is blocked (mode ``off``).
+        If True the station's set-point relation holds for either flow direction, as in
+        GasSteadySim/GasTranSim's idealised compressor (no power or fuel for reverse flow).
     """
 
     name: str
@@ -179,6 +183,7 @@ class Compressor:
     head: str = "polytropic"
     driver_efficiency: float | None = 0.35
     heat_rate: float | None = None
+    allow_reverse: bool = False
 
 
 @dataclass

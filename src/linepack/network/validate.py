@@ -297,15 +297,16 @@ def _check_pipe(p: Pipe, w: str, st_friction_value: float | None) -> None:
         check_wall(p.outer_diameter, p.wall_thickness, w, p.wall_thickness)
     check_value(p.maop, "positive", element=w, key="maop", unit="Pa")
     check_value(p.temperature, "positive", element=w, key="temperature", unit="K")
+    check_value(p.friction_value, "positive", element=w, key="friction_value")
     if p.friction is not None:
         _choice(p.friction, FRICTION_LAWS, w, "friction")
-        if p.friction == "constant" and st_friction_value is None:
+        if p.friction == "constant" and st_friction_value is None and p.friction_value is None:
             raise CaseError(
-                "friction law 'constant' needs [settings] friction_value",
+                "friction law 'constant' needs a friction_value",
                 element=w,
                 key="friction",
                 value=p.friction,
-                expected="friction_value set in [settings]",
+                expected="friction_value set on the pipe or in [settings]",
             )
 
 

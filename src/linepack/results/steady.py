@@ -282,7 +282,8 @@ def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
     rho_scf = cn.gas.density_scf
     mmscfd = withdrawn / rho_scf * MMSCFD_PER_SCF_M3_S
     vmax = float(np.abs(ds["velocity_max"].values).max()) if ds.sizes["pipe"] else 0.0
-    maop = np.nanmin([p.maop for p in net.pipes if p.maop] or [np.nan])
+    maops = [p.maop for p in net.pipes if p.maop]
+    maop = min(maops) if maops else np.nan
     pmax_route = float(ds["pressure"].values.max())
     fuel = float(ds["fuel"].values.sum()) if ds.sizes["compressor"] else 0.0
     pmin = float(ds["p_min"].values[d])

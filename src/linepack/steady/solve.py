@@ -247,7 +247,7 @@ def update_modes(
         if m in (sy.M_BYPASS, sy.M_OFF):
             continue
         checks = [
-            (qk < -1e-6, sy.M_OFF, 0.0, "reverse flow blocked"),
+            (qk < -1e-6 and not c.allow_reverse[k], sy.M_OFF, 0.0, "reverse flow blocked"),
             (pd / ps > c.max_ratio[k] * (1 + 1e-9), sy.M_RATIO, c.max_ratio[k], "max_ratio"),
             (pd > c.max_outlet[k] * (1 + 1e-9), sy.M_OUT, c.max_outlet[k], "max_outlet_pressure"),
             (
