@@ -321,6 +321,6 @@ def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
         if pmin > 0
         else None,
         "mass_balance_error_kg_s": float(ds.attrs["max_mass_balance_error_kg_s"]),
-        "violations": list(sol.violations),
+        "violations": [str(v) for v in sol.violations],
         "residual_norms": [float(r) for r in sol.report.residual_norms],
     }

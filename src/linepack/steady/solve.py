@@ -90,7 +90,7 @@ class SteadySolution:
     power: FloatArray  # [W] per compressor
     fuel: FloatArray  # [kg/s] per compressor
     report: ConvergenceReport
-    violations: list[str]
+    violations: list[Violation]
     system: sy.SteadySystem = field(repr=False)
 
     @property
@@ -194,11 +194,19 @@ def _finish(
     sol = SteadySolution(cn, p.copy(), q.copy(), modes, power, fuel, report, [], system)
     sol.violations = check_limits(sol)
     if sol.violations and opts.enforce_limits:
-        first = sol.violations[0]
+        v = sol.violations[0]
+        more = len(sol.violations) - 1
         raise InfeasibleError(
-            first + (f" (and {len(sol.violations) - 1} more)" if len(sol.violations) > 1 else ""),
-            element=first.split(":")[0],
-            bound=first,
+            f"{v.text} {v.bound} by {v.amount:.4g} {v.unit}"
+            + (
+                f" (and {more} more violation{'s' if more > 1 else ''}; "
+                "--allow-violations lists them)"
+                if more
+                else ""
+            ),
+            element=v.element,
+            bound=v.bound,
+            amount=v.amount,
             report=report,
         )
     return sol
@@ -305,25 +313,67 @@ def _violation(label: str, ps: float, pd: float, q: float, power: float, limit: 
     return f"suction {ps / 1e5:.3f} bar > discharge {pd / 1e5:.3f} bar abs"
 
 
-def check_limits(sol: SteadySolution) -> list[str]:
-    """Bound violations of a converged solution, one readable line each."""
+@dataclass(frozen=True)
+class Violation:
+    """A bound not held by a converged solution.
+
+    Attributes
+    ----------
+    element : str
+        E.g. ``"node 'kasur'"``.
+    bound : str
+        E.g. ``"p_min = 50.00 barg"``.
+    amount : float
+        By how much, in ``unit``.
+    unit : str
+        ``"bar"`` or ``"kg/s"``.
+    text : str
+        What happened, e.g. ``"pressure 48.20 barg below p_min"``.
+    """
+
+    element: str
+    bound: str
+    amount: float
+    unit: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.element}: {self.text} {self.bound} by {self.amount:.4g} {self.unit}"
+
+
+def check_limits(sol: SteadySolution) -> list[Violation]:
+    """Bound violations of a converged solution (node pressure limits, supply maximum flows)."""
     cn = sol.compiled
-    out: list[str] = []
+    atm = cn.network.settings.atmosphere
+    out: list[Violation] = []
     p = sol.pressure
+    if np.any(p <= 0):
+        raise SolverError("non-positive pressure in a converged solution")
+
+    def barg(v: float) -> str:
+        return f"{(v - atm) / 1e5:.2f} barg"
+
     for i in range(cn.n_case_nodes):
-        if p[i] <= 0:
-            out.append(f"node '{cn.node_names[i]}': pressure {p[i]:.6g} Pa is not positive")
-        elif p[i] < cn.p_min[i] * (1 - 1e-9):
+        node = f"node '{cn.node_names[i]}'"
+        if p[i] < cn.p_min[i] * (1 - 1e-9):
             out.append(
-                f"node '{cn.node_names[i]}': pressure {(p[i] - 101325) / 1e5:.2f} barg "
-                f"below p_min {(cn.p_min[i] - 101325) / 1e5:.2f} barg by "
-                f"{(cn.p_min[i] - p[i]) / 1e5:.3f} bar"
+                Violation(
+                    node,
+                    f"p_min = {barg(cn.p_min[i])}",
+                    (cn.p_min[i] - p[i]) / 1e5,
+                    "bar",
+                    f"pressure {barg(p[i])} below",
+                )
             )
         elif p[i] > cn.p_max[i] * (1 + 1e-9):
             out.append(
-                f"node '{cn.node_names[i]}': pressure {(p[i] - 101325) / 1e5:.2f} barg "
-                f"above p_max {(cn.p_max[i] - 101325) / 1e5:.2f} barg by "
-                f"{(p[i] - cn.p_max[i]) / 1e5:.3f} bar"
+                Violation(
+                    node,
+                    f"p_max = {barg(cn.p_max[i])}",
+                    (p[i] - cn.p_max[i]) / 1e5,
+                    "bar",
+                    f"pressure {barg(p[i])} above",
+                )
             )
     bal = sol.node_balance
     for s in cn.network.supplies:
@@ -331,9 +381,12 @@ def check_limits(sol: SteadySolution) -> list[str]:
             i = cn.node_names.index(s.node)
             if -bal[i] > s.flow_max * (1 + 1e-9):
                 out.append(
-                    f"supply '{s.name}': inflow {-bal[i]:.4g} kg/s above flow_max "
-                    f"{s.flow_max:.4g} kg/s by {-bal[i] - s.flow_max:.4g} kg/s"
+                    Violation(
+                        f"supply '{s.name}'",
+                        f"flow_max = {s.flow_max:.4g} kg/s",
+                        -bal[i] - s.flow_max,
+                        "kg/s",
+                        f"inflow {-bal[i]:.4g} kg/s above",
+                    )
                 )
-    if np.any(sol.pressure <= 0):
-        raise SolverError("non-positive pressure in a converged solution")
     return out
