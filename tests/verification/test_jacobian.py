@@ -126,3 +126,24 @@ def _check(methane, eos, friction, cmodes, rmodes) -> None:  # type: ignore[no-u
         err = np.abs(dense - fd) / scale
         worst = np.unravel_index(np.argmax(err), err.shape)
         assert err.max() < 1e-6, f"row {worst[0]}, col {worst[1]}: {dense[worst]} vs {fd[worst]}"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_reduced_newton_step_equals_full_step(methane, seed: int) -> None:  # type: ignore[no-untyped-def]
+    """Eliminating segment flows (Schur complement) must give the same Newton step."""
+    import scipy.sparse.linalg as spla
+
+    from linepack.steady.newton import LinearSolver
+
+    cn = compile_network(every_component(methane, "papay", "colebrook"))
+    system = sy.SteadySystem(cn)
+    modes = sy.Modes.initial(cn)
+    x = state(system, seed)
+    f, jac = system.evaluate(x, modes, True)
+    assert jac is not None
+    full = spla.spsolve(jac.tocsc(), -f)
+    reduced = system.newton_direction(x, modes, LinearSolver())
+    # Both are exact solutions of the same linear system; 1e-8 relative to the step's size
+    # allows for the conditioning of the scaled Jacobian (~1e6) times round-off
+    scale = np.abs(full).max()
+    assert np.max(np.abs(reduced - full)) < 1e-8 * scale

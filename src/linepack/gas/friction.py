@@ -8,12 +8,15 @@ respect to the Reynolds number, dλ/dRe [-] (zero for laws independent of Re), s
 steady Newton solver can assemble exact Jacobians.  Inputs broadcast like numpy arrays;
 ``re`` is the magnitude |Re| = 4|ṁ|/(π D μ) ≥ 0.
 
-Laminar branch: for ``re < RE_LAMINAR`` (2320) every Re-dependent law (``colebrook``,
-``swamee_jain``, ``hofer``, ``panhandle_a_lambda``, ``panhandle_b_lambda``) returns the
-Hagen–Poiseuille value λ = 64/Re, dλ/dRe = −64/Re².  Then λ·Re stays finite as the flow goes
-to zero, so the pipe resistance keeps a finite slope at zero flow (at Re = 0 exactly, λ = +inf
-and the caller must use the product λ·Re = 64).  λ jumps at Re = 2320; no transition model
-is applied.  The laws without Re (``nikuradse``, ``aga_fully_turbulent``, ``constant``,
+Laminar branch: every Re-dependent law (``colebrook``, ``swamee_jain``, ``hofer``,
+``panhandle_a_lambda``, ``panhandle_b_lambda``) returns λ = max(64/Re, λ_t(max(Re, 2320))):
+the Hagen–Poiseuille value 64/Re at low Re (dλ/dRe = −64/Re²), the turbulent law above
+RE_LAMINAR = 2320, and in between the turbulent value at 2320 until 64/Re exceeds it. λ is
+thus *continuous* in Re (a jump at 2320 makes Newton's method cycle on networks with nearly
+idle pipes) and λ·Re stays finite as the flow goes to zero, so the pipe resistance keeps a
+finite slope at zero flow (at Re = 0 exactly, λ = +inf and the caller must use λ·Re = 64).
+This is a simple bridge, not a model of the transition region.
+The laws without Re (``nikuradse``, ``aga_fully_turbulent``, ``constant``,
 ``weymouth_lambda``) have no laminar branch.
 
 Gas flow equations: the isothermal flow equation of a horizontal pipe, neglecting the
@@ -111,16 +114,17 @@ def _f(x: ArrayLike) -> FloatArray:
 
 
 def _with_laminar(re: ArrayLike, turbulent: Callable[[FloatArray], Pair]) -> Pair:
-    """Evaluate ``turbulent`` for Re ≥ RE_LAMINAR and 64/Re below it."""
+    """λ = max(64/Re, turbulent(max(Re, RE_LAMINAR))): continuous, laminar at low Re."""
     r = _f(re)
     if np.any(r < 0.0) or np.any(np.isnan(r)):
         raise ValueError("Reynolds number must be a non-negative magnitude |Re|")
     lam_t, dlam_t = turbulent(np.maximum(r, RE_LAMINAR))
-    r_lam = np.minimum(r, RE_LAMINAR)
-    with np.errstate(divide="ignore"):
-        lam_l = 64.0 / r_lam
-        dlam_l = -lam_l / r_lam
-    laminar = r < RE_LAMINAR
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam_l = 64.0 / r
+        dlam_l = -lam_l / r
+    laminar = lam_l > lam_t
+    frozen = r < RE_LAMINAR  # turbulent value held at RE_LAMINAR: no Re dependence
+    dlam_t = np.where(frozen, 0.0, dlam_t)
     return np.where(laminar, lam_l, lam_t), np.where(laminar, dlam_l, dlam_t)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
 from linepack.errors import ConvergenceError, InfeasibleError, SolverError
@@ -104,14 +106,54 @@ class SteadySolution:
         return bal
 
 
-def initial_guess(cn: CompiledNetwork) -> FloatArray:
-    """Start: every free pressure at the highest set-point, all flows zero."""
+def initial_guess(cn: CompiledNetwork, system: sy.SteadySystem | None = None) -> FloatArray:
+    """Start: free pressures at the highest set-point; flows of a linear-resistance network.
+
+    The flows minimise Σ K_e q_e² (K_e the segment's resistance at a typical friction factor)
+    subject to the mass balances, which is one weighted-Laplacian solve. They put Newton's
+    first step near the turbulent regime instead of at zero flow, where the pipe law is flat.
+    """
     cands = [v for v in cn.p_set if np.isfinite(v)]
     c = cn.compressors
     cands += [v for v, m in zip(c.setpoint, c.mode, strict=True) if m == sy.M_OUT]
     top = max(cands) if cands else 5e6
     p = np.where(np.isfinite(cn.p_set), cn.p_set, top)
-    return np.concatenate([p, np.zeros(cn.n_edges)])
+    q = np.zeros(cn.n_edges)
+    if system is not None and np.any(cn.injection):
+        q = _linear_flows(cn, system)
+    return np.concatenate([p, q])
+
+
+def _linear_flows(cn: CompiledNetwork, system: sy.SteadySystem) -> FloatArray:
+    seg = cn.segments
+    k = 0.01 * cn.gas.gas_constant * seg.temperature * seg.length / (seg.diameter * seg.area**2)
+    w = np.empty(cn.n_edges)
+    ns = len(k)
+    w[:ns] = 1.0 / k
+    strong = 1e3 * (w[:ns].max() if ns else 1.0)
+    w[ns:] = strong  # stations, regulators, valves, short pipes, resistors: nearly rigid
+    off = cn.edge_offsets()
+    w[off["valve"] : off["valve"] + len(cn.valve_open)] *= cn.valve_open
+    n = cn.n_nodes
+    e = np.arange(cn.n_edges)
+    inc = sp.csr_matrix(
+        (
+            np.concatenate([np.ones(cn.n_edges), -np.ones(cn.n_edges)]),
+            (np.concatenate([system.e_to, system.e_from]), np.concatenate([e, e])),
+        ),
+        shape=(n, cn.n_edges),
+    )
+    free = np.flatnonzero(~system.is_set)
+    if free.size == 0:
+        return np.zeros(cn.n_edges)
+    lap = (inc[free] @ sp.diags(w) @ inc[free].T).tocsc()
+    try:
+        phi_f = spla.splu(lap, permc_spec="MMD_AT_PLUS_A").solve(-cn.injection[free])
+    except RuntimeError:
+        return np.zeros(cn.n_edges)
+    phi = np.zeros(n)
+    phi[free] = phi_f
+    return np.asarray(w * (inc.T @ phi), dtype=float)
 
 
 def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None) -> SteadySolution:
@@ -142,11 +184,17 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
     linear = LinearSolver()
     report = ConvergenceReport()
     free = np.concatenate([~system.is_set, np.zeros(cn.n_edges, dtype=bool)])
-    x = initial_guess(cn)
+    x = initial_guess(cn, system)
     for rnd in range(opts.max_mode_rounds):
         report.rounds = rnd + 1
         try:
-            x, nr = newton(lambda v, j: system.evaluate(v, modes, j), x, free, linear, opts.newton)
+            x, nr = newton(
+                lambda v: system.residual(v, modes),
+                lambda v: system.newton_direction(v, modes, linear),
+                x,
+                free,
+                opts.newton,
+            )
             report.add(nr)
             report.factorisations = linear.factorisations
             if not nr.converged:

@@ -12,7 +12,9 @@ The sparsity pattern does not depend on the element modes, so it is built once
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -98,6 +100,76 @@ class Pattern:
         """Build the CSC matrix from entry values in pattern order."""
         data = np.bincount(self.slot, weights=values, minlength=self.nnz)
         return sp.csc_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
+
+
+class LinearSolverProtocol(Protocol):
+    """Anything that solves a sparse system (see :class:`linepack.steady.newton.LinearSolver`)."""
+
+    def solve(self, jac: sp.csc_matrix, rhs: FloatArray) -> FloatArray:
+        """Solve ``jac @ x = rhs``."""
+        ...
+
+
+@dataclass(frozen=True)
+class Reduced:
+    """Index maps from the full system to the reduced one (segment flows eliminated).
+
+    Attributes
+    ----------
+    pattern : Pattern
+        Sparsity of the reduced matrix: the full entries that touch neither a segment row nor
+        a segment flow column (``keep``), then four Schur entries per segment.
+    keep : ndarray of bool
+        Which full-pattern entries survive.
+    kept_rows, kept_unknowns : ndarray of int
+        Full indices of the reduced rows / unknowns (the same set: nodes and non-pipe edges).
+    seg_edges : ndarray of int
+        Edge index of each segment (0..n_segments-1).
+    seg_from, seg_to : ndarray of int
+        Segment end nodes.
+    coef_from, coef_to : ndarray
+        Mass-balance coefficient of the segment flow in its end nodes' rows (0 at set nodes).
+    """
+
+    pattern: Pattern
+    keep: NDArray[np.bool_]
+    kept_rows: IntArray
+    kept_unknowns: IntArray
+    seg_edges: IntArray
+    seg_from: IntArray
+    seg_to: IntArray
+    coef_from: FloatArray
+    coef_to: FloatArray
+
+    @classmethod
+    def build(cls, system: SteadySystem) -> Reduced:
+        """Derive the reduced structure from a system's full pattern."""
+        nn = system.n_nodes
+        ns = len(system.cn.segments.length)
+        n_full = system.n
+        removed = np.zeros(n_full, dtype=bool)
+        removed[nn : nn + ns] = True  # segment rows and segment flow columns share indices
+        index = np.full(n_full, -1, dtype=np.int64)
+        kept = np.flatnonzero(~removed)
+        index[kept] = np.arange(kept.size)
+        full = system.pattern
+        keep = ~removed[full.rows] & ~removed[full.cols]
+        sf = system.cn.segments.from_node
+        st = system.cn.segments.to_node
+        rows = np.concatenate([index[full.rows[keep]], sf, sf, st, st])
+        cols = np.concatenate([index[full.cols[keep]], sf, st, sf, st])
+        free = (~system.is_set).astype(float) / system.q_scale
+        return cls(
+            pattern=Pattern.build(rows, cols, kept.size),
+            keep=keep,
+            kept_rows=kept,
+            kept_unknowns=kept,
+            seg_edges=np.arange(ns, dtype=np.int64),
+            seg_from=sf,
+            seg_to=st,
+            coef_from=-free[sf],
+            coef_to=free[st],
+        )
 
 
 class SteadySystem:
@@ -344,25 +416,10 @@ class SteadySystem:
         return tuple(np.where(drag, a, b) / self.p_scale for a, b in zip(rd, rf, strict=True))
 
     # -- assembly ------------------------------------------------------------------------
-    def evaluate(
-        self, x: FloatArray, modes: Modes, jacobian: bool = True
-    ) -> tuple[FloatArray, sp.csc_matrix | None]:
-        """Residual vector (dimensionless) and, if asked, the sparse Jacobian.
-
-        Parameters
-        ----------
-        x : ndarray
-            Unknowns: node pressures [Pa] then edge flows [kg/s].
-        modes : Modes
-            Operating state of compressors and regulators.
-        jacobian : bool
-            Whether to build the Jacobian.
-
-        Returns
-        -------
-        tuple
-            F(x) and dF/dx (CSC) or None.
-        """
+    def _assemble(
+        self, x: FloatArray, modes: Modes, jacobian: bool
+    ) -> tuple[FloatArray, FloatArray | None, tuple[FloatArray, ...]]:
+        """Residual, Jacobian values in pattern order (or None) and the segment derivatives."""
         nn = self.n_nodes
         p, q = x[:nn], x[nn:]
         cn = self.cn
@@ -385,7 +442,7 @@ class SteadySystem:
         )
         f = np.concatenate([node_r, edge[0]])
         if not jacobian:
-            return f, None
+            return f, None, seg
         free = (~self.is_set).astype(float) / self.q_scale
         cf = cn.compressors.from_node
         pos = pw[0] > 0
@@ -401,4 +458,77 @@ class SteadySystem:
                 edge[3],
             ]
         )
-        return f, self.pattern.matrix(vals)
+        return f, vals, seg
+
+    def evaluate(
+        self, x: FloatArray, modes: Modes, jacobian: bool = True
+    ) -> tuple[FloatArray, sp.csc_matrix | None]:
+        """Residual vector (dimensionless) and, if asked, the full sparse Jacobian.
+
+        Parameters
+        ----------
+        x : ndarray
+            Unknowns: node pressures [Pa] then edge flows [kg/s].
+        modes : Modes
+            Operating state of compressors and regulators.
+        jacobian : bool
+            Whether to build the Jacobian.
+
+        Returns
+        -------
+        tuple
+            F(x) and dF/dx (CSC) or None.
+        """
+        f, vals, _ = self._assemble(x, modes, jacobian)
+        return f, None if vals is None else self.pattern.matrix(vals)
+
+    def residual(self, x: FloatArray, modes: Modes) -> FloatArray:
+        """F(x) only."""
+        return self._assemble(x, modes, False)[0]
+
+    def newton_direction(
+        self, x: FloatArray, modes: Modes, solver: LinearSolverProtocol
+    ) -> FloatArray:
+        """The Newton step −J⁻¹F at ``x``, with the pipe-segment flows eliminated.
+
+        Each segment's equation involves only its own flow, so its flow correction is solved
+        for and substituted into the mass balances (a Schur complement): the linear system
+        that is factorised has one unknown per node and per non-pipe element only.
+
+        Parameters
+        ----------
+        x : ndarray
+            Current unknowns.
+        modes : Modes
+            Control modes.
+        solver : LinearSolverProtocol
+            Factorises and solves the reduced system.
+
+        Returns
+        -------
+        ndarray
+            The full Newton step (pressures and all flows).
+        """
+        f, vals, seg = self._assemble(x, modes, True)
+        assert vals is not None
+        red = self.reduced
+        r, a, b, d = seg
+        sf, st = red.seg_from, red.seg_to
+        cf, ct = red.coef_from, red.coef_to
+        rhs = -f[red.kept_rows]
+        rd = r / d
+        np.add.at(rhs, sf, cf * rd)
+        np.add.at(rhs, st, ct * rd)
+        ad, bd = a / d, b / d
+        values = np.concatenate([vals[red.keep], -cf * ad, -cf * bd, -ct * ad, -ct * bd])
+        dy = solver.solve(red.pattern.matrix(values), rhs)
+        dx = np.empty_like(x)
+        dx[red.kept_unknowns] = dy
+        dp = dx[: self.n_nodes]
+        dx[self.n_nodes + red.seg_edges] = -(r + a * dp[sf] + b * dp[st]) / d
+        return dx
+
+    @functools.cached_property
+    def reduced(self) -> Reduced:
+        """Structure of the reduced (segment flows eliminated) system, built once."""
+        return Reduced.build(self)
