@@ -28,6 +28,8 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 T = TypeVar("T")
+SCENARIO_HELP = "GasLib nomination (.scn) or morgen scenario (.ini)."
+DECISIONS_HELP = "GasLib combined decisions (.cdf)."
 
 
 def _guard(fn: Callable[[], T]) -> T:
@@ -43,7 +45,16 @@ def _guard(fn: Callable[[], T]) -> T:
 def run(
     case: Annotated[
         str | None,
-        typer.Argument(help="Bundled case name or case file (.toml, GasSteadySim network.json)."),
+        typer.Argument(
+            help="Bundled case name or case file (.toml, GasSteadySim network.json, GasLib .net, "
+            "folder or .zip, morgen .net)."
+        ),
+    ] = None,
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", help=SCENARIO_HELP, show_default=False)
+    ] = None,
+    decisions: Annotated[
+        str | None, typer.Option("--decisions", help=DECISIONS_HELP, show_default=False)
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("linepack-out"),
     allow_violations: Annotated[
@@ -61,7 +72,7 @@ def run(
         from linepack.io.load import load
         from linepack.steady.solve import SteadyOptions, solve
 
-        net = load(case)
+        net = load(case, scenario=scenario, decisions=decisions)
         sol = solve(net, SteadyOptions(enforce_limits=not allow_violations))
         return _write_outputs(sol, out, plot)
 
@@ -187,6 +198,50 @@ def validate(
         )
 
     console.print(_guard(work))
+
+
+@app.command()
+def convert(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="Case to convert: GasLib .net, folder or .zip, morgen .net, GasSteadySim "
+            "network.json, TOML case or bundled name."
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="TOML case file to write.")],
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", help=SCENARIO_HELP, show_default=False)
+    ] = None,
+    decisions: Annotated[
+        str | None, typer.Option("--decisions", help=DECISIONS_HELP, show_default=False)
+    ] = None,
+    lossy: Annotated[
+        bool,
+        typer.Option(
+            "--lossy/--strict",
+            help="Leave out (and list) values the case format cannot hold yet, or fail.",
+        ),
+    ] = True,
+) -> None:
+    """Convert a network to a linepack TOML case file."""
+
+    def work() -> list[str]:
+        from linepack.io.case_write import unwritable, write_case
+        from linepack.io.load import load
+
+        net = load(source, scenario=scenario, decisions=decisions)
+        write_case(net, out, lossy=lossy)
+        return unwritable(net)
+
+    left_out = _guard(work)
+    if left_out:
+        err_console.print(
+            f"[yellow]left out {len(left_out)} values the case format cannot hold yet[/] "
+            "(listed at the top of the file)",
+            highlight=False,
+        )
+    console.print(f"wrote {escape(str(out))}", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - entry point for python -m

@@ -29,13 +29,76 @@ def bundled_path(name: str) -> Path:
     return Path(str(resources.files("linepack.cases").joinpath(f"{name}.toml")))
 
 
-def load(case: str | Path | None = None) -> Network:
-    """Load a case: a bundled case name, a TOML case file or a GasSteadySim ``network.json``.
+def _is_xml(path: Path) -> bool:
+    """Whether a file starts like an XML document (GasLib) rather than CSV (morgen)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(512)
+    except OSError as exc:
+        raise CaseError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
+def _kind(path: Path) -> str:
+    """The reader for a path: toml, gassteadysim, gaslib or morgen."""
+    if path.is_dir():
+        if (path / "network.json").exists():
+            return "gassteadysim"
+        if any(p.suffix == ".net" and _is_xml(p) for p in path.iterdir() if p.is_file()):
+            return "gaslib"
+        raise CaseError(
+            "no case in this folder",
+            file=str(path),
+            expected="a GasSteadySim folder (network.json) or a GasLib folder (.net XML files)",
+        )
+    suffix = path.suffix.lower()
+    if suffix == ".net":
+        return "gaslib" if _is_xml(path) else "morgen"
+    kinds = {".toml": "toml", ".json": "gassteadysim", ".zip": "gaslib"}
+    if suffix not in kinds:
+        raise CaseError(
+            "unknown case file type",
+            file=str(path),
+            value=path.suffix,
+            expected=".toml (linepack case), .json (GasSteadySim network.json), .net (GasLib "
+            "XML or morgen CSV), .zip or a folder (GasLib instance)",
+        )
+    return kinds[suffix]
+
+
+def _no_options(kind: str, path: Path, **options: str | Path | None) -> None:
+    for name, value in options.items():
+        if value is not None:
+            raise CaseError(
+                f"--{name.replace('_', '-')} does not apply to a {kind} case",
+                file=str(path),
+                key=name,
+                value=str(value),
+                expected="a GasLib instance (scenario, decisions) or a morgen network (scenario)",
+            )
+
+
+def load(
+    case: str | Path | None = None,
+    *,
+    scenario: str | Path | None = None,
+    decisions: str | Path | None = None,
+    compressor_data: str | Path | None = None,
+) -> Network:
+    """Load a case: a bundled name, a TOML case, a GasSteadySim, GasLib or morgen network.
 
     Parameters
     ----------
     case : str or Path, optional
-        Defaults to :data:`DEFAULT_CASE`.
+        A bundled case name (default :data:`DEFAULT_CASE`), a ``.toml`` case, a GasSteadySim
+        ``network.json`` or its folder, a ``.net`` file (GasLib XML or morgen CSV, told apart by
+        content), or a GasLib instance as a folder or ``.zip``.
+    scenario : str or Path, optional
+        GasLib nomination (``.scn``) or morgen scenario (``.ini``).
+    decisions : str or Path, optional
+        GasLib combined decisions (``.cdf``).
+    compressor_data : str or Path, optional
+        GasLib compressor stations (``.cs``).
 
     Returns
     -------
@@ -44,31 +107,36 @@ def load(case: str | Path | None = None) -> Network:
     Raises
     ------
     CaseError
-        Unknown name or file, or bad content.
+        Unknown name or file, options that do not apply to the case's format, or bad content.
     """
     from linepack.io.case_toml import load_case
 
     name = str(case) if case is not None else DEFAULT_CASE
     path = Path(name)
     if not path.exists() and name in bundled_cases():
+        _no_options(
+            "bundled", path, scenario=scenario, decisions=decisions, compressor_data=compressor_data
+        )
         return load_case(bundled_path(name))
-    if path.is_dir() and (path / "network.json").exists():
-        path = path / "network.json"
     if not path.exists():
         raise CaseError(
             "no such case file or bundled case",
             value=name,
             expected="a path or one of: " + ", ".join(bundled_cases()),
         )
-    if path.suffix == ".json":
+    kind = _kind(path)
+    if kind == "gaslib":
+        from linepack.io.gaslib import load_gaslib
+
+        return load_gaslib(path, scenario, decisions, compressor_data)
+    if kind == "morgen":
+        from linepack.io.morgen import load_morgen
+
+        _no_options(kind, path, decisions=decisions, compressor_data=compressor_data)
+        return load_morgen(path, scenario)
+    _no_options(kind, path, scenario=scenario, decisions=decisions, compressor_data=compressor_data)
+    if kind == "gassteadysim":
         from linepack.io.gassteadysim import load_gassteadysim
 
         return load_gassteadysim(path)
-    if path.suffix == ".toml":
-        return load_case(path)
-    raise CaseError(
-        "unknown case file type",
-        file=str(path),
-        value=path.suffix,
-        expected=".toml (linepack case) or .json (GasSteadySim network.json)",
-    )
+    return load_case(path)

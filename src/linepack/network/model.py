@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from linepack.gas.composition import SCF, SM3, Gas, ReferenceConditions
 
@@ -168,6 +169,25 @@ class Compressor:
         If False (default) flow trying to reverse through the station is blocked (mode ``off``).
         If True the station's set-point relation holds for either flow direction, as in
         GasSteadySim/GasTranSim's idealised compressor (no power or fuel for reverse flow).
+    min_flow, max_flow : float, optional
+        Technical flow bounds of the station [kg/s] (GasLib ``flowMin``/``flowMax``). Kept for
+        reports and optimisation; the steady solver does not use them yet.
+    inlet_drag_factor, outlet_drag_factor : float, optional
+        Drag factor ζ [-] of the station's inlet / outlet piping (GasLib ``dragFactorIn`` /
+        ``dragFactorOut``), defined on ``inlet_diameter`` / ``outlet_diameter`` [m]. Kept; not
+        yet applied by the solver.
+    inlet_diameter, outlet_diameter : float, optional
+        Diameters [m] on which the inlet / outlet drag factors are defined.
+    inlet_pressure_loss, outlet_pressure_loss : float, optional
+        Fixed pressure losses [Pa] of the station's inlet / outlet piping (GasLib
+        ``pressureLossIn`` / ``pressureLossOut``). Kept; not yet applied by the solver.
+    fuel_node : str, optional
+        Node the fuel gas is taken from (GasLib ``fuelGasVertex``); linepack draws fuel at the
+        suction node. Kept for reports; not validated or used by the solver yet.
+    internal_bypass : bool, optional
+        Whether the station has an internal bypass (GasLib ``internalBypassRequired``).
+    gas_cooler : bool, optional
+        Whether the station has a gas cooler (GasLib ``gasCoolerExisting``).
     """
 
     name: str
@@ -184,16 +204,70 @@ class Compressor:
     driver_efficiency: float | None = 0.35
     heat_rate: float | None = None
     allow_reverse: bool = False
+    min_flow: float | None = None
+    max_flow: float | None = None
+    inlet_drag_factor: float | None = None
+    inlet_diameter: float | None = None
+    outlet_drag_factor: float | None = None
+    outlet_diameter: float | None = None
+    inlet_pressure_loss: float | None = None
+    outlet_pressure_loss: float | None = None
+    fuel_node: str | None = None
+    internal_bypass: bool | None = None
+    gas_cooler: bool | None = None
 
 
 @dataclass
 class Regulator:
-    """A pressure regulator / control valve holding its outlet pressure (no reverse flow)."""
+    """A pressure regulator / control valve holding its outlet pressure (no reverse flow).
+
+    Attributes
+    ----------
+    name, from_node, to_node : str
+        Name, inlet and outlet node.
+    setpoint : float
+        Outlet pressure held [Pa abs].
+    min_pressure_drop, max_pressure_drop : float, optional
+        Smallest / largest pressure drop inlet → outlet the valve can take [Pa] (GasLib
+        ``pressureDifferentialMin`` / ``pressureDifferentialMax``). Kept; not yet enforced.
+    min_inlet_pressure, max_outlet_pressure : float, optional
+        Smallest inlet / largest outlet pressure [Pa abs] (GasLib ``pressureInMin`` /
+        ``pressureOutMax``). Kept; not yet enforced.
+    inlet_pressure_loss, outlet_pressure_loss : float, optional
+        Fixed pressure losses [Pa] of the station's inlet / outlet piping (GasLib
+        ``pressureLossIn`` / ``pressureLossOut``). Kept; not yet applied by the solver.
+    inlet_drag_factor, outlet_drag_factor : float, optional
+        Drag factor ζ [-] of the inlet / outlet piping (GasLib ``dragFactorIn`` /
+        ``dragFactorOut``), defined on ``inlet_diameter`` / ``outlet_diameter``. Kept; not yet
+        applied.
+    inlet_diameter, outlet_diameter : float, optional
+        Diameters [m] on which the inlet / outlet drag factors are defined.
+    min_flow, max_flow : float, optional
+        Technical flow bounds [kg/s] (GasLib ``flowMin`` / ``flowMax``). Kept; not yet used.
+    internal_bypass : bool, optional
+        Whether the valve has an internal bypass (GasLib ``internalBypassRequired``).
+    gas_preheater : bool, optional
+        Whether the valve has a gas preheater (GasLib ``gasPreheaterExisting``).
+    """
 
     name: str
     from_node: str
     to_node: str
     setpoint: float
+    min_pressure_drop: float | None = None
+    max_pressure_drop: float | None = None
+    min_inlet_pressure: float | None = None
+    max_outlet_pressure: float | None = None
+    inlet_pressure_loss: float | None = None
+    outlet_pressure_loss: float | None = None
+    inlet_drag_factor: float | None = None
+    inlet_diameter: float | None = None
+    outlet_drag_factor: float | None = None
+    outlet_diameter: float | None = None
+    min_flow: float | None = None
+    max_flow: float | None = None
+    internal_bypass: bool | None = None
+    gas_preheater: bool | None = None
 
 
 @dataclass
@@ -304,6 +378,13 @@ class Network:
         The main delivery node.
     source : str, optional
         Where the case came from (file path), for messages.
+    description : str
+        Free text (importers note their assumptions here).
+    extras : dict
+        Data an importer read but linepack does not model yet (GasLib compressor maps and
+        drives, decision groups, coordinates, bounds), keyed by topic; see ``docs/import.md``.
+        It is not part of the network's identity: it is not compared by ``==``, not shown in
+        ``repr`` and not written to case files.
     """
 
     name: str
@@ -322,6 +403,7 @@ class Network:
     delivery: str | None = None
     source: str | None = None
     description: str = ""
+    extras: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def node(self, name: str) -> Node:
         """Return the node called ``name`` (KeyError if none)."""
