@@ -20,7 +20,14 @@ from linepack.errors import ConvergenceError, InfeasibleError, SolverError
 from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Network
 from linepack.steady import system as sy
-from linepack.steady.newton import LinearSolver, NewtonOptions, NewtonReport, newton
+from linepack.steady.newton import (
+    LU_PANEL,
+    LU_RELAX,
+    LinearSolver,
+    NewtonOptions,
+    NewtonReport,
+    newton,
+)
 
 FloatArray = NDArray[np.float64]
 
@@ -58,6 +65,8 @@ class ConvergenceReport:
         Rounds of the control loop.
     residual_norms : list of float
         Largest scaled residual at each Newton step (all rounds).
+    step_lengths : list of float
+        Damping factor of each Newton step.
     factorisations : int
         Numeric LU factorisations (the ordering is computed once).
     mode_changes : list of str
@@ -68,6 +77,7 @@ class ConvergenceReport:
     iterations: int = 0
     rounds: int = 0
     residual_norms: list[float] = field(default_factory=list)
+    step_lengths: list[float] = field(default_factory=list)
     factorisations: int = 0
     mode_changes: list[str] = field(default_factory=list)
 
@@ -75,6 +85,7 @@ class ConvergenceReport:
         """Append one Newton run."""
         self.iterations += r.iterations
         self.residual_norms += r.residual_norms
+        self.step_lengths += r.step_lengths
         self.converged = r.converged
 
 
@@ -148,7 +159,9 @@ def _linear_flows(cn: CompiledNetwork, system: sy.SteadySystem) -> FloatArray:
         return np.zeros(cn.n_edges)
     lap = (inc[free] @ sp.diags(w) @ inc[free].T).tocsc()
     try:
-        phi_f = spla.splu(lap, permc_spec="MMD_AT_PLUS_A").solve(-cn.injection[free])
+        phi_f = spla.splu(
+            lap, permc_spec="MMD_AT_PLUS_A", relax=LU_RELAX, panel_size=LU_PANEL
+        ).solve(-cn.injection[free])
     except RuntimeError:
         return np.zeros(cn.n_edges)
     phi = np.zeros(n)
