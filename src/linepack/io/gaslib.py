@@ -652,6 +652,8 @@ def _settings(gas: GasData, eos: str, segment_length: float, atmosphere: float) 
         atmosphere=atmosphere,
         pseudo_critical=(ppc, tpc) if ppc is not None and tpc is not None else None,
         gas_constant=R / gas.molar_mass,
+        # a nomination fixes flows, not how stations and valves run: the policy chooses
+        control="bounds",
     )
 
 

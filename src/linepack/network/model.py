@@ -341,6 +341,12 @@ class Settings:
         Overrides the composition's (GasSteadySim cases give only G).
     gas_constant : float, optional
         Specific gas constant R/M [J/(kg K)] overriding the composition's.
+    control : str
+        ``"setpoints"``: compressors, regulators and pressure-set supplies hold the case's
+        set-points (switching only when a station limit binds). ``"bounds"``: the operating
+        policy (:mod:`linepack.steady.policy`) may change modes and set-points to keep node
+        pressures within their bounds; GasLib imports use it, since a nomination fixes flows
+        but not how the network is run.
     """
 
     gas_temperature: float = 288.15
@@ -356,6 +362,7 @@ class Settings:
     pseudo_critical: tuple[float, float] | None = None
     specific_gravity: float | None = None
     gas_constant: float | None = None
+    control: str = "setpoints"
 
 
 @dataclass

@@ -28,6 +28,8 @@ from linepack.steady.newton import (
     NewtonReport,
     newton,
 )
+from linepack.steady.policy import keep_within_bounds
+from linepack.steady.zones import fix_structure
 
 FloatArray = NDArray[np.float64]
 
@@ -194,12 +196,35 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
     cn = case if isinstance(case, CompiledNetwork) else compile_network(case)
     system = sy.SteadySystem(cn)
     modes = sy.Modes.initial(cn)
-    linear = LinearSolver()
+    automatic = cn.network.settings.control == "bounds"
     report = ConvergenceReport()
+    report.mode_changes += fix_structure(cn, modes, automatic=automatic)
+    linear = LinearSolver()
+
+    def settle(x0: FloatArray) -> FloatArray:
+        return _settle(cn, system, modes, linear, report, x0, opts)
+
+    x = settle(initial_guess(cn, system))
+    if automatic:
+        x = keep_within_bounds(cn, modes, x, settle, report.mode_changes)
+    return _finish(cn, system, x, modes, report, opts)
+
+
+def _settle(
+    cn: CompiledNetwork,
+    system: sy.SteadySystem,
+    modes: sy.Modes,
+    linear: LinearSolver,
+    report: ConvergenceReport,
+    x: FloatArray,
+    opts: SteadyOptions,
+) -> FloatArray:
+    """Newton under fixed modes, then station/regulator limit switching, until nothing moves."""
     free = np.concatenate([~system.is_set, np.zeros(cn.n_edges, dtype=bool)])
-    x = initial_guess(cn, system)
+    automatic = cn.network.settings.control == "bounds"
+    first = not report.residual_norms
     for rnd in range(opts.max_mode_rounds):
-        report.rounds = rnd + 1
+        report.rounds += 1
         try:
             x, nr = newton(
                 lambda v: system.residual(v, modes),
@@ -213,27 +238,26 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
             if not nr.converged:
                 _diagnose_failure(cn, x, report)
         except SolverError as exc:
-            if rnd == 0:
+            if rnd == 0 and first:
                 raise
             raise InfeasibleError(
-                f"after the control loop switched {'; '.join(report.mode_changes[-3:])}, the "
-                f"network has no solution ({exc}): the limit cannot be held with the given "
-                "demands and supply pressures",
+                f"after {'; '.join(report.mode_changes[-3:])}, the network has no solution "
+                f"({exc}): the change cannot be held with the given demands and supply "
+                "pressures",
                 element=report.mode_changes[-1].split(":")[0],
                 bound=report.mode_changes[-1],
                 report=report,
             ) from None
         changes = update_modes(cn, system, x, modes)
         if not changes:
-            break
+            return x
         report.mode_changes += changes
-    else:
-        raise ConvergenceError(
-            f"the control loop did not settle in {opts.max_mode_rounds} rounds "
-            f"(last changes: {'; '.join(report.mode_changes[-4:])})",
-            report=report,
-        )
-    return _finish(cn, system, x, modes, report, opts)
+        report.mode_changes += fix_structure(cn, modes, automatic=automatic)
+    raise ConvergenceError(
+        f"the control loop did not settle in {opts.max_mode_rounds} rounds "
+        f"(last changes: {'; '.join(report.mode_changes[-4:])})",
+        report=report,
+    )
 
 
 def _finish(
@@ -349,9 +373,9 @@ def update_modes(
             new = sy.REG_CLOSED
         elif st == sy.REG_ACTIVE and p1 < p2 - 1e-6:
             new = sy.REG_OPEN
-        elif st == sy.REG_OPEN and (qk < -1e-6 or p2 > cn.reg_setpoint[k] * (1 + 1e-9)):
+        elif st == sy.REG_OPEN and (qk < -1e-6 or p2 > modes.reg_value[k] * (1 + 1e-9)):
             new = sy.REG_CLOSED if qk < -1e-6 else sy.REG_ACTIVE
-        elif st == sy.REG_CLOSED and p1 > p2 and p2 < cn.reg_setpoint[k]:
+        elif st == sy.REG_CLOSED and p1 > p2 and p2 < modes.reg_value[k]:
             new = sy.REG_ACTIVE
         if new != st:
             modes.regulator[k] = new

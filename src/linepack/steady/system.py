@@ -55,22 +55,36 @@ class Modes:
         Name of the limit that put the station in its mode ("" if its own set-point).
     regulator : ndarray of int
         ``REG_ACTIVE``, ``REG_OPEN`` or ``REG_CLOSED``.
+    reg_value : ndarray
+        Outlet pressure set-point of each regulator [Pa].
+    idle : ndarray of bool
+        Per edge: a zero-resistance link closing a loop of such links, held at zero flow
+        (any split of flow around such a loop is a solution; this picks one).
+    p_set : ndarray
+        Pressure set-point of each node [Pa] (NaN where free); which nodes are set is fixed by
+        the network, their values may be moved by the operating policy.
     """
 
     compressor: IntArray
     value: FloatArray
     limit: list[str]
     regulator: IntArray
+    reg_value: FloatArray
+    p_set: FloatArray
+    idle: NDArray[np.bool_]
 
     @classmethod
     def initial(cls, cn: CompiledNetwork) -> Modes:
-        """Each station in its own control mode, regulators active."""
+        """Each station in its own control mode, regulators active, the case's set-points."""
         c = cn.compressors
         return cls(
             c.mode.copy(),
             c.setpoint.copy(),
             [""] * len(c.mode),
             np.zeros(len(cn.reg_setpoint), dtype=np.int64),
+            cn.reg_setpoint.copy(),
+            cn.p_set.copy(),
+            np.zeros(cn.n_edges, dtype=bool),
         )
 
 
@@ -356,7 +370,7 @@ class SteadySystem:
         one, zero = np.ones_like(p1), np.zeros_like(p1)
         r = np.where(
             st == REG_ACTIVE,
-            (p2 - cn.reg_setpoint) / ps_,
+            (p2 - modes.reg_value) / ps_,
             np.where(st == REG_OPEN, (p1 - p2) / ps_, qr / qs_),
         )
         parts.append(
@@ -432,13 +446,21 @@ class SteadySystem:
         comp = self.compressor_rows(p, q, modes, pw)
         links = self.link_rows(p, q, modes)
         edge = [np.concatenate([seg[k], comp[k], links[k]]) for k in range(4)]
+        if np.any(modes.idle):
+            # zero-resistance links that close a loop of such links carry no flow
+            idle = modes.idle
+            q_idle = q[idle]
+            edge[0][idle] = q_idle / self.q_scale
+            edge[1][idle] = 0.0
+            edge[2][idle] = 0.0
+            edge[3][idle] = 1.0 / self.q_scale
 
         bal = cn.injection.copy()
         np.add.at(bal, self.e_to, q)
         np.subtract.at(bal, self.e_from, q)
         np.subtract.at(bal, cn.compressors.from_node, fuel)
         node_r = np.where(
-            self.is_set, (p - np.nan_to_num(cn.p_set)) / self.p_scale, bal / self.q_scale
+            self.is_set, (p - np.nan_to_num(modes.p_set)) / self.p_scale, bal / self.q_scale
         )
         f = np.concatenate([node_r, edge[0]])
         if not jacobian:

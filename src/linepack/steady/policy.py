@@ -1,0 +1,216 @@
+"""Operating policy: choose set-points and modes that keep node pressures within bounds.
+
+A nomination fixes entry and exit flows, not how stations and control valves run. Under
+``control = "bounds"`` linepack runs this policy around the steady solve. It is **simulation
+with a control heuristic**, not nomination validation by optimisation: it may fail to find an
+operating point that exists, and then says so with the remaining violations.
+
+Each round, after a converged solve:
+
+1. Split the nodes into control zones (nodes joined by pipes, short pipes, open valves,
+   resistors, bypassed stations and open regulators; see :mod:`linepack.steady.zones`).
+2. In each zone find the smallest uniform pressure shift δ that brings every node within its
+   bounds: δ = max(p_min − p) if that is positive, else min(p_max − p) if that is negative
+   (the midpoint of the two when the zone's spread exceeds its band).
+3. Apply δ to the zone's anchors: pressure-set supplies (clamped to their node's bounds),
+   stations discharging into the zone (outlet set-point, clamped to their maximum outlet
+   pressure; a set-point at or below the suction pressure bypasses the station, a bypassed
+   station whose zone must rise is started), regulators feeding the zone (set-point clamped
+   to their maximum outlet pressure; one that cannot drop pressure opens wide, an open one
+   whose zone must fall becomes active).
+4. Solve again; stop when no zone needs a shift or nothing more can be moved.
+
+Within a zone, flows hardly depend on a uniform shift, so the rounds converge in a few steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from linepack.network.compile import CompiledNetwork
+from linepack.steady import system as sy
+from linepack.steady.zones import control_zones
+
+FloatArray = NDArray[np.float64]
+#: Shifts smaller than this [Pa] are not applied (below the solver's pressure accuracy).
+MIN_SHIFT = 1.0
+#: Margin [Pa] kept inside a bound when moving towards it.
+MARGIN = 100.0
+
+
+def zone_shifts(
+    p: FloatArray, p_min: FloatArray, p_max: FloatArray, zones: NDArray[np.int64]
+) -> FloatArray:
+    """The pressure shift [Pa] each control zone needs to bring its nodes within bounds.
+
+    Parameters
+    ----------
+    p, p_min, p_max : ndarray
+        Node pressures and bounds [Pa].
+    zones : ndarray of int
+        Zone label per node.
+
+    Returns
+    -------
+    ndarray
+        δ per zone: positive to raise, negative to lower, 0 when all nodes are within bounds.
+    """
+    nz = int(zones.max()) + 1 if zones.size else 0
+    need = np.full(nz, -np.inf)
+    room = np.full(nz, np.inf)
+    np.maximum.at(need, zones, p_min - p)
+    np.minimum.at(room, zones, p_max - p)
+    delta = np.zeros(nz)
+    low = need > 0
+    high = room < 0
+    delta[low] = need[low] + MARGIN
+    delta[high & ~low] = room[high & ~low] - MARGIN
+    both = low & (need > room)
+    delta[both] = (need[both] + room[both]) / 2
+    delta[np.abs(delta) < MIN_SHIFT] = 0.0
+    return delta
+
+
+def apply_shifts(
+    cn: CompiledNetwork,
+    modes: sy.Modes,
+    p: FloatArray,
+    delta: FloatArray,
+    zones: NDArray[np.int64],
+) -> list[str]:
+    """Move the anchors of each zone by its shift; return what changed."""
+    changes = _shift_supplies(cn, modes, delta, zones)
+    changes += _shift_compressors(cn, modes, p, delta, zones)
+    changes += _shift_regulators(cn, modes, p, delta, zones)
+    return changes
+
+
+def _shift_supplies(
+    cn: CompiledNetwork, modes: sy.Modes, delta: FloatArray, zones: NDArray[np.int64]
+) -> list[str]:
+    out = []
+    for i in np.flatnonzero(np.isfinite(modes.p_set)):
+        d = delta[zones[i]]
+        if d == 0.0:
+            continue
+        new = float(np.clip(modes.p_set[i] + d, max(cn.p_min[i], 1e5), cn.p_max[i]))
+        if abs(new - modes.p_set[i]) >= MIN_SHIFT:
+            out.append(
+                f"node '{cn.node_names[i]}': pressure set-point "
+                f"{modes.p_set[i] / 1e5:.3f} -> {new / 1e5:.3f} bar"
+            )
+            modes.p_set[i] = new
+    return out
+
+
+def _shift_compressors(
+    cn: CompiledNetwork,
+    modes: sy.Modes,
+    p: FloatArray,
+    delta: FloatArray,
+    zones: NDArray[np.int64],
+) -> list[str]:
+    c = cn.compressors
+    off = cn.edge_offsets()["compressor"]
+    out = []
+    for k in range(len(modes.compressor)):
+        d = delta[zones[c.to_node[k]]]
+        m = modes.compressor[k]
+        name = f"compressor '{cn.edge_names[off + k]}'"
+        ps, pd = p[c.from_node[k]], p[c.to_node[k]]
+        if d == 0.0 or m not in (sy.M_OUT, sy.M_BYPASS):
+            continue
+        if m == sy.M_BYPASS and d > 0 and not modes.limit[k].startswith("follower"):
+            target = min(pd + d, c.max_outlet[k])
+            if target > ps + MIN_SHIFT:
+                modes.compressor[k], modes.value[k], modes.limit[k] = sy.M_OUT, target, ""
+                out.append(f"{name}: started, outlet {target / 1e5:.3f} bar")
+            continue
+        if m != sy.M_OUT:
+            continue
+        target = min(modes.value[k] + d, c.max_outlet[k])
+        if target <= ps:
+            modes.compressor[k], modes.value[k], modes.limit[k] = sy.M_BYPASS, 0.0, "policy"
+            out.append(
+                f"{name}: bypassed (zone needs {target / 1e5:.3f} bar, suction {ps / 1e5:.3f} bar)"
+            )
+        elif abs(target - modes.value[k]) >= MIN_SHIFT:
+            out.append(f"{name}: outlet {modes.value[k] / 1e5:.3f} -> {target / 1e5:.3f} bar")
+            modes.value[k] = target
+    return out
+
+
+def _shift_regulators(
+    cn: CompiledNetwork,
+    modes: sy.Modes,
+    p: FloatArray,
+    delta: FloatArray,
+    zones: NDArray[np.int64],
+) -> list[str]:
+    off = cn.edge_offsets()["regulator"]
+    limits = [r.max_outlet_pressure for r in cn.network.regulators]
+    out = []
+    for k in range(len(modes.regulator)):
+        d = delta[zones[cn.reg_to[k]]]
+        st = modes.regulator[k]
+        if d == 0.0 or st == sy.REG_CLOSED:
+            continue
+        name = f"regulator '{cn.edge_names[off + k]}'"
+        p_in, p_out = p[cn.reg_from[k]], p[cn.reg_to[k]]
+        cap = limits[k] if limits[k] is not None else np.inf
+        target = min((modes.reg_value[k] if st == sy.REG_ACTIVE else p_out) + d, cap)
+        if st == sy.REG_OPEN and d < 0:
+            modes.regulator[k], modes.reg_value[k] = sy.REG_ACTIVE, target
+            out.append(f"{name}: active, outlet {target / 1e5:.3f} bar")
+        elif st == sy.REG_ACTIVE and target >= p_in:
+            modes.regulator[k] = sy.REG_OPEN
+            out.append(
+                f"{name}: opened wide (zone needs {target / 1e5:.3f} bar, inlet "
+                f"{p_in / 1e5:.3f} bar)"
+            )
+        elif st == sy.REG_ACTIVE and abs(target - modes.reg_value[k]) >= MIN_SHIFT:
+            out.append(f"{name}: outlet {modes.reg_value[k] / 1e5:.3f} -> {target / 1e5:.3f} bar")
+            modes.reg_value[k] = target
+    return out
+
+
+def keep_within_bounds(
+    cn: CompiledNetwork,
+    modes: sy.Modes,
+    x: FloatArray,
+    settle: Callable[[FloatArray], FloatArray],
+    changes: list[str],
+    max_rounds: int = 15,
+) -> FloatArray:
+    """Run the policy rounds from a converged solution ``x``; return the final solution.
+
+    Parameters
+    ----------
+    cn : CompiledNetwork
+    modes : Modes
+        Changed in place.
+    x : ndarray
+        Converged unknowns under ``modes``.
+    settle : callable
+        Re-solves (Newton and station limits) from a start, returning converged unknowns.
+    changes : list of str
+        Appended with every change made.
+    max_rounds : int
+        Most policy rounds.
+    """
+    nn = cn.n_nodes
+    for _ in range(max_rounds):
+        p = x[:nn]
+        zones = control_zones(cn, modes)
+        delta = zone_shifts(p, cn.p_min, cn.p_max, zones)
+        if not np.any(delta):
+            break
+        made = apply_shifts(cn, modes, p, delta, zones)
+        if not made:
+            break
+        changes += made
+        x = settle(x)
+    return x
