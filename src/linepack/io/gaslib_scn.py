@@ -389,15 +389,17 @@ def set_reference_pressures(net: Network, flow_max: dict[str, float]) -> list[st
 
     Rule: in each island of the network (nodes joined through open links), the supply with the
     largest nominated inflow (the first in file order on a tie) is held at its node's upper
-    pressure bound ``p_max``; its flow is no longer fixed but balances the island, up to
-    ``flow_max`` (its nominated upper flow bound). Islands without supplies are left alone.
+    pressure bound ``p_max`` (the operating policy may lower it within the node's bounds); its
+    flow is no longer fixed but balances the island. Its nominated flow bound is not enforced:
+    the reference also supplies the stations' fuel gas, which nominations leave out; the
+    result reports its inflow. Islands without supplies are left alone.
 
     Parameters
     ----------
     net : Network
         Modified in place.
     flow_max : dict
-        Supply name → largest nominated inflow [kg/s].
+        Supply name → largest nominated inflow [kg/s] (kept for callers; not enforced).
 
     Returns
     -------
@@ -430,7 +432,7 @@ def set_reference_pressures(net: Network, flow_max: dict[str, float]) -> list[st
                 expected="a pressureMax in the .net or an upper pressure bound in the .scn",
             )
         net.supplies[i] = Supply(
-            s.name, s.node, pressure=p, flow=None, flow_max=flow_max.get(s.name)
+            s.name, s.node, pressure=p, flow=None, flow_max=None
         )
         names.append(s.name)
     return names

@@ -74,6 +74,20 @@ def zone_shifts(
     return delta
 
 
+def effective_bounds(cn: CompiledNetwork, modes: sy.Modes) -> tuple[FloatArray, FloatArray]:
+    """Node pressure bounds tightened by the limits of running stations.
+
+    A station's maximum outlet pressure caps its discharge node, its minimum suction pressure
+    floors its suction node, while it runs (not bypassed or off).
+    """
+    c = cn.compressors
+    p_min, p_max = cn.p_min.copy(), cn.p_max.copy()
+    run = ~np.isin(modes.compressor, (sy.M_BYPASS, sy.M_OFF))
+    np.minimum.at(p_max, c.to_node[run], c.max_outlet[run])
+    np.maximum.at(p_min, c.from_node[run], c.min_suction[run])
+    return p_min, p_max
+
+
 def apply_shifts(
     cn: CompiledNetwork,
     modes: sy.Modes,
@@ -121,6 +135,16 @@ def _shift_compressors(
         m = modes.compressor[k]
         name = f"compressor '{cn.edge_names[off + k]}'"
         ps, pd = p[c.from_node[k]], p[c.to_node[k]]
+        if m == sy.M_SUCTION:
+            ds = delta[zones[c.from_node[k]]]
+            i = c.from_node[k]
+            target = float(
+                np.clip(modes.value[k] + ds, max(c.min_suction[k], cn.p_min[i]), cn.p_max[i])
+            )
+            if ds != 0.0 and abs(target - modes.value[k]) >= MIN_SHIFT:
+                out.append(f"{name}: suction {modes.value[k] / 1e5:.3f} -> {target / 1e5:.3f} bar")
+                modes.value[k] = target
+            continue
         if d == 0.0 or m not in (sy.M_OUT, sy.M_BYPASS):
             continue
         if m == sy.M_BYPASS and d > 0 and not modes.limit[k].startswith("follower"):
@@ -205,7 +229,8 @@ def keep_within_bounds(
     for _ in range(max_rounds):
         p = x[:nn]
         zones = control_zones(cn, modes)
-        delta = zone_shifts(p, cn.p_min, cn.p_max, zones)
+        p_min, p_max = effective_bounds(cn, modes)
+        delta = zone_shifts(p, p_min, p_max, zones)
         if not np.any(delta):
             break
         made = apply_shifts(cn, modes, p, delta, zones)

@@ -339,10 +339,23 @@ def update_modes(
         ps, pd, qk, m = p[c.from_node[k]], p[c.to_node[k]], q[o + k], modes.compressor[k]
         if m in (sy.M_BYPASS, sy.M_OFF):
             continue
+        # a station the policy set to hold its suction (its flow is fixed by what feeds it)
+        # cannot trade that for an outlet limit: the policy lowers the outlet side instead
+        held = m == sy.M_SUCTION and modes.limit[k] == "policy"
         checks = [
             (qk < -1e-6 and not c.allow_reverse[k], sy.M_OFF, 0.0, "reverse flow blocked"),
-            (pd / ps > c.max_ratio[k] * (1 + 1e-9), sy.M_RATIO, c.max_ratio[k], "max_ratio"),
-            (pd > c.max_outlet[k] * (1 + 1e-9), sy.M_OUT, c.max_outlet[k], "max_outlet_pressure"),
+            (
+                pd / ps > c.max_ratio[k] * (1 + 1e-9) and not held,
+                sy.M_RATIO,
+                c.max_ratio[k],
+                "max_ratio",
+            ),
+            (
+                pd > c.max_outlet[k] * (1 + 1e-9) and not held,
+                sy.M_OUT,
+                c.max_outlet[k],
+                "max_outlet_pressure",
+            ),
             (
                 ps < c.min_suction[k] * (1 - 1e-9),
                 sy.M_SUCTION,

@@ -300,8 +300,8 @@ def _anchored_zones(cn: CompiledNetwork, modes: sy.Modes, zones: IntArray) -> ND
 
 
 def _release_looped(cn: CompiledNetwork, modes: sy.Modes, zones: IntArray) -> list[str]:
-    """Bypass stations / open regulators that hold the only pressure of a zone that also
-    contains their own inlet (joined by pipes around them).
+    """Bypass stations / open regulators whose inlet and outlet are joined by pipes in a zone
+    without a pressure-set node.
 
     Gas could then circulate through the element and back through the pipes in any amount:
     the element's flow is undetermined. Opening its bypass makes the case well posed.
@@ -317,12 +317,9 @@ def _release_looped(cn: CompiledNetwork, modes: sy.Modes, zones: IntArray) -> li
         for k in np.flatnonzero(modes.regulator == sy.REG_ACTIVE)
     ]
     set_zones = set(zones[np.flatnonzero(np.isfinite(modes.p_set))].tolist())
-    count: dict[int, int] = {}
-    for _, _, _, b in holders:
-        count[int(zones[b])] = count.get(int(zones[b]), 0) + 1
     for kind, k, a, b in holders:
         z = int(zones[b])
-        if zones[a] != z or z in set_zones or count[z] > 1:
+        if zones[a] != z or z in set_zones:
             continue
         name = cn.edge_names[off[kind] + k]
         if kind == "compressor":
@@ -341,9 +338,10 @@ def fix_floating(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) -> li
     its outlet pressure, fed only by entries with fixed flows: its flows are known but its
     pressure level is free).
 
-    Under the policy the station draining such a zone runs at a fixed ratio instead (suction
-    aimed at the middle of the suction node's pressure band); a regulator draining it opens
-    wide. Otherwise, or if neither exists, the zone's nodes are named in an error.
+    Under the policy the station draining such a zone holds its suction pressure instead (at
+    the middle of the suction node's pressure band): its flow is set by what feeds the zone, so
+    it could not hold an outlet pressure anyway. A regulator draining it opens wide.
+    Otherwise, or if neither exists, the zone's nodes are named in an error.
 
     Returns
     -------
@@ -375,13 +373,13 @@ def fix_floating(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) -> li
         if automatic and cands.size:
             k = int(cands[0])
             i = int(c.from_node[k])
-            band = (max(cn.p_min[i], 1e5), cn.p_max[i])
-            ps = sum(band) / 2 if np.isfinite(band[1]) else modes.value[k] / 1.2
-            ratio = max(modes.value[k] / ps, 1.0)
-            modes.compressor[k], modes.value[k], modes.limit[k] = sy.M_RATIO, ratio, "policy"
+            band = (max(cn.p_min[i], c.min_suction[k], 1e5), cn.p_max[i])
+            target = sum(band) / 2 if np.isfinite(band[1]) else modes.value[k] / 1.2
+            modes.compressor[k], modes.value[k], modes.limit[k] = sy.M_SUCTION, target, "policy"
             out.append(
-                f"compressor '{cn.edge_names[off['compressor'] + k]}': ratio {ratio:.4g}"
-                " (nothing else sets its suction pressure)"
+                f"compressor '{cn.edge_names[off['compressor'] + k]}': holds suction "
+                f"{target / 1e5:.3f} bar (nothing else sets the pressure there; its flow "
+                "is fixed by what feeds it)"
             )
         elif automatic and regs.size:
             k = int(regs[0])
