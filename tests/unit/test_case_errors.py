@@ -383,3 +383,138 @@ def test_validate_programmatic_island_names_file() -> None:
         validate(net)
     assert info.value.file == "built.toml"
     assert info.value.element == "island ['c']"
+
+
+# --- keys added for lossless conversion --------------------------------------------------------
+
+STATION = """
+[[node]]
+name = "c"
+
+[[compressor]]
+name = "C"
+from = "b"
+to = "c"
+mode = "bypass"
+"""
+
+
+PSEUDO_T = 'pseudo_critical_temperature = "190 K"'
+
+
+@pytest.mark.parametrize(
+    ("settings", "key", "given"),
+    [
+        ('pseudo_critical_pressure = "46 bar"', "pseudo_critical_temperature", "46 bar"),
+        ('pseudo_critical_temperature = "190 K"', "pseudo_critical_pressure", "190 K"),
+    ],
+)
+def test_pseudo_critical_point_needs_both(settings: str, key: str, given: str) -> None:
+    err = error_of(case(settings=settings))
+    assert (err.element, err.key, err.value) == ("[settings]", key, given)
+    names_all(err, "needs both pressure and temperature", "or neither")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("518.3", "a unit is required"),
+        ('"518.3 J/kg"', "wrong dimension"),
+        ('"518.3 J/(kg*Kelvinn)"', "unknown unit"),
+        ('"518.3"', "a unit is required"),
+        ('"fast"', "cannot read this quantity"),
+        ("true", "wrong type"),
+    ],
+)
+def test_gas_constant_needs_its_unit(value: str, message: str) -> None:
+    err = error_of(case(settings=f"gas_constant = {value}"), UnitError)
+    assert (err.element, err.key) == ("[settings]", "gas_constant")
+    names_all(err, message, "518.3 J/(kg*K)")
+
+
+@pytest.mark.parametrize(
+    ("text", "element", "key", "value"),
+    [
+        (
+            case(settings='gas_constant = "-5 J/(kg*K)"'),
+            "[settings]",
+            "gas_constant",
+            "-5 J/(kg*K)",
+        ),
+        (case(settings="specific_gravity = 0"), "[settings]", "specific_gravity", 0),
+        (
+            case(settings='pseudo_critical_pressure = "0 bar"\n' + PSEUDO_T),
+            "[settings]",
+            "pseudo_critical_pressure",
+            "0 bar",
+        ),
+        (case(extra=STATION + "inlet_drag_factor = -1"), "compressor 'C'", "inlet_drag_factor", -1),
+        (
+            case(extra=STATION + 'outlet_diameter = "-1 m"'),
+            "compressor 'C'",
+            "outlet_diameter",
+            "-1 m",
+        ),
+        (
+            case(extra=STATION + 'inlet_pressure_loss = "-1 bar"'),
+            "compressor 'C'",
+            "inlet_pressure_loss",
+            "-1 bar",
+        ),
+        (case(extra=STATION + "driver_efficiency = 0"), "compressor 'C'", "driver_efficiency", 0),
+    ],
+)
+def test_new_keys_out_of_range(text: str, element: str, key: str, value: object) -> None:
+    err = error_of(text)
+    assert (err.element, err.key, err.value) == (element, key, value)
+    names_all(err, "value out of range")
+
+
+def test_control_policy_is_a_choice() -> None:
+    err = error_of(case(settings='control = "manual"'))
+    assert (err.element, err.key, err.value) == ("[settings]", "control", "manual")
+    names_all(err, "'setpoints'", "'bounds'")
+
+
+def test_none_only_where_a_key_allows_it() -> None:
+    """``"none"`` stands for an absent driver efficiency; elsewhere it is not a quantity."""
+    err = error_of(case(extra=STATION + 'efficiency = "none"'), UnitError)
+    assert (err.element, err.key, err.value) == ("compressor 'C'", "efficiency", "none")
+
+
+def test_idle_setpoint_must_be_a_setpoint() -> None:
+    err = error_of(case(extra=STATION + 'setpoint = "3 m"'), UnitError)
+    assert (err.element, err.key, err.value) == ("compressor 'C'", "setpoint", "3 m")
+    names_all(err, "cannot read this set-point", "a pressure, a flow, a power or a ratio")
+
+
+def test_inner_diameter_must_match_outer_diameter_and_wall() -> None:
+    pipe = PIPE + 'outer_diameter = "520 mm"\nwall_thickness = "5 mm"'
+    err = error_of(case(pipe=pipe))
+    assert (err.element, err.key, err.value) == ("pipe 'P'", "inner_diameter", "500 mm")
+    names_all(err, "does not match", "0.51 m")
+
+
+def test_outer_diameter_alone_is_not_a_bore() -> None:
+    pipe = PIPE.replace('inner_diameter = "500 mm"', 'outer_diameter = "520 mm"')
+    err = error_of(case(pipe=pipe))
+    assert (err.element, err.key) == ("pipe 'P'", "wall_thickness")
+    names_all(err, "missing field", "outer_diameter + wall_thickness")
+
+
+def test_validate_programmatic_station_data() -> None:
+    from linepack.network.model import Regulator
+
+    net = _network(
+        nodes=[Node("a"), Node("b"), Node("c")],
+        regulators=[Regulator("R", "b", "c", setpoint=4e6, inlet_diameter=-1.0)],
+    )
+    with pytest.raises(CaseError) as info:
+        validate(net)
+    assert (info.value.element, info.value.key) == ("regulator 'R'", "inlet_diameter")
+
+
+def test_validate_programmatic_pipe_bore() -> None:
+    pipe = Pipe("P", "a", "b", length=1e3, diameter=0.5, outer_diameter=0.6, wall_thickness=0.01)
+    with pytest.raises(CaseError, match="does not match"):
+        validate(_network(pipes=[pipe]))

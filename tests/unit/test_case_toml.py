@@ -9,6 +9,7 @@ factor), not the density model itself, which has its own tests.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from pathlib import Path
@@ -17,7 +18,20 @@ import pytest
 
 from linepack.gas.composition import NM3, SCF, ReferenceConditions
 from linepack.io.case_toml import SECTIONS, load_case, read_case
-from linepack.network.model import CompressorMode, Network, Settings
+from linepack.network.model import (
+    Compressor,
+    CompressorMode,
+    Demand,
+    Network,
+    Node,
+    Pipe,
+    Regulator,
+    Resistor,
+    Settings,
+    ShortPipe,
+    Supply,
+    Valve,
+)
 
 FT3 = 0.3048**3  # m³ per ft³, exact by definition
 DAY = 86_400.0
@@ -330,3 +344,184 @@ def test_absolute_suffixes() -> None:
     text = minimal().replace('"85 barg"', '"1000 psia"')
     net = read_case(text)
     assert net.supplies[0].pressure == pytest.approx(1000 * 6894.757293168361, rel=1e-12)
+
+
+# --- every model field has a key ---------------------------------------------------------------
+
+#: Model fields read from somewhere else than a key of the same section, and where.
+ELSEWHERE = {
+    ("Settings", "scf"): "[standard] scf",
+    ("Settings", "sm3"): "[standard] sm3",
+    ("Settings", "pseudo_critical"): "pseudo_critical_pressure + pseudo_critical_temperature",
+    ("Network", "gas"): "[gas]",
+    ("Network", "settings"): "[settings]",
+    **{
+        ("Network", name): f"[[{section}]]"
+        for name, section in [
+            ("nodes", "node"),
+            ("pipes", "pipe"),
+            ("compressors", "compressor"),
+            ("regulators", "regulator"),
+            ("valves", "valve"),
+            ("short_pipes", "short_pipe"),
+            ("resistors", "resistor"),
+            ("supplies", "supply"),
+            ("demands", "demand"),
+        ]
+    },
+}
+#: Model fields that are deliberately not in case files (``==`` ignores ``extras``).
+NOT_IN_CASES = {
+    ("Network", "source"): "where the case was read from: the file itself",
+    ("Network", "extras"): "importer data linepack does not model (docs/import.md)",
+}
+SECTION_OF = {
+    Network: "case",
+    Settings: "settings",
+    ReferenceConditions: "reference",
+    Node: "node",
+    Pipe: "pipe",
+    Compressor: "compressor",
+    Regulator: "regulator",
+    Valve: "valve",
+    ShortPipe: "short_pipe",
+    Resistor: "resistor",
+    Supply: "supply",
+    Demand: "demand",
+}
+
+
+@pytest.mark.parametrize("cls", list(SECTION_OF), ids=lambda c: c.__name__)
+def test_every_model_field_has_a_key(cls: type) -> None:
+    section = SECTION_OF[cls]
+    keyed = {spec.field or key for key, spec in SECTIONS[section].items()}
+    for f in dataclasses.fields(cls):
+        where = (cls.__name__, f.name)
+        assert f.name in keyed or where in ELSEWHERE or where in NOT_IN_CASES, (
+            f"{cls.__name__}.{f.name} has no key in [{section}]"
+        )
+    fields = {f.name for f in dataclasses.fields(cls)}
+    extra = {k for k, s in SECTIONS[section].items() if (s.field or k) not in fields}
+    if cls is Settings:
+        extra -= {"pseudo_critical_pressure", "pseudo_critical_temperature"}
+    if cls is Compressor:
+        assert "setpoint" in fields
+    assert not extra, f"keys of [{section}] without a {cls.__name__} field: {extra}"
+
+
+# --- the keys added for lossless conversion ----------------------------------------------------
+
+STATION = """
+[[node]]
+name = "c"
+
+[[compressor]]
+name = "CS"
+from = "b"
+to = "c"
+mode = "outlet_pressure"
+setpoint = "70 bar"
+min_flow = "-10 kg/s"
+max_flow = "3600 t/h"
+inlet_drag_factor = 18.0
+inlet_diameter = "900 mm"
+outlet_drag_factor = 16
+outlet_diameter = "1 m"
+inlet_pressure_loss = "0.5 bar"
+outlet_pressure_loss = "2 bar"
+fuel_node = "c"
+internal_bypass = true
+gas_cooler = false
+driver_efficiency = "none"
+
+[[node]]
+name = "e"
+
+[[regulator]]
+name = "CV"
+from = "c"
+to = "e"
+setpoint = "40 bar"
+min_pressure_drop = "0 bar"
+max_pressure_drop = "10 bar"
+min_inlet_pressure = "20 bar"
+max_outlet_pressure = "50 bar"
+inlet_pressure_loss = "0.5 bar"
+outlet_pressure_loss = "0.6 bar"
+inlet_drag_factor = 1.5
+inlet_diameter = "0.5 m"
+outlet_drag_factor = 2.5
+outlet_diameter = "0.6 m"
+min_flow = "0 kg/s"
+max_flow = "100 kg/s"
+internal_bypass = false
+gas_preheater = true
+"""
+
+
+def test_gas_settings() -> None:
+    settings = """gas_constant = "0.5183 kJ/(kg*K)"
+specific_gravity = 0.6
+pseudo_critical_pressure = "46 bar"
+pseudo_critical_temperature = "190 K"
+control = "bounds"
+"""
+    st = read_case(minimal(settings=settings)).settings
+    assert st.gas_constant == pytest.approx(518.3, rel=REL)
+    assert st.specific_gravity == 0.6
+    assert st.pseudo_critical == pytest.approx((46e5, 190.0), rel=REL)
+    assert st.control == "bounds"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"518.3 J/(kg*K)"', '"518.3 J/kg/K"', '"518.3 J/(kg*degC)"', '"518.3 m**2/(s**2*K)"'],
+)
+def test_gas_constant_units(text: str) -> None:
+    """A degC in the unit is a temperature step, not the temperature 274.15 K."""
+    st = read_case(minimal(settings=f"gas_constant = {text}")).settings
+    assert st.gas_constant == pytest.approx(518.3, rel=REL)
+
+
+def test_station_data_in_si() -> None:
+    net = read_case(minimal() + STATION)
+    c, g = net.compressors[0], net.regulators[0]
+    assert (c.min_flow, c.max_flow) == pytest.approx((-10.0, 1000.0), rel=REL)
+    assert (c.inlet_drag_factor, c.inlet_diameter) == pytest.approx((18.0, 0.9), rel=REL)
+    assert (c.outlet_drag_factor, c.outlet_diameter) == (16.0, 1.0)
+    assert (c.inlet_pressure_loss, c.outlet_pressure_loss) == pytest.approx((5e4, 2e5), rel=REL)
+    assert (c.fuel_node, c.internal_bypass, c.gas_cooler) == ("c", True, False)
+    assert c.driver_efficiency is None
+    assert g.setpoint == pytest.approx(40e5, rel=REL)
+    assert (g.min_pressure_drop, g.max_pressure_drop) == pytest.approx((0.0, 10e5), rel=REL)
+    assert (g.min_inlet_pressure, g.max_outlet_pressure) == pytest.approx((20e5, 50e5), rel=REL)
+    assert (g.inlet_pressure_loss, g.outlet_pressure_loss) == pytest.approx((5e4, 6e4), rel=REL)
+    assert (g.inlet_drag_factor, g.inlet_diameter) == (1.5, 0.5)
+    assert (g.outlet_drag_factor, g.outlet_diameter) == (2.5, 0.6)
+    assert (g.min_flow, g.max_flow) == (0.0, 100.0)
+    assert (g.internal_bypass, g.gas_preheater) == (False, True)
+
+
+@pytest.mark.parametrize(
+    ("setpoint", "si"),
+    [("7100000.0", 7.1e6), ('"70 bar"', 7e6), ('"10 kg/s"', 10.0), ('"2 MW"', 2e6), ("1.3", 1.3)],
+)
+def test_idle_station_keeps_its_setpoint(setpoint: str, si: float) -> None:
+    """In bypass or off the set-point is kept (not used): a bare SI number or any set-point kind."""
+    text = STATION.replace('"outlet_pressure"', '"bypass"').replace('"70 bar"', setpoint)
+    c = read_case(minimal() + text).compressors[0]
+    assert c.mode is CompressorMode.BYPASS
+    assert c.setpoint == pytest.approx(si, rel=REL)
+
+
+def test_inner_diameter_with_outer_diameter_and_wall() -> None:
+    """All three may be given if they agree; the inner diameter is then the one given."""
+    pipe = 'inner_diameter = "500 mm"\nouter_diameter = "520 mm"\nwall_thickness = "10 mm"'
+    p = read_case(minimal().replace('inner_diameter = "500 mm"', pipe)).pipes[0]
+    assert (p.diameter, p.outer_diameter, p.wall_thickness) == pytest.approx((0.5, 0.52, 0.01))
+    only_outer = read_case(
+        minimal() + '\n[[pipe]]\nname = "Q"\nfrom = "a"\nto = "b"\n'
+        'length = "1 km"\ninner_diameter = "0.5 m"\nouter_diameter = "0.6 m"'
+    )
+    q = only_outer.pipes[1]
+    assert (q.diameter, q.outer_diameter, q.wall_thickness) == (0.5, 0.6, None)

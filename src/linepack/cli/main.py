@@ -216,29 +216,21 @@ def convert(
     decisions: Annotated[
         str | None, typer.Option("--decisions", help=DECISIONS_HELP, show_default=False)
     ] = None,
-    lossy: Annotated[
-        bool,
-        typer.Option(
-            "--lossy/--strict",
-            help="Leave out (and list) values the case format cannot hold yet, or fail.",
-        ),
-    ] = True,
 ) -> None:
-    """Convert a network to a linepack TOML case file."""
+    """Convert a network to a linepack TOML case file (lossless: it reads back equal)."""
 
     def work() -> list[str]:
-        from linepack.io.case_write import unwritable, write_case
+        from linepack.io.case_write import write_case
         from linepack.io.load import load
 
         net = load(source, scenario=scenario, decisions=decisions)
-        write_case(net, out, lossy=lossy)
-        return unwritable(net)
+        write_case(net, out)
+        return sorted(net.extras)
 
-    left_out = _guard(work)
-    if left_out:
+    extras = _guard(work)
+    if extras:
         err_console.print(
-            f"[yellow]left out {len(left_out)} values the case format cannot hold yet[/] "
-            "(listed at the top of the file)",
+            f"[yellow]not written[/] (importer data linepack does not model): {', '.join(extras)}",
             highlight=False,
         )
     console.print(f"wrote {escape(str(out))}", highlight=False)

@@ -1,7 +1,8 @@
 """Read a TOML case file into a :class:`~linepack.network.model.Network`.
 
-Every quantity in a case is a string with a unit (``"56 in"``, ``"85 barg"``, ``"1200 MMSCFD"``);
-dimensionless numbers (efficiencies, ratios, drag factors) may be bare numbers. The reader turns
+Every quantity in a case is a string with a unit (``"56 in"``, ``"85 barg"``, ``"1200 MMSCFD"``,
+``"518.3 J/(kg*K)"``); dimensionless numbers (efficiencies, ratios, drag factors) may be bare
+numbers. The reader turns
 everything into SI at once: gauge pressures with the case's ``atmosphere``, standard-volume flows
 into kg/s with the gas density at the reference conditions of their basis (``scf`` and ``Sm3``
 from ``[standard]``, ``Nm3`` at 0 °C and 1.01325 bar). Keys that are left out take the defaults of
@@ -27,7 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from linepack.errors import CaseError
+import pint
+
+from linepack.errors import CaseError, UnitError
 from linepack.gas.composition import NM3, Gas, ReferenceConditions
 from linepack.network.model import (
     Compressor,
@@ -44,17 +47,19 @@ from linepack.network.model import (
     Valve,
 )
 from linepack.network.validate import (
+    CONTROLS,
     EOS_MODELS,
     FRICTION_LAWS,
     HEADS,
     SETPOINT_CHECK,
+    check_diameters,
     check_value,
     check_wall,
     validate,
 )
-from linepack.units import StandardFlow, parse, parse_flow
+from linepack.units import StandardFlow, parse, parse_flow, registry
 
-__all__ = ["SECTIONS", "Key", "load_case", "read_case"]
+__all__ = ["GAS_CONSTANT_UNIT", "SECTIONS", "Key", "load_case", "read_case"]
 
 
 @dataclass(frozen=True)
@@ -65,9 +70,10 @@ class Key:
     ----------
     kind : str
         ``length``, ``pressure`` (gauge allowed, absolute result), ``pressure_difference``,
-        ``temperature``, ``power``, ``viscosity``, ``dimensionless`` (bare number allowed),
-        ``flow`` (mass or standard volume per time), ``text``, ``names`` (list of strings),
-        ``number`` (bare number), ``bool``, ``choice``, ``table`` or ``raw`` (read later).
+        ``temperature``, ``power``, ``viscosity``, ``gas_constant`` (specific, J/(kg K)),
+        ``dimensionless`` (bare number allowed), ``flow`` (mass or standard volume per time),
+        ``text``, ``names`` (list of strings), ``number`` (bare number), ``bool``, ``choice``,
+        ``table`` or ``raw`` (read later).
     required : bool
         Whether the key must be given; optional keys left out take the dataclass default.
     check : str, optional
@@ -76,6 +82,9 @@ class Key:
         Accepted values of a ``choice``.
     field : str, optional
         Dataclass field name, when it differs from the key (``from`` → ``from_node``).
+    none : bool
+        Whether the string ``"none"`` is accepted and gives None (for an optional field whose
+        default is not None, such as a compressor's ``driver_efficiency``).
     """
 
     kind: str
@@ -83,6 +92,7 @@ class Key:
     check: str | None = None
     choices: tuple[str, ...] = ()
     field: str | None = None
+    none: bool = False
 
 
 _NAME = Key("text", required=True)
@@ -92,6 +102,21 @@ _ENDS = {
     "to": Key("text", True, field="to_node"),
 }
 _MODES = tuple(m.value for m in CompressorMode)
+#: Keys shared by compressor stations and regulators (GasLib station data; kept, not yet used
+#: by the solver).
+_STATION = {
+    "min_flow": Key("flow", check="finite"),
+    "max_flow": Key("flow", check="finite"),
+    "inlet_drag_factor": Key("dimensionless", check="nonnegative"),
+    "inlet_diameter": Key("length", check="nonnegative"),
+    "outlet_drag_factor": Key("dimensionless", check="nonnegative"),
+    "outlet_diameter": Key("length", check="nonnegative"),
+    "inlet_pressure_loss": Key("pressure_difference", check="nonnegative"),
+    "outlet_pressure_loss": Key("pressure_difference", check="nonnegative"),
+    "internal_bypass": Key("bool"),
+}
+#: SI unit of a specific gas constant, as read and written.
+GAS_CONSTANT_UNIT = "J/(kg*K)"
 
 #: The key specs of every section, by section name.
 SECTIONS: dict[str, dict[str, Key]] = {
@@ -110,6 +135,11 @@ SECTIONS: dict[str, dict[str, Key]] = {
         "viscosity": Key("viscosity", check="positive"),
         "segment_length": Key("length", check="positive"),
         "atmosphere": Key("pressure", check="positive"),
+        "gas_constant": Key("gas_constant", check="positive"),
+        "specific_gravity": Key("dimensionless", check="positive"),
+        "pseudo_critical_pressure": Key("pressure", check="positive"),
+        "pseudo_critical_temperature": Key("temperature", check="positive"),
+        "control": Key("choice", choices=CONTROLS),
     },
     "standard": {"scf": Key("table"), "sm3": Key("table")},
     "reference": {
@@ -149,11 +179,23 @@ SECTIONS: dict[str, dict[str, Key]] = {
         "max_power": Key("power", check="positive"),
         "efficiency": Key("dimensionless", check="fraction"),
         "head": Key("choice", choices=HEADS),
-        "driver_efficiency": Key("dimensionless", check="fraction"),
+        "driver_efficiency": Key("dimensionless", check="fraction", none=True),
         "heat_rate": Key("dimensionless", check="positive"),
         "allow_reverse": Key("bool"),
+        **_STATION,
+        "fuel_node": Key("text"),
+        "gas_cooler": Key("bool"),
     },
-    "regulator": {**_ENDS, "setpoint": Key("pressure", True, "positive")},
+    "regulator": {
+        **_ENDS,
+        "setpoint": Key("pressure", True, "positive"),
+        "min_pressure_drop": Key("pressure_difference", check="finite"),
+        "max_pressure_drop": Key("pressure_difference", check="finite"),
+        "min_inlet_pressure": Key("pressure", check="nonnegative"),
+        "max_outlet_pressure": Key("pressure", check="nonnegative"),
+        **_STATION,
+        "gas_preheater": Key("bool"),
+    },
     "valve": {**_ENDS, "open": Key("bool")},
     "short_pipe": dict(_ENDS),
     "resistor": {
@@ -198,6 +240,7 @@ _EXAMPLE = {
     "temperature": "a temperature such as '15 degC'",
     "power": "a power such as '20 MW'",
     "viscosity": "a viscosity such as '1.1e-5 Pa*s'",
+    "gas_constant": "a specific gas constant such as '518.3 J/(kg*K)'",
     "dimensionless": "a number such as 0.9",
     "flow": "a flow such as '400 kg/s' or '1200 MMSCFD'",
     "text": "a string",
@@ -245,10 +288,55 @@ def _label(section: str, table: Any, index: int) -> str:
     return f"{section} '{name}'" if isinstance(name, str) and name else f"{section} #{index + 1}"
 
 
+#: A number followed by a unit, and a number alone (for the specific gas constant).
+_NUMBER_UNIT = re.compile(
+    r"^\s*(?P<num>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(?P<unit>\S.*?)\s*$"
+)
+_NUMBER_ONLY = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$")
+
+
+def _gas_constant(value: Any, element: str, key: str) -> float:
+    """A specific gas constant [J/(kg K)] such as ``"518.3 J/(kg*K)"`` or ``"0.5183 kJ/kg/K"``.
+
+    :mod:`linepack.units` has no kind for it, so it is read here with the same pint registry.
+    The unit is parsed on its own so that a ``degC`` in it is a temperature step
+    (``"518 J/(kg*degC)"`` is 518 J/(kg K)); parsed with the number, pint would take it as the
+    temperature 274.15 K.
+    """
+    expected = _EXAMPLE["gas_constant"]
+    where: dict[str, Any] = {"element": element, "key": key, "value": value}
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    text = value if isinstance(value, str) else ""
+    if number or _NUMBER_ONLY.match(text):
+        raise UnitError("a unit is required", expected=expected, **where)
+    match = _NUMBER_UNIT.match(text)
+    if match is None:
+        message = "cannot read this quantity" if isinstance(value, str) else "wrong type"
+        raise UnitError(message, expected=expected, **where)
+    ureg = registry()
+    unit = match["unit"].replace("µ", "u").replace("μ", "u").replace("°", "deg")
+    try:
+        quantity = ureg.Quantity(float(match["num"]), ureg.parse_units(unit))
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError) as exc:
+        raise UnitError(f"unknown unit ({exc})", expected=expected, **where) from None
+    except (ValueError, TypeError, AttributeError, SyntaxError, pint.PintError):
+        raise UnitError("cannot read this quantity", expected=expected, **where) from None
+    try:
+        return float(quantity.to(GAS_CONSTANT_UNIT).magnitude)
+    except pint.errors.DimensionalityError:
+        raise UnitError(
+            f"wrong dimension: {quantity.dimensionality}", expected=expected, **where
+        ) from None
+
+
 def _convert(value: Any, spec: Key, element: str, key: str, ctx: _Context) -> Any:
     kind = spec.kind
+    if spec.none and value == "none":
+        return None
     if kind in ("length", "temperature", "power", "viscosity", "dimensionless"):
         return parse(value, kind, element=element, key=key)
+    if kind == "gas_constant":
+        return _gas_constant(value, element, key)
     if kind in ("pressure", "pressure_difference"):
         atm = ctx.atmosphere if kind == "pressure" else 0.0
         if isinstance(value, str):  # "psia", "bara": absolute is the default, drop the "a"
@@ -329,12 +417,28 @@ def _reference(
     )
 
 
+#: The two keys of ``Settings.pseudo_critical`` (a (pressure, temperature) pair).
+_PSEUDO_CRITICAL = ("pseudo_critical_pressure", "pseudo_critical_temperature")
+
+
 def _settings(doc: dict[str, Any], ctx: _Context) -> Settings:
     raw = doc.get("settings", {})
     if isinstance(raw, dict) and "atmosphere" in raw:  # gauge pressures below depend on it
         first = _read_table({"atmosphere": raw["atmosphere"]}, "settings", "[settings]", ctx)
         ctx.atmosphere = first["atmosphere"]
     fields = _read_table(raw, "settings", "[settings]", ctx)
+    pseudo = [fields.pop(k, None) for k in _PSEUDO_CRITICAL]
+    if (pseudo[0] is None) != (pseudo[1] is None):
+        given, missing = _PSEUDO_CRITICAL if pseudo[1] is None else _PSEUDO_CRITICAL[::-1]
+        raise CaseError(
+            "the pseudo-critical point needs both pressure and temperature",
+            element="[settings]",
+            key=missing,
+            value=raw[given],
+            expected=f"{missing} with {given}, or neither",
+        )
+    if pseudo[0] is not None:
+        fields["pseudo_critical"] = (pseudo[0], pseudo[1])
     standard = _read_table(doc.get("standard", {}), "standard", "[standard]", ctx)
     base = Settings()
     for name in ("scf", "sm3"):
@@ -375,27 +479,24 @@ def _check_reference(gas: Gas, reference: ReferenceConditions, name: str) -> Non
 
 
 def _pipe(fields: dict[str, Any], table: dict[str, Any], element: str) -> Pipe:
-    has_outer = "outer_diameter" in fields or "wall_thickness" in fields
-    if "diameter" in fields and has_outer:
-        raise CaseError(
-            "give inner_diameter, or outer_diameter with wall_thickness, not both",
-            element=element,
-            key="inner_diameter",
-            value=table["inner_diameter"],
-            expected="either inner_diameter, or outer_diameter + wall_thickness",
-        )
-    if "diameter" not in fields:
-        for key in ("outer_diameter", "wall_thickness") if has_outer else ("inner_diameter",):
-            if key not in fields:
-                raise CaseError(
-                    "missing field",
-                    element=element,
-                    key=key,
-                    expected="inner_diameter, or outer_diameter + wall_thickness",
-                )
-        outer, wall = fields["outer_diameter"], fields["wall_thickness"]
-        check_wall(outer, wall, element, table["wall_thickness"])
-        fields["diameter"] = outer - 2 * wall
+    if "diameter" in fields:  # outer_diameter and wall_thickness are then kept for reports
+        outer, wall = fields.get("outer_diameter"), fields.get("wall_thickness")
+        if outer is not None and wall is not None:
+            check_wall(outer, wall, element, table["wall_thickness"])
+            check_diameters(fields["diameter"], outer, wall, element, table["inner_diameter"])
+        return Pipe(**fields)
+    for key in ("outer_diameter", "wall_thickness"):
+        if key not in fields:
+            given = "outer_diameter" in fields or "wall_thickness" in fields
+            raise CaseError(
+                "missing field",
+                element=element,
+                key=key if given else "inner_diameter",
+                expected="inner_diameter, or outer_diameter + wall_thickness",
+            )
+    outer, wall = fields["outer_diameter"], fields["wall_thickness"]
+    check_wall(outer, wall, element, table["wall_thickness"])
+    fields["diameter"] = outer - 2 * wall
     return Pipe(**fields)
 
 
@@ -415,7 +516,35 @@ def _compressor(fields: dict[str, Any], element: str, ctx: _Context) -> Compress
         value = _convert(raw, Key(kind), element, "setpoint", ctx)
         check_value(value, check, element=element, key="setpoint", shown=raw)
         fields["setpoint"] = value
+    elif raw is not None:
+        fields["setpoint"] = _idle_setpoint(raw, element, ctx)
     return Compressor(mode=mode, **fields)
+
+
+def _idle_setpoint(raw: Any, element: str, ctx: _Context) -> float:
+    """The set-point of a station in ``bypass`` or ``off``: kept, not used while it is idle.
+
+    A bare number is kept as it is (SI, which is how the writer gives it); a string may be a
+    pressure, a flow, a power or a ratio (the set-point of the mode the station would otherwise
+    run in).
+    """
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        check_value(float(raw), "finite", element=element, key="setpoint", shown=raw)
+        return float(raw)
+    for kind in ("pressure", "flow", "power", "dimensionless"):
+        try:
+            value: float = _convert(raw, Key(kind), element, "setpoint", ctx)
+        except UnitError:
+            continue
+        check_value(value, "finite", element=element, key="setpoint", shown=raw)
+        return value
+    raise UnitError(
+        "cannot read this set-point",
+        element=element,
+        key="setpoint",
+        value=raw,
+        expected="a number (SI), a pressure, a flow, a power or a ratio",
+    )
 
 
 def _boundary(cls: type, fields: dict[str, Any], table: dict[str, Any], element: str) -> Any:

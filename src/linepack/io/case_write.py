@@ -1,23 +1,24 @@
 """Write a :class:`~linepack.network.model.Network` as a linepack TOML case file.
 
 The writer is the inverse of :mod:`linepack.io.case_toml`: every quantity is written in SI with
-its unit (``"1234.5 m"``, ``"6100000.0 Pa"``, ``"288.15 K"``, ``"12.5 kg/s"``) and the full
-precision of Python's ``repr``, mole fractions as fractions (``percent = false``), so that
-``load_case(write_case(net, path))`` gives back the same network and therefore the same
-solution. Which keys exist is taken from the reader's own table
-(:data:`linepack.io.case_toml.SECTIONS`), so the writer follows the format as it grows.
+its unit (``"1234.5 m"``, ``"6100000.0 Pa"``, ``"288.15 K"``, ``"12.5 kg/s"``,
+``"518.3 J/(kg*K)"``) and the full precision of Python's ``repr``, mole fractions as fractions
+(``percent = false``), so that ``load_case(write_case(net, path))`` gives back an equal network
+(``==``; only ``source`` differs) and therefore the same solution. Which keys exist is taken from
+the reader's own table (:data:`linepack.io.case_toml.SECTIONS`), so the writer follows the format
+as it grows.
 
-Some model values have no key in the case format yet (for instance ``Settings.gas_constant``
-and ``pseudo_critical`` set by the GasLib and morgen importers, or the GasLib bounds kept on
-compressors and regulators). :func:`unwritable` lists them; :func:`write_case` refuses such a
-network unless ``lossy=True``, in which case they are left out (and listed in a comment at the
-top of the file) and the file reads back as :func:`writable_copy` of the network.
-``Network.extras`` (importer data) and ``Network.source`` are never written.
+Every field of the model has a key, so nothing is left out, with two exceptions that are not
+part of a network's identity (``==`` ignores them): ``Network.source`` (the file the network
+came from, named in a comment) and ``Network.extras``, the data an importer read but linepack
+does not model (GasLib compressor maps, decision groups, the raw nomination...). The extras are
+not written: the file's header lists their topics and says to import the original files again
+to get them. A value the format cannot hold is refused with a :class:`CaseError` (a non-finite
+number, or a model value that :func:`linepack.network.validate.validate` would refuse anyway).
 """
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import json
 import math
@@ -27,11 +28,11 @@ from typing import Any
 
 from linepack.errors import CaseError
 from linepack.gas.composition import ReferenceConditions
-from linepack.io.case_toml import SECTIONS, Key
+from linepack.io.case_toml import GAS_CONSTANT_UNIT, SECTIONS
 from linepack.network.model import Compressor, CompressorMode, Network, Pipe, Settings
 from linepack.network.validate import SECTION
 
-__all__ = ["case_text", "unwritable", "writable_copy", "write_case"]
+__all__ = ["case_text", "write_case"]
 
 #: SI unit written for each quantity kind of the reader.
 UNIT = {
@@ -42,6 +43,7 @@ UNIT = {
     "power": "W",
     "viscosity": "Pa*s",
     "flow": "kg/s",
+    "gas_constant": GAS_CONSTANT_UNIT,
 }
 #: Quantity kind of a compressor set-point in each mode (bypass and off have none).
 SETPOINT_KIND = {
@@ -63,19 +65,9 @@ _LISTS = (
     "supplies",
     "demands",
 )
-
-
-@dataclasses.dataclass(frozen=True)
-class _Gap:
-    """A model value the case format cannot hold: its owner, field and value."""
-
-    owner: Any
-    label: str
-    field: str
-    value: Any
-
-    def __str__(self) -> str:
-        return f"{self.label}: {self.field} = {self.value!r}"
+#: ``Settings`` fields written outside the table-driven ``[settings]`` keys (``[standard]``, and
+#: the pair of ``pseudo_critical_*`` keys).
+_SETTINGS_ELSEWHERE = ("scf", "sm3", "pseudo_critical")
 
 
 # ---------------------------------------------------------------------------- formatting
@@ -123,54 +115,71 @@ def _default(f: dataclasses.Field[Any]) -> Any:
 
 
 def _fields_of(
-    obj: Any, section: str, label: str, gaps: list[_Gap], skip: tuple[str, ...] = ()
+    obj: Any,
+    section: str,
+    label: str,
+    given: dict[str, str | None] | None = None,
+    elsewhere: tuple[str, ...] = (),
 ) -> list[tuple[str, str]]:
-    """``key = value`` pairs of one dataclass; values without a key go to ``gaps``."""
-    specs = SECTIONS[section]
-    by_field: dict[str, tuple[str, Key]] = {(s.field or k): (k, s) for k, s in specs.items()}
+    """``key = value`` pairs of one dataclass, in the reader's key order.
+
+    ``given`` holds the text of keys written specially (None: leave the key out); ``elsewhere``
+    names fields written outside this table. Absent (None) values are left out, except where the
+    field's default is not None: that is written as ``"none"``.
+    """
+    given = given or {}
+    fields = {f.name: f for f in dataclasses.fields(obj)}
     out: list[tuple[str, str]] = []
-    for f in dataclasses.fields(obj):
-        if f.name in skip:
+    done = set(elsewhere)
+    for key, spec in SECTIONS[section].items():
+        name = spec.field or key
+        done.add(name)
+        if key in given:
+            text = given[key]
+            if text is not None:
+                out.append((key, text))
             continue
-        value, default = getattr(obj, f.name), _default(f)
-        entry = by_field.get(f.name)
-        if entry is None or value is None:
-            if (value is not None and value != default) or (value is None and default is not None):
-                gaps.append(_Gap(obj, label, f.name, value))
+        value = getattr(obj, name)
+        if value is None:
+            if _default(fields[name]) is None:
+                continue
+            if not spec.none:  # pragma: no cover - the reader gives None only with none=True
+                raise CaseError("cannot write None", element=label, key=key)
+            out.append((key, _string("none")))
             continue
-        key, spec = entry
         out.append((key, _format(value, spec.kind, label, key)))
+    missing = [name for name in fields if name not in done]
+    if missing:  # pragma: no cover - every field has a key (tests/unit/test_case_write.py)
+        raise CaseError("the case format has no key for these fields", element=label, value=missing)
     return out
 
 
-def _pipe(p: Pipe, label: str, gaps: list[_Gap]) -> list[tuple[str, str]]:
+def _pipe(p: Pipe, label: str) -> list[tuple[str, str]]:
     outer, wall = p.outer_diameter, p.wall_thickness
     if outer is not None and wall is not None and outer - 2 * wall == p.diameter:
-        return _fields_of(p, "pipe", label, gaps, skip=("diameter",))
-    out = _fields_of(p, "pipe", label, gaps, skip=("outer_diameter", "wall_thickness"))
-    for name, value in (("outer_diameter", outer), ("wall_thickness", wall)):
-        if value is not None:
-            gaps.append(_Gap(p, label, name, value))
-    return out
+        # as the reader computes it: the bore follows from the outer diameter and the wall
+        return _fields_of(p, "pipe", label, given={"inner_diameter": None})
+    return _fields_of(p, "pipe", label)  # inner_diameter, with the others kept for reports
 
 
-def _compressor(c: Compressor, label: str, gaps: list[_Gap]) -> list[tuple[str, str]]:
-    out = _fields_of(c, "compressor", label, gaps, skip=("setpoint",))
+def _compressor(c: Compressor, label: str) -> list[tuple[str, str]]:
     kind = SETPOINT_KIND.get(c.mode)
     if kind is not None:
-        out.append(("setpoint", _format(c.setpoint, kind, label, "setpoint")))
-    elif c.setpoint != 0.0:
-        gaps.append(_Gap(c, label, "setpoint", c.setpoint))
-    return out
+        setpoint: str | None = _format(c.setpoint, kind, label, "setpoint")
+    elif c.setpoint != 0.0:  # idle (bypass, off): kept as a bare SI number
+        setpoint = _number(c.setpoint, label, "setpoint")
+    else:
+        setpoint = None
+    return _fields_of(c, "compressor", label, given={"setpoint": setpoint})
 
 
-def _element(obj: Any, section: str, gaps: list[_Gap]) -> list[tuple[str, str]]:
+def _element(obj: Any, section: str) -> list[tuple[str, str]]:
     label = f"{section} '{obj.name}'"
     if isinstance(obj, Pipe):
-        return _pipe(obj, label, gaps)
+        return _pipe(obj, label)
     if isinstance(obj, Compressor):
-        return _compressor(obj, label, gaps)
-    return _fields_of(obj, section, label, gaps)
+        return _compressor(obj, label)
+    return _fields_of(obj, section, label)
 
 
 def _reference(r: ReferenceConditions) -> str:
@@ -181,11 +190,19 @@ def _reference(r: ReferenceConditions) -> str:
     return "{ " + ", ".join(items) + " }"
 
 
-def _settings(st: Settings, gaps: list[_Gap]) -> list[str]:
-    lines = ["[settings]"]
-    lines += [
-        f"{k} = {v}" for k, v in _fields_of(st, "settings", "[settings]", gaps, skip=("scf", "sm3"))
-    ]
+def _settings(st: Settings) -> list[str]:
+    where = "[settings]"
+    pseudo: tuple[float | None, float | None] = st.pseudo_critical or (None, None)
+    given = {
+        "pseudo_critical_pressure": None
+        if pseudo[0] is None
+        else _format(pseudo[0], "pressure", where, "pseudo_critical_pressure"),
+        "pseudo_critical_temperature": None
+        if pseudo[1] is None
+        else _format(pseudo[1], "temperature", where, "pseudo_critical_temperature"),
+    }
+    pairs = _fields_of(st, "settings", where, given=given, elsewhere=_SETTINGS_ELSEWHERE)
+    lines = [where] + [f"{k} = {v}" for k, v in pairs]
     base = Settings()
     standard = [(n, getattr(st, n)) for n in ("scf", "sm3") if getattr(st, n) != getattr(base, n)]
     if standard:
@@ -209,107 +226,53 @@ def _gas(net: Network) -> list[str]:
     return ["[gas]", "percent = false", "composition = { " + ", ".join(parts) + " }"]
 
 
-def _body(net: Network) -> tuple[list[str], list[_Gap]]:
-    gaps: list[_Gap] = []
-    lines = [*_case(net), "", *_settings(net.settings, gaps), "", *_gas(net)]
+def _body(net: Network) -> list[str]:
+    lines = [*_case(net), "", *_settings(net.settings), "", *_gas(net)]
     for name in _LISTS:
         for obj in getattr(net, name):
             section = SECTION[type(obj)]
             lines += ["", f"[[{section}]]"]
-            lines += [f"{k} = {v}" for k, v in _element(obj, section, gaps)]
-    return lines, gaps
+            lines += [f"{k} = {v}" for k, v in _element(obj, section)]
+    return lines
 
 
 # ------------------------------------------------------------------------------------ API
 
 
-def unwritable(network: Network) -> list[str]:
-    """The values of a network that the case format cannot hold yet.
-
-    Parameters
-    ----------
-    network : Network
-
-    Returns
-    -------
-    list of str
-        ``"<element>: <field> = <value>"`` for each value that has no key in the case format
-        (or is None where the format can only give the default); empty if the network can be
-        written exactly. ``extras`` and ``source`` are not counted.
-    """
-    return [str(g) for g in _body(network)[1]]
-
-
-def writable_copy(network: Network) -> Network:
-    """A copy of the network with the unwritable values reset to their defaults.
-
-    This is what :func:`linepack.io.case_toml.load_case` reads back from a file written with
-    ``lossy=True`` (up to ``source``).
-
-    Parameters
-    ----------
-    network : Network
-
-    Returns
-    -------
-    Network
-        A deep copy (``extras`` included).
-    """
-    out = copy.deepcopy(network)
-    copies = {id(a): b for a, b in zip(_walk(network), _walk(out), strict=True)}
-    for gap in _body(network)[1]:
-        target = copies[id(gap.owner)]
-        f = next(f for f in dataclasses.fields(target) if f.name == gap.field)
-        setattr(target, gap.field, 0.0 if gap.field == "setpoint" else _default(f))
-    return out
-
-
-def _walk(net: Network) -> list[Any]:
-    return [net.settings] + [x for name in _LISTS for x in getattr(net, name)]
-
-
-def case_text(network: Network, *, lossy: bool = False) -> str:
+def case_text(network: Network) -> str:
     """The TOML text of a case file for ``network``.
 
     Parameters
     ----------
     network : Network
-    lossy : bool, optional
-        Leave out values the format cannot hold (listed in a comment) instead of raising.
 
     Returns
     -------
     str
+        The case; :func:`linepack.io.case_toml.read_case` gives back a network equal to
+        ``network`` (``source`` aside; ``extras`` are not written, see the module docstring).
 
     Raises
     ------
     CaseError
-        A value the format cannot hold (unless ``lossy``), or a non-finite number.
+        A non-finite number, or a value of the wrong type.
     """
-    lines, gaps = _body(network)
-    if gaps and not lossy:
-        raise CaseError(
-            "the case format cannot hold these values: " + "; ".join(str(g) for g in gaps),
-            element=f"network '{network.name}'",
-            expected="a network without them, or lossy=True (linepack convert --lossy) to "
-            "write the case without them",
-        )
+    lines = _body(network)
     head = [f"# linepack case '{network.name}' written by linepack.io.case_write"]
     if network.source:
         head.append(f"# from {network.source}")
-    if gaps:
-        head.append("# not representable in the case format yet, left out:")
-        head += [f"#   {g}" for g in gaps]
     if network.extras:
-        head.append(
-            "# importer data kept only in memory (Network.extras): "
+        head += [
+            "# Not written: importer data that linepack does not model (Network.extras: "
             + ", ".join(sorted(network.extras))
-        )
+            + ").",
+            "# Import the original files again to get them; the steady solver does not use them.",
+        ]
     return "\n".join([*head, "", *lines]) + "\n"
 
 
-def write_case(network: Network, path: str | Path, *, lossy: bool = False) -> Path:
-    """Write ``network`` as a TOML case file.
+def write_case(network: Network, path: str | Path) -> Path:
+    """Write ``network`` as a TOML case file (lossless, see :func:`case_text`).
 
     Parameters
     ----------
@@ -317,8 +280,6 @@ def write_case(network: Network, path: str | Path, *, lossy: bool = False) -> Pa
         The network (all SI).
     path : str or Path
         The file to write (its folder must exist).
-    lossy : bool, optional
-        See :func:`case_text`.
 
     Returns
     -------
@@ -330,7 +291,7 @@ def write_case(network: Network, path: str | Path, *, lossy: bool = False) -> Pa
     CaseError
         As :func:`case_text`, or an unwritable path.
     """
-    text = case_text(network, lossy=lossy)
+    text = case_text(network)
     p = Path(path)
     try:
         p.write_text(text, encoding="utf-8")

@@ -52,6 +52,11 @@ FRICTION_LAWS = (
 )
 #: Compression head models.
 HEADS = ("polytropic", "isentropic")
+#: Control policies of a case (``Settings.control``).
+CONTROLS = ("setpoints", "bounds")
+#: Relative tolerance (on the outer diameter) within which a pipe's inner diameter must equal
+#: outer diameter − 2 × wall thickness when all three are given.
+DIAMETER_RTOL = 1e-6
 
 Link = Pipe | Compressor | Regulator | Valve | ShortPipe | Resistor
 
@@ -156,8 +161,15 @@ def _check_settings(net: Network) -> None:
     check_value(st.atmosphere, "positive", element=where, key="atmosphere", unit="Pa")
     check_value(st.viscosity, "positive", element=where, key="viscosity", unit="Pa s")
     check_value(st.friction_value, "positive", element=where, key="friction_value")
+    check_value(st.gas_constant, "positive", element=where, key="gas_constant", unit="J/(kg K)")
+    check_value(st.specific_gravity, "positive", element=where, key="specific_gravity")
+    if st.pseudo_critical is not None:
+        p_pc, t_pc = st.pseudo_critical
+        check_value(p_pc, "positive", element=where, key="pseudo_critical_pressure", unit="Pa")
+        check_value(t_pc, "positive", element=where, key="pseudo_critical_temperature", unit="K")
     _choice(st.eos, EOS_MODELS, where, "eos")
     _choice(st.friction, FRICTION_LAWS, where, "friction")
+    _choice(st.control, CONTROLS, where, "control")
     if st.friction == "constant" and st.friction_value is None:
         raise CaseError(
             "friction law 'constant' needs a friction factor",
@@ -295,6 +307,7 @@ def _check_pipe(p: Pipe, w: str, st_friction_value: float | None) -> None:
     check_value(p.wall_thickness, "positive", element=w, key="wall_thickness", unit="m")
     if p.outer_diameter is not None and p.wall_thickness is not None:
         check_wall(p.outer_diameter, p.wall_thickness, w, p.wall_thickness)
+        check_diameters(p.diameter, p.outer_diameter, p.wall_thickness, w, p.diameter)
     check_value(p.maop, "positive", element=w, key="maop", unit="Pa")
     check_value(p.temperature, "positive", element=w, key="temperature", unit="K")
     check_value(p.friction_value, "positive", element=w, key="friction_value")
@@ -332,6 +345,59 @@ def check_wall(outer: float, wall: float, element: str, shown: Any) -> None:
         )
 
 
+def check_diameters(inner: float, outer: float, wall: float, element: str, shown: Any) -> None:
+    """Raise :class:`CaseError` unless ``inner`` is ``outer − 2 × wall`` (within
+    :data:`DIAMETER_RTOL` of ``outer``).
+
+    Parameters
+    ----------
+    inner, outer, wall : float
+        Inner and outer diameter and wall thickness of one pipe [m].
+    element : str
+        The pipe, for the message.
+    shown : Any
+        The inner diameter as the user wrote it.
+    """
+    bore = outer - 2 * wall
+    if not abs(inner - bore) <= DIAMETER_RTOL * outer:
+        raise CaseError(
+            "inner_diameter does not match outer_diameter − 2 × wall_thickness",
+            element=element,
+            key="inner_diameter",
+            value=shown,
+            expected=f"{bore:.9g} m (or leave inner_diameter out)",
+        )
+
+
+#: Range checks of the GasLib station data kept on compressors and regulators.
+STATION_CHECKS = {
+    "min_flow": ("finite", "kg/s"),
+    "max_flow": ("finite", "kg/s"),
+    "inlet_drag_factor": ("nonnegative", ""),
+    "inlet_diameter": ("nonnegative", "m"),
+    "outlet_drag_factor": ("nonnegative", ""),
+    "outlet_diameter": ("nonnegative", "m"),
+    "inlet_pressure_loss": ("nonnegative", "Pa"),
+    "outlet_pressure_loss": ("nonnegative", "Pa"),
+}
+
+
+def _check_station(x: Compressor | Regulator, w: str) -> None:
+    for key, (check, unit) in STATION_CHECKS.items():
+        check_value(getattr(x, key), check, element=w, key=key, unit=unit)
+
+
+def _check_regulator(g: Regulator, w: str) -> None:
+    check_value(g.setpoint, "positive", element=w, key="setpoint", unit="Pa")
+    check_value(g.min_pressure_drop, "finite", element=w, key="min_pressure_drop", unit="Pa")
+    check_value(g.max_pressure_drop, "finite", element=w, key="max_pressure_drop", unit="Pa")
+    check_value(g.min_inlet_pressure, "nonnegative", element=w, key="min_inlet_pressure", unit="Pa")
+    check_value(
+        g.max_outlet_pressure, "nonnegative", element=w, key="max_outlet_pressure", unit="Pa"
+    )
+    _check_station(g, w)
+
+
 #: Range check and SI unit of a compressor set-point in each mode that has one.
 SETPOINT_CHECK = {
     CompressorMode.OUTLET_PRESSURE: ("positive", "Pa"),
@@ -366,6 +432,7 @@ def _check_compressor(c: Compressor, w: str) -> None:
     check_value(c.driver_efficiency, "fraction", element=w, key="driver_efficiency")
     check_value(c.heat_rate, "positive", element=w, key="heat_rate")
     _choice(c.head, HEADS, w, "head")
+    _check_station(c, w)
 
 
 def _check_resistor(r: Resistor, w: str) -> None:
@@ -420,7 +487,7 @@ def _check_values(net: Network) -> None:
     for c, i in _indexed(net.compressors):
         _check_compressor(c, label(c, i))
     for g, i in _indexed(net.regulators):
-        check_value(g.setpoint, "positive", element=label(g, i), key="setpoint", unit="Pa")
+        _check_regulator(g, label(g, i))
     for v, i in _indexed(net.valves):
         if not isinstance(v.open, bool):
             raise CaseError(

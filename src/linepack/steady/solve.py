@@ -252,7 +252,16 @@ def _settle(
         if not changes:
             return x
         report.mode_changes += changes
-        report.mode_changes += fix_structure(cn, modes, automatic=automatic)
+        try:
+            report.mode_changes += fix_structure(cn, modes, automatic=automatic)
+        except InfeasibleError as exc:
+            raise InfeasibleError(
+                f"after {'; '.join(changes)}: {exc.message}; the limit cannot be held with "
+                "the given demands and supply pressures",
+                element=changes[-1].split(":")[0],
+                bound=changes[-1],
+                report=report,
+            ) from None
     raise ConvergenceError(
         f"the control loop did not settle in {opts.max_mode_rounds} rounds "
         f"(last changes: {'; '.join(report.mode_changes[-4:])})",
