@@ -91,15 +91,66 @@ def effective_bounds(cn: CompiledNetwork, modes: sy.Modes) -> tuple[FloatArray, 
 def apply_shifts(
     cn: CompiledNetwork,
     modes: sy.Modes,
-    p: FloatArray,
+    x: FloatArray,
     delta: FloatArray,
     zones: NDArray[np.int64],
+    p_min: FloatArray,
 ) -> list[str]:
-    """Move the anchors of each zone by its shift; return what changed."""
+    """Move the anchors of each zone by its shift (or start a station); return the changes."""
+    p = x[: cn.n_nodes]
     changes = _shift_supplies(cn, modes, delta, zones)
     changes += _shift_compressors(cn, modes, p, delta, zones)
     changes += _shift_regulators(cn, modes, p, delta, zones)
+    if not changes:
+        changes += _start_one(cn, modes, x, zones, p_min)
     return changes
+
+
+def _start_one(
+    cn: CompiledNetwork,
+    modes: sy.Modes,
+    x: FloatArray,
+    zones: NDArray[np.int64],
+    p_min: FloatArray,
+) -> list[str]:
+    """Start the bypassed station just upstream of the worst low-pressure node.
+
+    For each bypassed station with forward flow, the nodes it would feed if it ran are the
+    control zone of its outlet with the station active. The station whose would-be outlet
+    zone holds the largest pressure deficit is started, with its outlet raised by that deficit
+    (capped at its maximum outlet pressure). One station per round keeps the effect readable.
+    """
+    nn = cn.n_nodes
+    p, q = x[:nn], x[nn:]
+    deficit = p_min - p
+    if not np.any(deficit > 0):
+        return []
+    c = cn.compressors
+    off = cn.edge_offsets()["compressor"]
+    best: tuple[float, int] | None = None
+    for k in np.flatnonzero(modes.compressor == sy.M_BYPASS):
+        if q[off + k] <= 0 or modes.limit[k].startswith("follower"):
+            continue
+        trial = sy.Modes(**{**modes.__dict__, "compressor": modes.compressor.copy()})
+        trial.compressor[k] = sy.M_OUT
+        z = control_zones(cn, trial)
+        if z[c.from_node[k]] == z[c.to_node[k]]:
+            continue  # pipes join its sides: starting it would only circulate gas
+        need = float(deficit[z == z[c.to_node[k]]].max())
+        if need > 0 and (best is None or need > best[0]):
+            best = (need, int(k))
+    if best is None:
+        return []
+    need, ks = best
+    pd = p[c.to_node[ks]]
+    target = min(pd + need + MARGIN, c.max_outlet[ks])
+    if target <= pd + MIN_SHIFT:
+        return []
+    modes.compressor[ks], modes.value[ks], modes.limit[ks] = sy.M_OUT, target, ""
+    return [
+        f"compressor '{cn.edge_names[off + ks]}': started, outlet {target / 1e5:.3f} bar "
+        f"(nodes downstream {need / 1e5:.3f} bar below their minimum)"
+    ]
 
 
 def _shift_supplies(
@@ -134,7 +185,7 @@ def _shift_compressors(
         d = delta[zones[c.to_node[k]]]
         m = modes.compressor[k]
         name = f"compressor '{cn.edge_names[off + k]}'"
-        ps, pd = p[c.from_node[k]], p[c.to_node[k]]
+        ps = p[c.from_node[k]]
         if m == sy.M_SUCTION:
             ds = delta[zones[c.from_node[k]]]
             i = c.from_node[k]
@@ -146,12 +197,6 @@ def _shift_compressors(
                 modes.value[k] = target
             continue
         if d == 0.0 or m not in (sy.M_OUT, sy.M_BYPASS):
-            continue
-        if m == sy.M_BYPASS and d > 0 and not modes.limit[k].startswith("follower"):
-            target = min(pd + d, c.max_outlet[k])
-            if target > ps + MIN_SHIFT:
-                modes.compressor[k], modes.value[k], modes.limit[k] = sy.M_OUT, target, ""
-                out.append(f"{name}: started, outlet {target / 1e5:.3f} bar")
             continue
         if m != sy.M_OUT:
             continue
@@ -233,7 +278,7 @@ def keep_within_bounds(
         delta = zone_shifts(p, p_min, p_max, zones)
         if not np.any(delta):
             break
-        made = apply_shifts(cn, modes, p, delta, zones)
+        made = apply_shifts(cn, modes, x, delta, zones, p_min)
         if not made:
             break
         changes += made

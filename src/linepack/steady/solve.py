@@ -204,10 +204,30 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
     def settle(x0: FloatArray) -> FloatArray:
         return _settle(cn, system, modes, linear, report, x0, opts)
 
-    x = settle(initial_guess(cn, system))
+    try:
+        x = settle(initial_guess(cn, system))
+    except SolverError:
+        if not automatic:
+            raise
+        # the case's own set-points admit no solution: start from the passive network (all
+        # stations bypassed, regulators open) and let the policy start what is needed
+        report.mode_changes += passive(cn, modes)
+        report.mode_changes += fix_structure(cn, modes, automatic=True)
+        x = settle(initial_guess(cn, system))
     if automatic:
         x = keep_within_bounds(cn, modes, x, settle, report.mode_changes)
     return _finish(cn, system, x, modes, report, opts)
+
+
+def passive(cn: CompiledNetwork, modes: sy.Modes) -> list[str]:
+    """Bypass every running station and open every regulator (the network as pipes only)."""
+    running = ~np.isin(modes.compressor, (sy.M_OFF,))
+    modes.compressor[running] = sy.M_BYPASS
+    modes.value[running] = 0.0
+    for k in np.flatnonzero(running):
+        modes.limit[k] = "policy: passive start"
+    modes.regulator[modes.regulator == sy.REG_ACTIVE] = sy.REG_OPEN
+    return ["all stations bypassed and regulators opened (the set-points admit no solution)"]
 
 
 def _settle(
