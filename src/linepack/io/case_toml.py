@@ -2,11 +2,12 @@
 
 Every quantity in a case is a string with a unit (``"56 in"``, ``"85 barg"``, ``"1200 MMSCFD"``,
 ``"518.3 J/(kg*K)"``); dimensionless numbers (efficiencies, ratios, drag factors) may be bare
-numbers. The reader turns
-everything into SI at once: gauge pressures with the case's ``atmosphere``, standard-volume flows
-into kg/s with the gas density at the reference conditions of their basis (``scf`` and ``Sm3``
-from ``[standard]``, ``Nm3`` at 0 °C and 1.01325 bar). Keys that are left out take the defaults of
-the model's dataclasses. The format is documented in ``docs/case-format.md``.
+numbers. The reader turns everything into SI at once: gauge pressures with the case's
+``atmosphere``, standard-volume flows into kg/s with the gas density at the reference conditions
+of their basis (``scf`` and ``Sm3`` from ``[standard]``, ``Nm3`` at 0 °C and 1.01325 bar). Keys
+that are left out take the defaults of the model's dataclasses; every model field has a key
+(except ``Network.source`` and ``Network.extras``), so :mod:`linepack.io.case_write` can write any
+network losslessly. The format is documented in ``docs/case-format.md``.
 
 Each section is read by a table of :class:`Key` specs, so unknown keys, missing fields, wrong
 units and out-of-range values are all reported the same way: a :class:`~linepack.errors.CaseError`

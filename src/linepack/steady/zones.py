@@ -400,6 +400,33 @@ def fix_floating(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) -> li
     raise InfeasibleError("could not give every zone a pressure reference")
 
 
+def release_shorted(cn: CompiledNetwork, modes: sy.Modes) -> list[str]:
+    """Bypass stations / open regulators whose inlet and outlet are the same rigid cluster.
+
+    Zero-resistance links (short pipes, open valves) already join its two sides, so it can
+    neither raise nor drop pressure, and gas could circulate through it in any amount.
+    """
+    clusters = rigid_clusters(cn, modes)
+    c = cn.compressors
+    off = cn.edge_offsets()
+    out = []
+    for k in np.flatnonzero(~np.isin(modes.compressor, (sy.M_BYPASS, sy.M_OFF))):
+        if clusters[c.from_node[k]] == clusters[c.to_node[k]]:
+            modes.compressor[k], modes.value[k], modes.limit[k] = sy.M_BYPASS, 0.0, "shorted"
+            out.append(
+                f"compressor '{cn.edge_names[off['compressor'] + k]}': bypass (short "
+                "pipes or open valves join its inlet and outlet)"
+            )
+    for k in np.flatnonzero(modes.regulator == sy.REG_ACTIVE):
+        if clusters[cn.reg_from[k]] == clusters[cn.reg_to[k]]:
+            modes.regulator[k] = sy.REG_OPEN
+            out.append(
+                f"regulator '{cn.edge_names[off['regulator'] + k]}': open (short pipes "
+                "or open valves join its inlet and outlet)"
+            )
+    return out
+
+
 def fix_structure(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) -> list[str]:
     """Resolve competing anchors, idle zero-resistance loops and fix floating clusters.
 
@@ -408,7 +435,8 @@ def fix_structure(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) -> l
     list of str
         All changes made (for the convergence report).
     """
-    changes = resolve_conflicts(cn, modes, automatic=automatic)
+    changes = release_shorted(cn, modes)
+    changes += resolve_conflicts(cn, modes, automatic=automatic)
     changes += fix_floating(cn, modes, automatic=automatic)
     changes += resolve_conflicts(cn, modes, automatic=automatic)
     changes += mark_idle_loops(cn, modes)
