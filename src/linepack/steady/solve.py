@@ -408,6 +408,7 @@ def update_modes(
                 )
                 break
     o = system.off["regulator"]
+    automatic = cn.network.settings.control == "bounds"
     for k in range(len(cn.reg_setpoint)):
         p1, p2, qk, st = p[cn.reg_from[k]], p[cn.reg_to[k]], q[o + k], modes.regulator[k]
         new = st
@@ -415,8 +416,12 @@ def update_modes(
             new = sy.REG_CLOSED
         elif st == sy.REG_ACTIVE and p1 < p2 - 1e-6:
             new = sy.REG_OPEN
-        elif st == sy.REG_OPEN and (qk < -1e-6 or p2 > modes.reg_value[k] * (1 + 1e-9)):
-            new = sy.REG_CLOSED if qk < -1e-6 else sy.REG_ACTIVE
+        elif st == sy.REG_OPEN and qk < -1e-6:
+            new = sy.REG_CLOSED
+        elif automatic:
+            pass  # under the operating policy, opening and activating is the policy's call
+        elif st == sy.REG_OPEN and p2 > modes.reg_value[k] * (1 + 1e-9):
+            new = sy.REG_ACTIVE
         elif st == sy.REG_CLOSED and p1 > p2 and p2 < modes.reg_value[k]:
             new = sy.REG_ACTIVE
         if new != st:
