@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from linepack.network.compile import CompiledNetwork
 from linepack.steady import system as sy
-from linepack.steady.zones import control_zones
+from linepack.steady.zones import control_zones, fix_structure
 
 FloatArray = NDArray[np.float64]
 #: Shifts smaller than this [Pa] are not applied (below the solver's pressure accuracy).
@@ -56,7 +56,8 @@ def zone_shifts(
     Returns
     -------
     ndarray
-        δ per zone: positive to raise, negative to lower, 0 when all nodes are within bounds.
+        δ per zone: positive to raise, negative to lower, 0 when all nodes are within bounds,
+        NaN when its nodes need more pressure spread than a uniform shift can give.
     """
     nz = int(zones.max()) + 1 if zones.size else 0
     need = np.full(nz, -np.inf)
@@ -68,9 +69,9 @@ def zone_shifts(
     high = room < 0
     delta[low] = need[low] + MARGIN
     delta[high & ~low] = room[high & ~low] - MARGIN
-    both = low & (need > room)
-    delta[both] = (need[both] + room[both]) / 2
     delta[np.abs(delta) < MIN_SHIFT] = 0.0
+    both = low & (need > room)
+    delta[both] = np.nan  # nodes need more spread than one shift gives: split the zone first
     return delta
 
 
@@ -95,15 +96,67 @@ def apply_shifts(
     delta: FloatArray,
     zones: NDArray[np.int64],
     p_min: FloatArray,
+    p_max: FloatArray,
 ) -> list[str]:
-    """Move the anchors of each zone by its shift (or start a station); return the changes."""
+    """Move the anchors of each zone by its shift (or start a station, or make a regulator
+    active to split a zone whose nodes need different pressure levels); return the changes."""
     p = x[: cn.n_nodes]
+    split = np.isnan(delta)
+    if np.any(split) or np.any(np.nan_to_num(delta) < 0):
+        # a pressure regulator upstream of the excess first: lowering the whole zone would
+        # also lower the nodes that need the pressure
+        made = _activate_one(cn, modes, x, p_max)
+        if made:
+            return made
+    delta = np.nan_to_num(delta, nan=0.0)
     changes = _shift_supplies(cn, modes, delta, zones)
     changes += _shift_compressors(cn, modes, p, delta, zones)
     changes += _shift_regulators(cn, modes, p, delta, zones)
     if not changes:
         changes += _start_one(cn, modes, x, zones, p_min)
+    if not changes:
+        changes += _activate_one(cn, modes, x, p_max)
     return changes
+
+
+def _activate_one(
+    cn: CompiledNetwork, modes: sy.Modes, x: FloatArray, p_max: FloatArray
+) -> list[str]:
+    """Make the open regulator just upstream of the worst high-pressure node active.
+
+    As :func:`_start_one`, for regulators: the open regulator with forward flow whose
+    would-be outlet zone holds the largest excess over p_max becomes active, its outlet set to
+    the present outlet pressure minus that excess.
+    """
+    nn = cn.n_nodes
+    p, q = x[:nn], x[nn:]
+    excess = p - p_max
+    if not np.any(excess > 0):
+        return []
+    off = cn.edge_offsets()["regulator"]
+    best: tuple[float, int] | None = None
+    for k in np.flatnonzero(
+        (modes.regulator == sy.REG_OPEN) & ~modes.idle[off : off + len(modes.regulator)]
+    ):
+        if q[off + k] <= 0:
+            continue
+        trial = sy.Modes(**{**modes.__dict__, "regulator": modes.regulator.copy()})
+        trial.regulator[k] = sy.REG_ACTIVE
+        z = control_zones(cn, trial)
+        if z[cn.reg_from[k]] == z[cn.reg_to[k]]:
+            continue
+        worst = float(excess[z == z[cn.reg_to[k]]].max())
+        if worst > 0 and (best is None or worst > best[0]):
+            best = (worst, int(k))
+    if best is None:
+        return []
+    worst, kr = best
+    target = p[cn.reg_to[kr]] - worst - MARGIN
+    modes.regulator[kr], modes.reg_value[kr] = sy.REG_ACTIVE, max(target, 1e5)
+    return [
+        f"regulator '{cn.edge_names[off + kr]}': active, outlet {modes.reg_value[kr] / 1e5:.3f} "
+        f"bar (nodes downstream {worst / 1e5:.3f} bar above their maximum)"
+    ]
 
 
 def _start_one(
@@ -231,16 +284,15 @@ def _shift_regulators(
         p_in, p_out = p[cn.reg_from[k]], p[cn.reg_to[k]]
         cap = limits[k] if limits[k] is not None else np.inf
         target = min((modes.reg_value[k] if st == sy.REG_ACTIVE else p_out) + d, cap)
-        if st == sy.REG_OPEN and d < 0:
-            modes.regulator[k], modes.reg_value[k] = sy.REG_ACTIVE, target
-            out.append(f"{name}: active, outlet {target / 1e5:.3f} bar")
-        elif st == sy.REG_ACTIVE and target >= p_in:
+        if st == sy.REG_OPEN:
+            continue  # made active one at a time by _activate_one
+        if target >= p_in:
             modes.regulator[k] = sy.REG_OPEN
             out.append(
                 f"{name}: opened wide (zone needs {target / 1e5:.3f} bar, inlet "
                 f"{p_in / 1e5:.3f} bar)"
             )
-        elif st == sy.REG_ACTIVE and abs(target - modes.reg_value[k]) >= MIN_SHIFT:
+        elif abs(target - modes.reg_value[k]) >= MIN_SHIFT:
             out.append(f"{name}: outlet {modes.reg_value[k] / 1e5:.3f} -> {target / 1e5:.3f} bar")
             modes.reg_value[k] = target
     return out
@@ -276,11 +328,12 @@ def keep_within_bounds(
         zones = control_zones(cn, modes)
         p_min, p_max = effective_bounds(cn, modes)
         delta = zone_shifts(p, p_min, p_max, zones)
-        if not np.any(delta):
+        if not np.any(np.nan_to_num(delta, nan=1.0)):
             break
-        made = apply_shifts(cn, modes, x, delta, zones, p_min)
+        made = apply_shifts(cn, modes, x, delta, zones, p_min, p_max)
         if not made:
             break
         changes += made
+        changes += fix_structure(cn, modes, automatic=True)
         x = settle(x)
     return x

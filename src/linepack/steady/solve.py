@@ -420,9 +420,9 @@ def update_modes(
             new = sy.REG_CLOSED
         elif automatic:
             pass  # under the operating policy, opening and activating is the policy's call
-        elif st == sy.REG_OPEN and p2 > modes.reg_value[k] * (1 + 1e-9):
-            new = sy.REG_ACTIVE
-        elif st == sy.REG_CLOSED and p1 > p2 and p2 < modes.reg_value[k]:
+        elif (st == sy.REG_OPEN and p2 > modes.reg_value[k] * (1 + 1e-9)) or (
+            st == sy.REG_CLOSED and p1 > p2 and p2 < modes.reg_value[k]
+        ):
             new = sy.REG_ACTIVE
         if new != st:
             modes.regulator[k] = new
