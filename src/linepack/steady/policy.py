@@ -25,11 +25,13 @@ Within a zone, flows hardly depend on a uniform shift, so the rounds converge in
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
 
+from linepack.errors import SolverError
 from linepack.network.compile import CompiledNetwork
 from linepack.steady import system as sy
 from linepack.steady.zones import control_zones, fix_structure
@@ -330,10 +332,25 @@ def keep_within_bounds(
         delta = zone_shifts(p, p_min, p_max, zones)
         if not np.any(np.nan_to_num(delta, nan=1.0)):
             break
+        before = copy.deepcopy(modes)
         made = apply_shifts(cn, modes, x, delta, zones, p_min, p_max)
         if not made:
             break
+        try:
+            made += fix_structure(cn, modes, automatic=True)
+            x = settle(x)
+        except SolverError as exc:
+            # undo the step and keep the last converged operating point
+            _restore(modes, before)
+            changes.append(
+                f"tried {'; '.join(made[:3])}{' ...' if len(made) > 3 else ''}: "
+                f"no solution ({exc.message[:160]}); undone"
+            )
+            break
         changes += made
-        changes += fix_structure(cn, modes, automatic=True)
-        x = settle(x)
     return x
+
+
+def _restore(modes: sy.Modes, saved: sy.Modes) -> None:
+    for name, value in saved.__dict__.items():
+        setattr(modes, name, value)

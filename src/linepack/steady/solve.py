@@ -298,6 +298,13 @@ def _finish(
     opts: SteadyOptions,
 ) -> SteadySolution:
     nn = cn.n_nodes
+    # the final state is checked, not assumed (the policy may have undone a failed step)
+    residual = system.residual(x, modes)
+    report.converged = bool(np.max(np.abs(residual)) < opts.newton.tol) if residual.size else True
+    if not report.converged:
+        raise ConvergenceError(
+            "the final operating point does not satisfy the equations", report=report
+        )
     p, q = x[:nn], x[nn:]
     pw = system.power(p, q)
     active = ~np.isin(modes.compressor, (sy.M_BYPASS, sy.M_OFF))
@@ -310,8 +317,15 @@ def _finish(
     if sol.violations and opts.enforce_limits:
         v = sol.violations[0]
         more = len(sol.violations) - 1
+        tried = [c for c in report.mode_changes if "no flow (closes" not in c]
+        if cn.network.settings.control == "bounds":
+            more_text = f"; the operating policy made {len(tried)} changes" + (
+                f", last: {tried[-1]}" if tried else ""
+            )
+        else:
+            more_text = ""
         raise InfeasibleError(
-            f"{v.text} {v.bound} by {v.amount:.4g} {v.unit}"
+            f"{v.text} {v.bound} by {v.amount:.4g} {v.unit}{more_text}"
             + (
                 f" (and {more} more violation{'s' if more > 1 else ''}; "
                 "--allow-violations lists them)"
