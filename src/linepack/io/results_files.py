@@ -30,6 +30,7 @@ def write_tables(ds: xr.Dataset, out: Path) -> list[Path]:
         ("node", "nodes.csv"),
         ("pipe", "pipes.csv"),
         ("compressor", "compressors.csv"),
+        ("regulator", "regulators.csv"),
         ("point", "profile.csv"),
     ):
         names = [v for v in ds.data_vars if ds[v].dims == (dim,)]

@@ -147,6 +147,26 @@ def _points(sol: SteadySolution) -> dict[str, xr.Variable]:
     }
 
 
+def _regulators(sol: SteadySolution) -> dict[str, xr.Variable]:
+    cn = sol.compiled
+    o = sol.system.off["regulator"]
+    n = len(cn.reg_setpoint)
+    states = np.array(["active", "open", "closed"], dtype=object)
+    d = "regulator"
+    return {
+        "regulator_inlet_pressure": _var(d, sol.pressure[cn.reg_from], "Pa", "inlet pressure"),
+        "regulator_outlet_pressure": _var(d, sol.pressure[cn.reg_to], "Pa", "outlet pressure"),
+        "regulator_setpoint": _var(d, sol.modes.reg_value, "Pa", "outlet set-point"),
+        "regulator_flow": _var(d, sol.flow[o : o + n], "kg/s", "mass flow"),
+        "regulator_state": _var(
+            d,
+            states[sol.modes.regulator] if n else np.zeros(0, object),
+            "",
+            "state at the solution (active, open, closed)",
+        ),
+    }
+
+
 def to_dataset(sol: SteadySolution) -> xr.Dataset:
     """Labelled results of a steady solution.
 
@@ -180,12 +200,14 @@ def to_dataset(sol: SteadySolution) -> xr.Dataset:
         "p_max": _var("node", cn.p_max[:nn], "Pa", "maximum pressure (absolute)"),
         **_pipes(sol, st),
         **_compressors(sol),
+        **_regulators(sol),
         **_points(sol),
     }
     coords = {
         "node": list(cn.node_names[:nn]),
         "pipe": list(cn.pipe_names),
         "compressor": [c.name for c in net.compressors],
+        "regulator": [r.name for r in net.regulators],
     }
     ds = xr.Dataset(data, coords=coords)
     ds.attrs.update(
@@ -313,6 +335,15 @@ def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
             }
             for i, c in enumerate(ds["compressor"].values)
         },
+        "regulators": {
+            str(r): {
+                "inlet_barg": float((ds["regulator_inlet_pressure"].values[i] - atm) / 1e5),
+                "outlet_barg": float((ds["regulator_outlet_pressure"].values[i] - atm) / 1e5),
+                "state": str(ds["regulator_state"].values[i]),
+            }
+            for i, r in enumerate(ds["regulator"].values)
+        },
+        "control_changes": [c for c in sol.report.mode_changes if "no flow (closes" not in c],
         "max_velocity_m_s": vmax,
         "max_pressure_barg": (pmax_route - atm) / 1e5,
         "margin_to_maop_bar": float((maop - pmax_route) / 1e5) if np.isfinite(maop) else None,
