@@ -194,7 +194,7 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
     """
     opts = options or SteadyOptions()
     cn = case if isinstance(case, CompiledNetwork) else compile_network(case)
-    system = sy.SteadySystem(cn)
+    system = sy.SteadySystem.of(cn)
     modes = sy.Modes.initial(cn)
     automatic = cn.network.settings.control == "bounds"
     report = ConvergenceReport()

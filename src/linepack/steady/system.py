@@ -13,6 +13,7 @@ The sparsity pattern does not depend on the element modes, so it is built once
 from __future__ import annotations
 
 import functools
+import weakref
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -186,14 +187,36 @@ class Reduced:
         )
 
 
+_CACHE: dict[int, tuple[weakref.ref[CompiledNetwork], SteadySystem]] = {}
+
+
 class SteadySystem:
     """Residual and Jacobian of the steady equations of one compiled network.
+
+    The index structure (sparsity patterns, Schur-complement maps) depends only on the
+    network, so :meth:`of` keeps one system per compiled network for repeated solves.
 
     Parameters
     ----------
     cn : CompiledNetwork
         The network.
     """
+
+    @classmethod
+    def of(cls, cn: CompiledNetwork) -> SteadySystem:
+        """The system of ``cn``, built once and kept while ``cn`` lives."""
+        hit = _CACHE.get(id(cn))
+        if hit is not None and hit[0]() is cn:
+            return hit[1]
+        system = cls(cn)
+        key = id(cn)
+        cache = _CACHE  # bound now: the module global may be gone when the callback runs
+
+        def forget(_ref: weakref.ref[CompiledNetwork]) -> None:
+            cache.pop(key, None)
+
+        _CACHE[key] = (weakref.ref(cn, forget), system)
+        return system
 
     def __init__(self, cn: CompiledNetwork) -> None:
         self.cn = cn
