@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
 from linepack.errors import ConvergenceError, InfeasibleError, SolverError
@@ -21,8 +19,6 @@ from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Network
 from linepack.steady import system as sy
 from linepack.steady.newton import (
-    LU_PANEL,
-    LU_RELAX,
     LinearSolver,
     NewtonOptions,
     NewtonReport,
@@ -119,56 +115,37 @@ class SteadySolution:
         return bal
 
 
-def initial_guess(cn: CompiledNetwork, system: sy.SteadySystem | None = None) -> FloatArray:
-    """Start: free pressures at the highest set-point; flows of a linear-resistance network.
-
-    The flows minimise Σ K_e q_e² (K_e the segment's resistance at a typical friction factor)
-    subject to the mass balances, which is one weighted-Laplacian solve. They put Newton's
-    first step near the turbulent regime instead of at zero flow, where the pipe law is flat.
-    """
+def initial_guess(cn: CompiledNetwork) -> FloatArray:
+    """Free pressures at the highest set-point, zero flows (see :func:`linear_start`)."""
     cands = [v for v in cn.p_set if np.isfinite(v)]
     c = cn.compressors
     cands += [v for v, m in zip(c.setpoint, c.mode, strict=True) if m == sy.M_OUT]
     top = max(cands) if cands else 5e6
     p = np.where(np.isfinite(cn.p_set), cn.p_set, top)
-    q = np.zeros(cn.n_edges)
-    if system is not None and np.any(cn.injection):
-        q = _linear_flows(cn, system)
-    return np.concatenate([p, q])
+    return np.concatenate([p, np.zeros(cn.n_edges)])
 
 
-def _linear_flows(cn: CompiledNetwork, system: sy.SteadySystem) -> FloatArray:
-    seg = cn.segments
-    k = 0.01 * cn.gas.gas_constant * seg.temperature * seg.length / (seg.diameter * seg.area**2)
-    w = np.empty(cn.n_edges)
-    ns = len(k)
-    w[:ns] = 1.0 / k
-    strong = 1e3 * (w[:ns].max() if ns else 1.0)
-    w[ns:] = strong  # stations, regulators, valves, short pipes, resistors: nearly rigid
-    off = cn.edge_offsets()
-    w[off["valve"] : off["valve"] + len(cn.valve_open)] *= cn.valve_open
-    n = cn.n_nodes
-    e = np.arange(cn.n_edges)
-    inc = sp.csr_matrix(
-        (
-            np.concatenate([np.ones(cn.n_edges), -np.ones(cn.n_edges)]),
-            (np.concatenate([system.e_to, system.e_from]), np.concatenate([e, e])),
-        ),
-        shape=(n, cn.n_edges),
-    )
-    free = np.flatnonzero(~system.is_set)
-    if free.size == 0:
-        return np.zeros(cn.n_edges)
-    lap = (inc[free] @ sp.diags(w) @ inc[free].T).tocsc()
+def linear_start(
+    system: sy.SteadySystem, modes: sy.Modes, linear: LinearSolver, x0: FloatArray
+) -> FloatArray:
+    """Put flows of the linear-resistance network into ``x0`` (pressures unchanged).
+
+    The flows minimise Σ K_e q_e² under the mass balances. They put Newton's first step near
+    the turbulent regime instead of at zero flow, where the pipe law is flat. The solve uses
+    the Newton matrix's structure, so its factorisation also fixes the ordering.
+    """
+    if not np.any(system.cn.injection):
+        return x0
     try:
-        phi_f = spla.splu(
-            lap, permc_spec="MMD_AT_PLUS_A", relax=LU_RELAX, panel_size=LU_PANEL
-        ).solve(-cn.injection[free])
+        dx = system.newton_direction(x0, modes, linear, linear=True)
     except RuntimeError:
-        return np.zeros(cn.n_edges)
-    phi = np.zeros(n)
-    phi[free] = phi_f
-    return np.asarray(w * (inc.T @ phi), dtype=float)
+        return x0
+    if not np.all(np.isfinite(dx)):
+        return x0
+    x = x0.copy()
+    nn = system.n_nodes
+    x[nn:] = dx[nn:]
+    return x
 
 
 def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None) -> SteadySolution:
@@ -205,7 +182,7 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
         return _settle(cn, system, modes, linear, report, x0, opts)
 
     try:
-        x = settle(initial_guess(cn, system))
+        x = settle(linear_start(system, modes, linear, initial_guess(cn)))
     except SolverError:
         if not automatic:
             raise
@@ -213,7 +190,7 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
         # stations bypassed, regulators open) and let the policy start what is needed
         report.mode_changes += passive(cn, modes)
         report.mode_changes += fix_structure(cn, modes, automatic=True)
-        x = settle(initial_guess(cn, system))
+        x = settle(linear_start(system, modes, linear, initial_guess(cn)))
     if automatic:
         x = keep_within_bounds(cn, modes, x, settle, report.mode_changes)
     return _finish(cn, system, x, modes, report, opts)

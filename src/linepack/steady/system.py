@@ -532,7 +532,7 @@ class SteadySystem:
         return self._assemble(x, modes, False)[0]
 
     def newton_direction(
-        self, x: FloatArray, modes: Modes, solver: LinearSolverProtocol
+        self, x: FloatArray, modes: Modes, solver: LinearSolverProtocol, linear: bool = False
     ) -> FloatArray:
         """The Newton step −J⁻¹F at ``x``, with the pipe-segment flows eliminated.
 
@@ -548,6 +548,12 @@ class SteadySystem:
             Control modes.
         solver : LinearSolverProtocol
             Factorises and solves the reduced system.
+        linear : bool
+            Instead of the Newton step, the flows of the same network with *linear* pipe
+            resistances (slope K = λ₀ R_s T L / (D A²) with λ₀ = 0.01) driven by the mass
+            imbalances alone: the start of :func:`linepack.steady.solve.solve`. It uses the
+            same matrix structure, so its factorisation fixes the ordering the Newton steps
+            reuse.
 
         Returns
         -------
@@ -558,6 +564,20 @@ class SteadySystem:
         assert vals is not None
         red = self.reduced
         r, a, b, d = seg
+        if linear:
+            sg = self.cn.segments
+            k = (
+                0.01
+                * self.cn.gas.gas_constant
+                * sg.temperature
+                * sg.length
+                / (sg.diameter * sg.area**2)
+            )
+            d = -k / self.p_scale**2
+            r = np.zeros_like(r)
+            f = np.where(np.arange(f.size) < self.n_nodes, f, 0.0) * np.concatenate(
+                [~self.is_set, np.zeros(self.n_edges, dtype=bool)]
+            )
         sf, st = red.seg_from, red.seg_to
         cf, ct = red.coef_from, red.coef_to
         rhs = -f[red.kept_rows]
