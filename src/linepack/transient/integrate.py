@@ -1,0 +1,445 @@
+"""Implicit time stepping: backward Euler and variable-step BDF2, Newton per step.
+
+Each step solves the time-discrete system of :mod:`linepack.transient.system` by the steady
+solver's damped Newton (:func:`linepack.steady.newton.newton`) with the segment flows eliminated
+by a Schur complement, one :class:`~linepack.steady.newton.LinearSolver` for the whole run (its
+fill-reducing ordering is computed at the first factorisation and reused at every step). Newton
+starts from the previous state extrapolated linearly in time.
+
+Schemes, for dy/dt = f(y) with steps h_{n+1} = t_{n+1} − t_n and ω = h_{n+1}/h_n:
+
+* backward Euler: (y^{n+1} − y^n)/h_{n+1} = f(y^{n+1});
+* BDF2: (a₀ y^{n+1} + a₁ y^n + a₂ y^{n−1})/h_{n+1} = f(y^{n+1}) with a₀ = (1+2ω)/(1+ω),
+  a₁ = −(1+ω), a₂ = ω²/(1+ω) (3/2, −2, 1/2 at constant step); the first step (and the first
+  after a restart without history) is backward Euler. Both are A-stable: any step is stable.
+
+Mass conservation is exact by construction: the node balances are conservative (each edge flow
+leaves one node and enters another), so summing them gives, with M the total stored mass and B
+the net inflow from outside (supplies minus demands minus fuel) at t_{n+1},
+
+* backward Euler: M^{n+1} − M^n = h_{n+1} B^{n+1};
+* BDF2: a₀ M^{n+1} + a₁ M^n + a₂ M^{n−1} = h_{n+1} B^{n+1}
+
+up to the Newton residual of the node rows: each step ends with one Newton step beyond the
+tolerance (1e-11), which puts them at round-off (about 1e-14 of the throughput measured).
+Each step reports the defect relative to the throughput.
+
+Control modes: after each converged step the steady solver's limit checks
+(:func:`linepack.steady.solve.update_modes`) run, and the step is solved again if a station or
+regulator switched. A station holding a limit returns to its own set-point when the schedule
+moves that set-point, or (for outlet-pressure stations, checked after each converged step)
+when the limit no longer binds: its discharge pressure rises above the set-point, or,
+bypassed, its suction falls below it; never in the step that switched it to the limit. The
+structural fixes of the steady solver run after each switch, except giving a floating zone a
+pressure level: in a transient the gas stored in a zone's pipes sets its pressure.
+
+A step whose Newton fails (also after a restart from the unextrapolated state) is split in
+two, up to ``max_halvings`` times; a failure with a free pressure collapsing is reported as an
+:class:`~linepack.errors.InfeasibleError` naming the node.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from linepack.errors import CaseError, ConvergenceError, InfeasibleError, SolverError
+from linepack.network.compile import CompiledNetwork
+from linepack.steady import system as sy
+from linepack.steady.newton import LinearSolver, NewtonOptions, NewtonReport, newton
+from linepack.steady.solve import update_modes
+from linepack.steady.zones import mark_idle_loops, release_shorted, resolve_conflicts
+from linepack.transient.boundary import Boundary, BoundaryMap
+from linepack.transient.state import TransientState
+from linepack.transient.system import StepTerms, TransientSystem
+
+FloatArray = NDArray[np.float64]
+SCHEMES = ("be", "bdf2")
+
+
+@dataclass(frozen=True)
+class TransientOptions:
+    """Options of the time integration.
+
+    Attributes
+    ----------
+    scheme : str
+        ``"bdf2"`` (default) or ``"be"`` (backward Euler).
+    inertia : bool
+        Keep the inertia term of the momentum equation (False: quasi-steady flow).
+    newton : NewtonOptions
+        Newton per step; the tolerance applies to the scaled residual as in the steady solve.
+    max_mode_rounds : int
+        Most re-solves of one step after control-mode switches.
+    max_halvings : int
+        A step whose Newton fails is split in two, at most this many times over.
+    node_volume : dict of str to float
+        Extra storage volume [m³] at named nodes (vessels, station piping), at the case's gas
+        temperature.
+    polish : bool
+        After convergence take one more Newton step (kept if it does not raise the residual),
+        so that mass is conserved to round-off rather than to the tolerance.
+    """
+
+    scheme: str = "bdf2"
+    inertia: bool = True
+    newton: NewtonOptions = field(default_factory=lambda: NewtonOptions(tol=1e-11, max_iter=30))
+    max_mode_rounds: int = 10
+    max_halvings: int = 4
+    node_volume: dict[str, float] = field(default_factory=dict)
+    polish: bool = True
+
+
+@dataclass
+class StepReport:
+    """One time step.
+
+    Attributes
+    ----------
+    t, h : float
+        End time and length of the step [s].
+    iterations : int
+        Newton iterations (all mode rounds).
+    residual : float
+        Largest scaled residual at the end.
+    mass_defect : float
+        |Σ storage rate − net boundary inflow| relative to the throughput (see module doc).
+    changes : list of str
+        Control-mode switches in this step.
+    """
+
+    t: float
+    h: float
+    iterations: int
+    residual: float
+    mass_defect: float
+    changes: list[str]
+
+
+def coefficients(scheme: str, h: float, h_prev: float | None) -> tuple[float, float, float]:
+    """(a₀, a₁, a₂) of the time derivative; backward Euler when there is no history."""
+    if scheme == "be" or h_prev is None:
+        return 1.0, -1.0, 0.0
+    w = h / h_prev
+    return (1.0 + 2.0 * w) / (1.0 + w), -(1.0 + w), w * w / (1.0 + w)
+
+
+class Integrator:
+    """Advances a transient state through time.
+
+    Parameters
+    ----------
+    cn : CompiledNetwork
+        The network.
+    boundary : BoundaryMap
+        Boundary values over time.
+    state : TransientState
+        The start.
+    options : TransientOptions
+    """
+
+    def __init__(
+        self,
+        cn: CompiledNetwork,
+        boundary: BoundaryMap,
+        state: TransientState,
+        options: TransientOptions,
+    ) -> None:
+        if options.scheme not in SCHEMES:
+            raise ValueError(f"scheme {options.scheme!r}: expected one of {SCHEMES}")
+        state.check(cn)
+        self.cn, self.boundary, self.options = cn, boundary, options
+        volume = np.zeros(cn.n_nodes)
+        for name, v in options.node_volume.items():
+            if name not in cn.node_names or not v >= 0:
+                raise CaseError(
+                    "extra node volume must name a node and be >= 0",
+                    element=f"node '{name}'",
+                    key="node_volume",
+                    value=v,
+                )
+            volume[cn.node_names.index(name)] += v
+        self.system = TransientSystem(cn, inertia=options.inertia, node_volume=volume)
+        self.linear = LinearSolver()
+        self.t = state.t
+        self.x = np.concatenate([state.pressure, state.flow])
+        self.mass = self.system.node_mass(state.pressure)[0]
+        self.modes = copy.deepcopy(state.modes)
+        self.prev: tuple[float, FloatArray, FloatArray] | None = None
+        if state.previous is not None:
+            tp, pp, qp = state.previous
+            self.prev = (tp, np.concatenate([pp, qp]), self.system.node_mass(pp)[0])
+        self.last = boundary.at(self.t)
+        #: External inflow per node after the last step [kg/s] (at the start: at rest in time).
+        self.inflow = (
+            state.inflow
+            if state.inflow is not None
+            else self.system.external_inflow(
+                self.x,
+                self.modes,
+                StepTerms(
+                    1.0,
+                    1.0,
+                    -self.mass,
+                    np.zeros(self.system.ns),
+                    self.last.injection,
+                    self.last.valve_open,
+                    ~np.isfinite(self.modes.p_set),
+                ),
+            )
+        )
+
+    # -- public -------------------------------------------------------------------------------
+    @property
+    def state(self) -> TransientState:
+        """The current state (with the BDF2 history)."""
+        nn = self.cn.n_nodes
+        prev = None
+        if self.prev is not None:
+            prev = (self.prev[0], self.prev[1][:nn].copy(), self.prev[1][nn:].copy())
+        x = self.x
+        return TransientState(
+            self.t,
+            x[:nn].copy(),
+            x[nn:].copy(),
+            copy.deepcopy(self.modes),
+            prev,
+            self.inflow.copy(),
+        )
+
+    def advance(
+        self, t_new: float, done: list[StepReport] | None = None, depth: int = 0
+    ) -> list[StepReport]:
+        """Step from the current time to ``t_new``; split the step if Newton fails.
+
+        The reports of the steps taken are appended to ``done`` (also when a later part of
+        a split step fails and the error propagates) and returned.
+        """
+        done = [] if done is None else done
+        try:
+            done.append(self._step(t_new))
+            return done
+        except SolverError:
+            if depth >= self.options.max_halvings:
+                raise
+        self.advance(0.5 * (self.t + t_new), done, depth + 1)
+        return self.advance(t_new, done, depth + 1)
+
+    # -- one step -----------------------------------------------------------------------------
+    def _terms(self, t_new: float, bnd: Boundary) -> StepTerms:
+        h = t_new - self.t
+        h_prev = None if self.prev is None else self.t - self.prev[0]
+        a0, a1, a2 = coefficients(self.options.scheme, h, h_prev)
+        ns, nn = self.system.ns, self.cn.n_nodes
+        q = self.x[nn : nn + ns]
+        mh, qh = a1 * self.mass, a1 * q
+        if a2 != 0.0 and self.prev is not None:
+            mh = mh + a2 * self.prev[2]
+            qh = qh + a2 * self.prev[1][nn : nn + ns]
+        free = ~np.isfinite(bnd.p_set)
+        return StepTerms(h, a0, mh, qh, bnd.injection, bnd.valve_open, free)
+
+    def _predict(self, t_new: float, bnd: Boundary) -> FloatArray:
+        nn = self.cn.n_nodes
+        x = self.x.copy()
+        if self.prev is not None:
+            w = (t_new - self.t) / (self.t - self.prev[0])
+            x += w * (self.x - self.prev[1])
+            x[:nn] = np.clip(x[:nn], 0.5 * self.x[:nn], 2.0 * self.x[:nn])
+        set_ = np.isfinite(bnd.p_set)
+        x[:nn][set_] = bnd.p_set[set_]
+        return x
+
+    def _modes_for(self, bnd: Boundary) -> tuple[sy.Modes, list[str]]:
+        """Modes for the next step: the scheduled set-points, limits kept while they bind."""
+        m = copy.deepcopy(self.modes)
+        m.p_set = bnd.p_set.copy()
+        m.reg_value = bnd.reg_value.copy()
+        names = self.cn.edge_names
+        o, ov = self.system.steady.off["compressor"], self.system.steady.off["valve"]
+        notes = [
+            f"valve '{names[ov + k]}': {'opens' if bnd.valve_open[k] else 'closes'} (schedule)"
+            for k in np.flatnonzero(bnd.valve_open != self.last.valve_open)
+        ]
+        for k in range(len(m.compressor)):
+            moved = (bnd.comp_on[k], bnd.comp_value[k]) != (
+                self.last.comp_on[k],
+                self.last.comp_value[k],
+            )
+            if not bnd.comp_on[k]:
+                if m.compressor[k] != sy.M_OFF:
+                    notes.append(f"compressor '{names[o + k]}': off (schedule)")
+                m.compressor[k], m.value[k], m.limit[k] = sy.M_OFF, 0.0, "schedule: off"
+                continue
+            if m.limit[k] == "schedule: off":
+                notes.append(f"compressor '{names[o + k]}': on (schedule)")
+            own = m.limit[k] in ("", "schedule: off")
+            if own or moved:
+                if not own:
+                    notes.append(f"compressor '{names[o + k]}': back to its set-point")
+                m.compressor[k], m.value[k], m.limit[k] = bnd.comp_mode[k], bnd.comp_value[k], ""
+        return m, notes
+
+    def _step(self, t_new: float) -> StepReport:
+        if not t_new > self.t:
+            raise ValueError(f"time step to {t_new} s from {self.t} s")
+        cn, system, opts = self.cn, self.system, self.options
+        bnd = self.boundary.at(t_new)
+        terms = self._terms(t_new, bnd)
+        modes, changes = self._modes_for(bnd)
+        automatic = cn.network.settings.control == "bounds"
+        if not (
+            np.array_equal(modes.compressor, self.modes.compressor)
+            and np.array_equal(modes.regulator, self.modes.regulator)
+        ):
+            changes += _structure(cn, modes, automatic)
+        x = self._predict(t_new, bnd)
+        iterations = 0
+        limited: set[int] = set()  # stations switched to a limit in this step
+        for _ in range(opts.max_mode_rounds):
+            x, report = self._newton(x, modes, terms)
+            iterations += report.iterations
+            before = modes.compressor.copy()
+            switched = update_modes(cn, system.steady, x, modes)
+            limited.update(np.flatnonzero(modes.compressor != before).tolist())
+            switched += self._release(modes, bnd, x, limited)
+            if not switched:
+                break
+            changes += switched
+            changes += _structure(cn, modes, automatic)
+        else:
+            raise ConvergenceError(
+                f"at t = {t_new:g} s the control modes did not settle "
+                f"(last: {'; '.join(changes[-3:])})"
+            )
+        residual = report.residual_norms[-1]
+        nn = cn.n_nodes
+        mass = system.node_mass(x[:nn])[0]
+        inflow = system.external_inflow(x, modes, terms)
+        defect = self._mass_defect(x, modes, terms, mass, inflow)
+        self.prev = (self.t, self.x, self.mass)
+        self.t, self.x, self.modes, self.last = t_new, x, modes, bnd
+        self.mass, self.inflow = mass, inflow
+        return StepReport(t_new, terms.h, iterations, residual, defect, changes)
+
+    def _release(self, modes: sy.Modes, bnd: Boundary, x: FloatArray, keep: set[int]) -> list[str]:
+        """Return stations held at a limit that no longer binds to their own set-point
+        (not those switched to a limit in this step: no switching back and forth)."""
+        c, names = self.cn.compressors, self.cn.edge_names
+        o = self.system.steady.off["compressor"]
+        out = []
+        for k in range(len(modes.compressor)):
+            if k in keep or not _released(modes, k, bnd, x[c.from_node[k]], x[c.to_node[k]]):
+                continue
+            modes.compressor[k], modes.value[k], modes.limit[k] = (
+                bnd.comp_mode[k],
+                bnd.comp_value[k],
+                "",
+            )
+            out.append(f"compressor '{names[o + k]}': back to its set-point")
+        return out
+
+    def _newton(
+        self, x0: FloatArray, modes: sy.Modes, terms: StepTerms
+    ) -> tuple[FloatArray, NewtonReport]:
+        system = self.system
+
+        def run(start: FloatArray) -> tuple[FloatArray, NewtonReport]:
+            return newton(
+                lambda v: system.residual(v, modes, terms),
+                lambda v: system.direction(v, modes, terms, self.linear),
+                start,
+                np.concatenate([terms.free, np.zeros(self.cn.n_edges, dtype=bool)]),
+                self.options.newton,
+            )
+
+        try:
+            x, report = run(x0)
+        except ConvergenceError:  # singular or not finite from the extrapolated start
+            x, report = x0, NewtonReport()
+        if not report.converged:  # the extrapolated start may be poor after a jump
+            x, report = run(self.x.copy())
+        if not report.converged:
+            self._diagnose(x, terms, report)
+        if self.options.polish:
+            # one more full step: Newton's quadratic convergence takes the node balances (and
+            # with them the discrete mass conservation) from the tolerance to round-off
+            xt = x + system.direction(x, modes, terms, self.linear)
+            before = report.residual_norms[-1]
+            after = float(np.max(np.abs(system.residual(xt, modes, terms))))
+            if after <= before:
+                x = xt
+                report.iterations += 1
+                report.residual_norms.append(after)
+        return x, report
+
+    def _diagnose(self, x: FloatArray, terms: StepTerms, report: NewtonReport) -> None:
+        """Raise the most telling error for a step whose Newton failed."""
+        nn = self.cn.n_nodes
+        t = self.t + terms.h
+        ratio = np.where(terms.free, x[:nn] / self.x[:nn], np.inf)
+        i = int(np.argmin(ratio))
+        if ratio[i] < 0.5:
+            raise InfeasibleError(
+                f"at t = {t:g} s the pressure falls towards zero ({self.x[i] / 1e5:.4g} bar at "
+                f"the last step, {x[i] / 1e5:.3g} bar at the last iterate): the gas in store "
+                "cannot meet the demand",
+                element=f"node '{self.cn.node_names[i]}'",
+                bound="pressure > 0",
+                amount=float(x[i]),
+                report=report,
+            )
+        raise ConvergenceError(
+            f"Newton did not converge at t = {t:g} s (residual "
+            f"{report.residual_norms[-1]:.3g} after {report.iterations} iterations)",
+            report=report,
+        )
+
+    def _mass_defect(
+        self,
+        x: FloatArray,
+        modes: sy.Modes,
+        terms: StepTerms,
+        mass: FloatArray,
+        ext: FloatArray,
+    ) -> float:
+        """|Σ_i (a₀ M_i + history_i)/h − B| relative to the throughput (see module doc)."""
+        _, fuel = self.system.power_fuel(x, modes)
+        rate = float(np.sum(terms.a0 * mass + terms.mass_history)) / terms.h
+        inflow = float(ext.sum() - fuel.sum())
+        scale = max(0.5 * float(np.abs(ext).sum()) + float(fuel.sum()), self.system.steady.q_scale)
+        return abs(rate - inflow) / scale
+
+
+def _structure(cn: CompiledNetwork, modes: sy.Modes, automatic: bool) -> list[str]:
+    """The steady solver's structural fixes, except giving floating zones a pressure level:
+    in a transient the gas stored in a zone's pipes sets its pressure."""
+    changes = release_shorted(cn, modes)
+    changes += resolve_conflicts(cn, modes, automatic=automatic)
+    return changes + mark_idle_loops(cn, modes)
+
+
+#: Labels of the limits the steady limit checks switch to (``update_modes``).
+LIMITS = (
+    "max_ratio",
+    "max_outlet_pressure",
+    "min_suction_pressure",
+    "max_power",
+    "reverse flow blocked",
+    "bypass (inlet above outlet set-point)",
+)
+
+
+def _released(m: sy.Modes, k: int, bnd: Boundary, ps: float, pd: float) -> bool:
+    """Whether an outlet-pressure station held at a limit can return to its set-point."""
+    if bnd.comp_mode[k] != sy.M_OUT or m.limit[k] not in LIMITS:
+        return False
+    sp, mode = bnd.comp_value[k], m.compressor[k]
+    if mode == sy.M_BYPASS:
+        return ps < sp * (1 - 1e-6)
+    if mode == sy.M_OFF:
+        return m.limit[k].startswith("reverse") and pd < sp * (1 - 1e-6)
+    return pd > sp * (1 + 1e-6)

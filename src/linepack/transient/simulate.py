@@ -1,0 +1,250 @@
+"""Run a transient: start state, time loop, outputs.
+
+>>> from linepack.io.load import load
+>>> from linepack.transient import Schedule, simulate
+>>> s = Schedule().event("supply", "port-qasim-lng", at="02:00", fraction=0.2, quantity="flow")
+>>> res = simulate(load("psgp-56in-phase1"), s, hours=6, dt=60)  # doctest: +SKIP
+>>> res.survival_time, res.to_dataset()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from linepack.errors import SolverError
+from linepack.network.compile import CompiledNetwork, compile_network
+from linepack.network.model import Network
+from linepack.steady import system as sy
+from linepack.steady.solve import SteadyOptions, solve
+from linepack.transient.boundary import BoundaryMap, network_at
+from linepack.transient.integrate import Integrator, StepReport, TransientOptions
+from linepack.transient.results import TransientResult
+from linepack.transient.schedule import Schedule
+from linepack.transient.state import TransientState
+
+FloatArray = NDArray[np.float64]
+
+
+def initial_state(
+    case: Network | CompiledNetwork,
+    schedule: Schedule,
+    t0: float = 0.0,
+    options: SteadyOptions | None = None,
+) -> tuple[CompiledNetwork, TransientState]:
+    """Steady state of the boundary conditions at ``t0``, as a transient state.
+
+    The network is recompiled only if the schedule moves something at ``t0``.
+    """
+    net = case.network if isinstance(case, CompiledNetwork) else case
+    net0 = network_at(net, schedule, t0)
+    same = isinstance(case, CompiledNetwork) and net0 == net
+    cn = case if isinstance(case, CompiledNetwork) and same else compile_network(net0)
+    sol = solve(cn, options)
+    inflow = cn.injection - np.where(np.isfinite(sol.modes.p_set), sol.node_balance, 0.0)
+    return cn, TransientState(t0, sol.pressure.copy(), sol.flow.copy(), sol.modes, inflow=inflow)
+
+
+def _deliveries(cn: CompiledNetwork) -> NDArray[np.int64]:
+    index = {n: i for i, n in enumerate(cn.node_names)}
+    nodes = {index[d.node] for d in cn.network.demands}
+    return np.asarray(sorted(i for i in nodes if cn.p_min[i] > 0), dtype=np.int64)
+
+
+def simulate(
+    case: Network | CompiledNetwork,
+    schedule: Schedule | None = None,
+    *,
+    hours: float,
+    dt: float,
+    scheme: str = "bdf2",
+    inertia: bool = True,
+    output_every: float | None = None,
+    initial: TransientState | str | Path | None = None,
+    options: TransientOptions | None = None,
+    steady_options: SteadyOptions | None = None,
+    on_failure: str = "raise",
+) -> TransientResult:
+    """Simulate a network over time under scheduled boundary conditions.
+
+    Parameters
+    ----------
+    case : Network or CompiledNetwork
+        The network.
+    schedule : Schedule, optional
+        Boundary conditions over time (default: the case's, constant).
+    hours : float
+        Length of the run [h] from the start time.
+    dt : float
+        Time step [s] (any size: the schemes are implicit and A-stable).
+    scheme : {"bdf2", "be"}
+        Variable-step BDF2 (first step backward Euler) or backward Euler.
+    inertia : bool
+        Keep the inertia term (False: quasi-steady momentum).
+    output_every : float, optional
+        Output interval [s], rounded to a multiple of ``dt`` (default: 300 s or ``dt``).
+    initial : TransientState or path, optional
+        Start from this state (or a file written by :meth:`TransientResult.save_state`)
+        instead of the steady state of the boundary conditions at time 0.
+    options : TransientOptions, optional
+        Newton and mode options (``scheme`` and ``inertia`` above override theirs).
+    steady_options : SteadyOptions, optional
+        Options of the initial steady solve.
+    on_failure : {"raise", "stop"}
+        When a step cannot be solved even after halving it (e.g. the pressure collapses once
+        the line pack is spent): raise, or return the results up to the last solved step with
+        the error in ``result.failure``.
+
+    Returns
+    -------
+    TransientResult
+
+    Raises
+    ------
+    ConvergenceError, InfeasibleError
+        A step that cannot be solved even after halving it (time and residual named).
+    """
+    if not (dt > 0 and hours > 0):
+        raise ValueError("hours and dt must be positive")
+    schedule = schedule or Schedule()
+    base = options or TransientOptions()
+    opts = replace(base, scheme=scheme, inertia=inertia)
+    net = case.network if isinstance(case, CompiledNetwork) else case
+    if initial is None:
+        cn, state = initial_state(case, schedule, 0.0, steady_options)
+    else:
+        cn = case if isinstance(case, CompiledNetwork) else compile_network(case)
+        state = initial if isinstance(initial, TransientState) else TransientState.load(initial, cn)
+    nominal = np.asarray([sy.MODE_CODES[c.mode] for c in net.compressors], dtype=np.int64)
+    bmap = BoundaryMap(
+        cn,
+        schedule,
+        base=state.modes,
+        nominal_mode=nominal,
+        base_pressure=state.pressure,
+        base_inflow=state.inflow,
+    )
+    integ = Integrator(cn, bmap, state, opts)
+
+    t0 = state.t
+    t_end = t0 + 3600.0 * hours
+    n_steps = max(1, math.ceil((t_end - t0) / dt - 1e-9))
+    every = max(1, round((output_every or max(dt, 300.0)) / dt))
+    rec = _Recorder(integ)
+    deliveries = _deliveries(cn)
+    survival: tuple[float, str] | None = None
+    if deliveries.size and np.any(state.pressure[deliveries] < cn.p_min[deliveries]):
+        i = int(deliveries[np.argmax(state.pressure[deliveries] < cn.p_min[deliveries])])
+        survival = (t0, cn.node_names[i])
+    if on_failure not in ("raise", "stop"):
+        raise ValueError(f"on_failure {on_failure!r}: expected 'raise' or 'stop'")
+    steps: list[StepReport] = []
+    since_output = 0.0
+    failure: str | None = None
+    for k in range(1, n_steps + 1):
+        t_prev, p_prev = integ.t, integ.x[deliveries].copy()
+        reports: list[StepReport] = []
+        try:
+            integ.advance(min(t0 + k * dt, t_end), reports)
+        except SolverError as exc:
+            if on_failure != "stop":
+                raise
+            failure = str(exc)
+        steps += reports
+        since_output = max([since_output, *(r.mass_defect for r in reports)])
+        for r in reports:
+            rec.events += [(r.t, c) for c in r.changes]
+        if survival is None and deliveries.size and reports:
+            survival = _crossing(cn, deliveries, t_prev, integ.t, p_prev, integ.x[deliveries])
+        if failure is not None:
+            if integ.t > rec.rows["t"][-1]:
+                rec.record(since_output)
+            break
+        if k % every == 0 or k == n_steps:
+            rec.record(since_output)
+            since_output = 0.0
+    res = rec.result(steps, survival, integ.state, dt)
+    res.failure = failure
+    return res
+
+
+def _crossing(
+    cn: CompiledNetwork,
+    nodes: NDArray[np.int64],
+    t0: float,
+    t1: float,
+    p0: FloatArray,
+    p1: FloatArray,
+) -> tuple[float, str] | None:
+    """First time within [t0, t1] a node falls below its p_min (linear in time)."""
+    pmin = cn.p_min[nodes]
+    below = p1 < pmin
+    if not np.any(below):
+        return None
+    frac = np.where(below, (p0 - pmin) / np.where(p0 != p1, p0 - p1, 1.0), np.inf)
+    j = int(np.argmin(frac))
+    return t0 + (t1 - t0) * float(np.clip(frac[j], 0.0, 1.0)), cn.node_names[int(nodes[j])]
+
+
+class _Recorder:
+    """Collects the outputs at output times."""
+
+    def __init__(self, integ: Integrator) -> None:
+        self.integ = integ
+        self.rows: dict[str, list[FloatArray]] = {
+            k: [] for k in ("t", "p", "q", "inflow", "mass", "power", "fuel", "err")
+        }
+        self.events: list[tuple[float, str]] = []
+        self.record(0.0)
+
+    def record(self, err: float) -> None:
+        integ = self.integ
+        system, x, modes = integ.system, integ.x, integ.modes
+        nn = integ.cn.n_nodes
+        power, fuel = system.power_fuel(x, modes)
+        mass = system.node_mass(x[:nn])[0]
+        inflow = integ.inflow
+        for key, val in (
+            ("t", np.asarray(integ.t)),
+            ("p", x[:nn]),
+            ("q", x[nn:]),
+            ("inflow", inflow),
+            ("mass", mass),
+            ("power", power),
+            ("fuel", fuel),
+            ("err", np.asarray(err)),
+        ):
+            self.rows[key].append(np.array(val, dtype=float, copy=True))
+
+    def result(
+        self,
+        steps: list[StepReport],
+        survival: tuple[float, str] | None,
+        state: TransientState,
+        dt: float,
+    ) -> TransientResult:
+        r = {k: np.asarray(v) for k, v in self.rows.items()}
+        integ = self.integ
+        return TransientResult(
+            compiled=integ.cn,
+            time=r["t"],
+            pressure=r["p"],
+            flow=r["q"],
+            inflow=r["inflow"],
+            node_mass=r["mass"],
+            power=r["power"],
+            fuel=r["fuel"],
+            mass_error=r["err"],
+            steps=steps,
+            survival_time=None if survival is None else survival[0],
+            survival_node=None if survival is None else survival[1],
+            final_state=state,
+            scheme=integ.options.scheme,
+            inertia=integ.options.inertia,
+            dt=dt,
+            events=self.events,
+        )
