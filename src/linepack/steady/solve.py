@@ -5,6 +5,12 @@ checks the limits: a station whose ratio, outlet pressure, suction pressure or p
 limit is switched to hold that limit (the result names it), one whose flow would reverse is
 blocked; a regulator that cannot hold its set-point opens wide, one whose flow would reverse
 closes. It stops when no mode changes.
+
+Before Newton runs, :func:`linepack.steady.zones.fix_structure` makes the modes well posed
+(competing set-points, zero-resistance loops, zones without a pressure level). Under
+``control = "bounds"`` the operating policy (:mod:`linepack.steady.policy`) then moves modes
+and set-points to keep node pressures within their bounds; if the case's own set-points admit
+no solution it restarts from the passive network.
 """
 
 from __future__ import annotations
