@@ -479,9 +479,9 @@ class SteadySystem:
             edge[3][idle] = 1.0 / self.q_scale
 
         bal = cn.injection.copy()
-        np.add.at(bal, self.e_to, q)
-        np.subtract.at(bal, self.e_from, q)
-        np.subtract.at(bal, cn.compressors.from_node, fuel)
+        bal += np.bincount(self.e_to, weights=q, minlength=nn)
+        bal -= np.bincount(self.e_from, weights=q, minlength=nn)
+        bal -= np.bincount(cn.compressors.from_node, weights=fuel, minlength=nn)
         node_r = np.where(
             self.is_set, (p - np.nan_to_num(modes.p_set)) / self.p_scale, bal / self.q_scale
         )
@@ -582,8 +582,9 @@ class SteadySystem:
         cf, ct = red.coef_from, red.coef_to
         rhs = -f[red.kept_rows]
         rd = r / d
-        np.add.at(rhs, sf, cf * rd)
-        np.add.at(rhs, st, ct * rd)
+        nk = rhs.size
+        rhs += np.bincount(sf, weights=cf * rd, minlength=nk)
+        rhs += np.bincount(st, weights=ct * rd, minlength=nk)
         ad, bd = a / d, b / d
         values = np.concatenate([vals[red.keep], -cf * ad, -cf * bd, -ct * ad, -ct * bd])
         dy = solver.solve(red.pattern.matrix(values), rhs)
