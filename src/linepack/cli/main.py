@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -165,6 +166,184 @@ def _print_summary(s: dict[str, Any]) -> None:
 
 def _fmt(v: float | None, unit: str) -> str:
     return "n/a" if v is None else f"{v:.2f} {unit}"
+
+
+class Scheme(StrEnum):
+    """Time schemes of ``linepack simulate``."""
+
+    bdf2 = "bdf2"
+    be = "be"
+
+
+#: Bundled case run by ``linepack simulate`` with no arguments.
+DEFAULT_TRANSIENT_CASE = "psgp-56in-fsru-trip"
+
+
+def _seconds(value: str, option: str) -> float:
+    from linepack.units import parse
+
+    t = parse(value, "time", key=option, default_unit="s")
+    if not t > 0:
+        raise CaseError("must be positive", key=option, value=value, expected="a time > 0")
+    return t
+
+
+@app.command("simulate")
+def simulate_cmd(
+    case: Annotated[
+        str | None,
+        typer.Argument(
+            help="Bundled case name or TOML case with schedule and event sections (default: "
+            f"{DEFAULT_TRANSIENT_CASE}); other case files run with constant boundary conditions.",
+            show_default=False,
+        ),
+    ] = None,
+    hours: Annotated[
+        float | None,
+        typer.Option(
+            "--hours",
+            help="Length of the run in hours (default: the case's simulation duration, else 24).",
+            show_default=False,
+        ),
+    ] = None,
+    dt: Annotated[
+        str | None,
+        typer.Option(
+            "--dt",
+            help="Time step, e.g. 60s or 5min (default: the case's simulation dt, else 60 s).",
+            show_default=False,
+        ),
+    ] = None,
+    scheme: Annotated[
+        Scheme, typer.Option("--scheme", help="BDF2 (second order) or backward Euler.")
+    ] = Scheme.bdf2,
+    output_every: Annotated[
+        str | None,
+        typer.Option(
+            "--output-every",
+            help="Output interval, e.g. 5min (default: the case's, else 300 s or dt).",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("linepack-transient"),
+    plot: Annotated[bool, typer.Option(help="Write the PNG plots.")] = True,
+) -> None:
+    """Simulate a case over time: line pack, delivery pressures, survival time."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    t_start = time.perf_counter()
+
+    def work() -> tuple[dict[str, Any], list[str]]:
+        from linepack.io.results_files import write_json
+        from linepack.io.schedule_toml import load_scenario
+        from linepack.transient import report
+        from linepack.transient.simulate import simulate
+
+        sc = load_scenario(case or DEFAULT_TRANSIENT_CASE)
+        settings = sc.settings
+        span = 3600.0 * hours if hours is not None else settings.duration or 24 * 3600.0
+        if not span > 0:
+            raise CaseError("must be positive", key="--hours", value=hours, expected="hours > 0")
+        step = _seconds(dt, "--dt") if dt is not None else settings.dt or 60.0
+        every = (
+            _seconds(output_every, "--output-every")
+            if output_every is not None
+            else settings.output_every
+        )
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=err_console, transient=True) as bar:
+            task = bar.add_task(f"simulating {sc.network.name}", total=1.0)
+            t0 = time.perf_counter()
+            res = simulate(
+                sc.network,
+                sc.schedule,
+                hours=span / 3600.0,
+                dt=step,
+                scheme=scheme.value,
+                output_every=every,
+                on_failure="stop",
+                progress=lambda f: bar.update(task, completed=f),
+            )
+            wall = time.perf_counter() - t0
+        summ = report.summary(res, wall_time=wall, schedule=sc.schedule)
+        ds = res.to_dataset()
+        notes = report.write_results(res, out, ds)
+        write_json(summ, out / "summary.json")
+        if plot:
+            from linepack.plot.transient import plot_run
+
+            events = [(e.time, e.label) for e in sc.schedule.events]
+            plot_run(res, out, schedule_events=events)
+        return summ, notes
+
+    summ, notes = _guard(work)
+    _print_transient(summ)
+    for note in notes:
+        err_console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
+    if summ["failure"]:
+        err_console.print(
+            f"[yellow]the run stopped early:[/] {escape(summ['failure'])}", highlight=False
+        )
+    pngs = ", pressure/linepack/pressure_map PNG" if plot else ""
+    console.print(
+        f"wrote {escape(str(out))}/ (summary.json, time-series CSV{pngs}) "
+        f"in {time.perf_counter() - t_start:.2f} s",
+        highlight=False,
+    )
+
+
+def _print_transient(s: dict[str, Any]) -> None:
+    t = Table(
+        title=f"linepack simulate — {s['case']} ({s['scheme']}, dt {s['dt_s']:g} s, "
+        f"{s['hours']:g} h, {s['steps']} steps, {s['wall_time_s']:.1f} s)",
+        show_header=False,
+        box=None,
+    )
+    rows = [
+        (
+            "line pack",
+            f"{s['linepack_start_mmscm']:.2f} -> {s['linepack_end_mmscm']:.2f} MMSm3 "
+            f"(min {s['linepack_min_mmscm']:.2f} at {s['linepack_min_time_h']:.1f} h, "
+            f"max {s['linepack_max_mmscm']:.2f} at {s['linepack_max_time_h']:.1f} h)",
+        ),
+        (
+            "supply / delivery",
+            f"{s['supply_mmscfd']['min']:.0f}-{s['supply_mmscfd']['max']:.0f} / "
+            f"{s['delivery_mmscfd']['min']:.0f}-{s['delivery_mmscfd']['max']:.0f} MMSCFD",
+        ),
+    ]
+    for node, d in s["deliveries"].items():
+        limit = f", minimum {d['p_min_barg']:.2f}" if d["p_min_barg"] is not None else ""
+        rows.append(
+            (
+                f"pressure at {node}",
+                f"{d['start_barg']:.2f} barg at start, lowest {d['min_barg']:.2f} at "
+                f"{d['min_time_h']:.1f} h{limit}",
+            )
+        )
+    if s["survival_time_h"] is None:
+        rows.append(("survival time", "no delivery node falls below its minimum"))
+    else:
+        rows.append(
+            (
+                "survival time",
+                f"{s['survival_time_h']:.2f} h at {s['survival_node']} (line pack drawn "
+                f"{s['linepack_drawn_at_survival_mmscm']:.2f} MMSm3 by then)",
+            )
+        )
+    rows.append(
+        ("mass balance", f"largest defect {s['max_mass_balance_error_rel']:.1e} of the throughput")
+    )
+    for e in s["events"]:
+        rows.append((f"  {e['time_h']:.2f} h", e["event"]))
+    for a, b in rows:
+        t.add_row(escape(a), escape(b))
+    console.print(t)
 
 
 @app.command()

@@ -60,7 +60,7 @@ from linepack.network.validate import (
 )
 from linepack.units import StandardFlow, parse, parse_flow, registry
 
-__all__ = ["GAS_CONSTANT_UNIT", "SECTIONS", "Key", "load_case", "read_case"]
+__all__ = ["GAS_CONSTANT_UNIT", "SECTIONS", "TRANSIENT_SECTIONS", "Key", "load_case", "read_case"]
 
 
 @dataclass(frozen=True)
@@ -222,6 +222,9 @@ SECTIONS: dict[str, dict[str, Key]] = {
 
 #: Top-level tables read once, and arrays of tables read as element lists.
 _SINGLE = ("case", "settings", "standard", "gas")
+#: Sections of a transient scenario: accepted here, read by :mod:`linepack.io.schedule_toml`
+#: (the network does not depend on them).
+TRANSIENT_SECTIONS = ("simulation", "schedule", "event")
 _ELEMENTS: dict[str, type] = {
     "node": Node,
     "pipe": Pipe,
@@ -586,7 +589,7 @@ def _elements(doc: dict[str, Any], section: str, ctx: _Context) -> list[Any]:
 
 
 def _check_sections(doc: dict[str, Any]) -> None:
-    valid = (*_SINGLE, *_ELEMENTS)
+    valid = (*_SINGLE, *_ELEMENTS, *TRANSIENT_SECTIONS)
     for name, value in doc.items():
         if name not in valid:
             close = difflib.get_close_matches(name, valid, n=1)

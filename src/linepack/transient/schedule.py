@@ -23,7 +23,8 @@ quantity the case fixes (its flow, or its pressure if it is pressure-set); it is
 the schedule is bound to a network (:mod:`linepack.transient.boundary`).
 
 Times are seconds from the start of the simulation; :func:`parse_time` also reads ``"02:00"``.
-Reading schedules from TOML/CSV files is not done here yet.
+Schedules in case files (``[[schedule]]``, ``[[event]]``, CSV series) are read by
+:mod:`linepack.io.schedule_toml`.
 """
 
 from __future__ import annotations

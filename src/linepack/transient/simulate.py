@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -68,6 +69,7 @@ def simulate(
     options: TransientOptions | None = None,
     steady_options: SteadyOptions | None = None,
     on_failure: str = "raise",
+    progress: Callable[[float], None] | None = None,
 ) -> TransientResult:
     """Simulate a network over time under scheduled boundary conditions.
 
@@ -98,6 +100,9 @@ def simulate(
         When a step cannot be solved even after halving it (e.g. the pressure collapses once
         the line pack is spent): raise, or return the results up to the last solved step with
         the error in ``result.failure``.
+    progress : callable, optional
+        Called after every time step with the fraction of the run done, in (0, 1] (for a
+        progress bar; it must not raise).
 
     Returns
     -------
@@ -167,6 +172,8 @@ def simulate(
         if k % every == 0 or k == n_steps:
             rec.record(since_output)
             since_output = 0.0
+        if progress is not None:
+            progress(min(1.0, (integ.t - t0) / (t_end - t0)))
     res = rec.result(steps, survival, integ.state, dt)
     res.failure = failure
     return res
