@@ -79,10 +79,10 @@ def run(
 
     summary = _guard(work)
     _print_summary(summary)
-    console.print(
-        f"wrote {out}/ (summary.json, nodes/pipes/compressors/profile CSV"
-        f"{', profile.png' if plot else ''}) in {time.perf_counter() - t0:.2f} s"
+    files = ", ".join(
+        sorted(p.name for p in out.iterdir() if p.suffix in (".json", ".csv", ".png"))
     )
+    console.print(f"wrote {out}/ ({files}) in {time.perf_counter() - t0:.2f} s")
 
 
 def _write_outputs(sol: Any, out: Path, plot: bool) -> dict[str, Any]:
@@ -91,8 +91,8 @@ def _write_outputs(sol: Any, out: Path, plot: bool) -> dict[str, Any]:
 
     ds = to_dataset(sol)
     summ = summary(sol, ds)
-    write_tables(ds, out)
-    write_json(summ, out / "summary.json")
+    files = [p.name for p in write_tables(ds, out)]
+    files.append(write_json(summ, out / "summary.json").name)
     if plot:
         from linepack.plot.profile import plot_profile
 
@@ -110,7 +110,8 @@ def _write_outputs(sol: Any, out: Path, plot: bool) -> dict[str, Any]:
                 min_delivery=pmin,
                 stations=stations,
             )
-    return summ
+            files.append("profile.png")
+    return {**summ, "_files": files}
 
 
 def _print_summary(s: dict[str, Any]) -> None:
