@@ -155,6 +155,24 @@ def test_tabulated_matches_direct_evaluation(psgp: Gas, kind: Aga8Kind) -> None:
     assert table.max_error <= 2e-6
 
 
+@pytest.mark.parametrize("kind", ["gerg2008", "detail"])
+def test_tabulated_fixed_temperature_fast_path_is_the_same_spline(
+    psgp: Gas, kind: Aga8Kind
+) -> None:
+    """At one temperature the table evaluates a 1-D restriction of the bicubic spline."""
+    table = Tabulated.from_model(kind, psgp, (1e5, 100e5), (273.0, 320.0))
+    p = np.random.default_rng(7).uniform(1e5, 100e5, 2000)
+    for t in (273.0, 288.15, 301.7, 320.0):
+        ts = np.full(p.shape, t)
+        # The restriction of a tensor-product spline at fixed T is exact: agreement to
+        # round-off (1e-13 absolute in Z; 1e-11 relative in dZ/dp, a difference of cubics)
+        assert np.max(np.abs(table.z(p, ts) - table._spline.ev(p, ts))) < 1e-13
+        d_ref = table._spline.ev(p, ts, dx=1)
+        assert np.max(np.abs(table.dz_dp(p, ts) - d_ref)) < 1e-11 * np.abs(d_ref).max()
+    mixed = np.where(p > 50e5, 290.0, 300.0)  # several temperatures: the 2-D path
+    assert np.max(np.abs(table.z(p, mixed) - table._spline.ev(p, mixed))) < 1e-13
+
+
 def test_single_temperature_table(psgp: Gas) -> None:
     table = Tabulated.from_model("gerg2008", psgp, (1e5, 100e5), 288.15)
     p = np.linspace(1e5, 100e5, 397)

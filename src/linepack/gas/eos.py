@@ -397,6 +397,9 @@ class Tabulated:
     T_grid: FloatArray = field(repr=False)
     max_error: float = float("nan")
     _spline: Any = field(init=False, repr=False)
+    _lines: dict[float, tuple[FloatArray, FloatArray]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         from scipy.interpolate import CubicSpline, RectBivariateSpline
@@ -492,20 +495,64 @@ class Tabulated:
         p_lo, p_hi = self.p_grid[0], self.p_grid[-1]
         t_lo, t_hi = self.T_grid[0], self.T_grid[-1]
         slack_p, slack_t = 1e-9 * p_hi, 1e-9 * t_hi
-        if np.any(~(pa >= p_lo - slack_p)) or np.any(~(pa <= p_hi + slack_p)):
+        if pa.size == 0 or ta.size == 0:
+            return pa, ta
+        # min/max are NaN when any value is: the negated comparisons then catch it too
+        if not (pa.min() >= p_lo - slack_p) or not (pa.max() <= p_hi + slack_p):
             raise ValueError(
                 f"{self.name} table covers p in [{p_lo:g}, {p_hi:g}] Pa; asked for "
                 f"[{np.nanmin(pa):g}, {np.nanmax(pa):g}] Pa"
             )
-        if np.any(~(ta >= t_lo - slack_t)) or np.any(~(ta <= t_hi + slack_t)):
+        if not (ta.min() >= t_lo - slack_t) or not (ta.max() <= t_hi + slack_t):
             raise ValueError(
                 f"{self.name} table covers T in [{t_lo:g}, {t_hi:g}] K; asked for "
                 f"[{np.nanmin(ta):g}, {np.nanmax(ta):g}] K"
             )
         return np.clip(pa, p_lo, p_hi), np.clip(ta, t_lo, t_hi)
 
+    def _line(self, t: float) -> tuple[FloatArray, FloatArray]:
+        """The spline at fixed ``T`` as piecewise cubic polynomials in p (exact restriction).
+
+        Returns breakpoints and a (4, n) array of coefficients, highest power first, built once
+        per temperature: the common isothermal case then costs one search and a Horner sum.
+        """
+        hit = self._lines.get(t)
+        if hit is not None:
+            return hit
+        from scipy.interpolate import BSpline, PPoly
+
+        if self.T_grid.size == 1:
+            poly = self._spline
+        else:
+            tx, ty, c = self._spline.tck
+            ny = len(ty) - 4
+            basis = BSpline(ty, np.eye(ny), 3)(t)
+            coef = c.reshape(len(tx) - 4, ny) @ basis
+            poly = PPoly.from_spline((tx, coef, 3))
+        # drop the zero-length intervals of the knot vector's repeated ends
+        keep = np.diff(poly.x) > 0
+        line = (
+            np.asarray(poly.x[:-1][keep], dtype=np.float64),
+            np.asarray(poly.c[:, keep], dtype=np.float64),
+        )
+        self._lines[t] = line
+        return line
+
+    def _eval_line(self, pa: FloatArray, t: float, dp: int) -> FloatArray:
+        x, c = self._line(t)
+        i = np.clip(np.searchsorted(x, pa, side="right") - 1, 0, x.size - 1)
+        h = pa - x[i]
+        a3, a2, a1, a0 = c[0, i], c[1, i], c[2, i], c[3, i]
+        if dp == 0:
+            return ((a3 * h + a2) * h + a1) * h + a0
+        return (3.0 * a3 * h + 2.0 * a2) * h + a1
+
     def _eval(self, p: npt.ArrayLike, T: npt.ArrayLike, dp: int, dt: int) -> FloatArray:
         pa, ta = self._check(p, T)
+        if dt == 0 and ta.size and dp <= 1:
+            t0 = float(ta.flat[0])
+            if ta.ndim == 0 or np.all(ta == t0):
+                return self._eval_line(pa, t0, dp)
         if self.T_grid.size == 1:
             if dt:
                 raise ValueError(
