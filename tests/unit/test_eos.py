@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from gas_data import NIST_21, PSGP
 
 from linepack.errors import CaseError
 from linepack.gas.composition import Gas
@@ -29,30 +30,6 @@ from linepack.gas.eos import (
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "aga8_nist"
 
-NIST_21 = [
-    0.77824,
-    0.02,
-    0.06,
-    0.08,
-    0.03,
-    0.0015,
-    0.003,
-    0.0005,
-    0.00165,
-    0.00215,
-    0.00088,
-    0.00024,
-    0.00015,
-    0.00009,
-    0.004,
-    0.005,
-    0.002,
-    0.0001,
-    0.0025,
-    0.007,
-    0.001,
-]
-PSGP = {"CH4": 90.5, "C2H6": 6.0, "C3H8": 2.0, "iC4": 0.4, "nC4": 0.5, "N2": 0.6}
 TABLE_GASES = ("Gulf Coast", "Amarillo", "Ekofisk", "High N2", "High CO2")
 
 

@@ -6,35 +6,11 @@ import math
 
 import numpy as np
 import pytest
+from gas_data import NIST_21, PSGP
 
 from linepack.gas.composition import Gas
 from linepack.gas.eos import direct_properties
 from linepack.gas.transport import heat_capacity_cp, isentropic_exponent, viscosity
-
-PSGP = {"CH4": 90.5, "C2H6": 6.0, "C3H8": 2.0, "iC4": 0.4, "nC4": 0.5, "N2": 0.6}
-NIST_21 = [
-    0.77824,
-    0.02,
-    0.06,
-    0.08,
-    0.03,
-    0.0015,
-    0.003,
-    0.0005,
-    0.00165,
-    0.00215,
-    0.00088,
-    0.00024,
-    0.00015,
-    0.00009,
-    0.004,
-    0.005,
-    0.002,
-    0.0001,
-    0.0025,
-    0.007,
-    0.001,
-]
 
 
 def _lge_field_units(p_psia: float, t_rankine: float, m: float, z: float) -> float:
