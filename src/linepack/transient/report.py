@@ -28,7 +28,8 @@ from linepack.transient.schedule import Schedule
 FloatArray = NDArray[np.float64]
 
 #: NetCDF engines xarray can write with, in order of preference (engine, module to import).
-NETCDF_ENGINES = (("netcdf4", "netCDF4"), ("h5netcdf", "h5netcdf"), ("scipy", "scipy.io"))
+#: NetCDF-4 engines only: scipy's NetCDF-3 writer cannot hold the dataset's string labels.
+NETCDF_ENGINES = (("netcdf4", "netCDF4"), ("h5netcdf", "h5netcdf"))
 
 
 def delivery_nodes(cn: CompiledNetwork) -> list[str]:
