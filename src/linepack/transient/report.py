@@ -264,7 +264,10 @@ def write_results(result: TransientResult, out: Path, ds: xr.Dataset | None = No
         df.to_csv(out / f"{var}.csv")
     engine = netcdf_engine()
     if engine is None:
-        notes.append("results.nc not written: no NetCDF engine (netCDF4, h5netcdf or scipy)")
+        notes.append(
+            "results.nc not written: no NetCDF-4 engine (install netCDF4 or h5netcdf, "
+            "e.g. the 'netcdf' extra)"
+        )
     else:
         ds.to_netcdf(out / "results.nc", engine=engine)  # type: ignore[call-overload]
     return notes
