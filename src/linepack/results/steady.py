@@ -347,7 +347,7 @@ def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
         "max_velocity_m_s": vmax,
         "max_pressure_barg": (pmax_route - atm) / 1e5,
         "margin_to_maop_bar": float((maop - pmax_route) / 1e5) if np.isfinite(maop) else None,
-        "min_delivery_pressure_barg": (pmin - atm) / 1e5 if pmin > 0 else None,
+        "delivery_p_min_barg": (pmin - atm) / 1e5 if pmin > 0 else None,
         "margin_to_min_delivery_bar": float((ds["pressure"].values[d] - pmin) / 1e5)
         if pmin > 0
         else None,
