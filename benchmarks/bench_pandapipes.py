@@ -294,24 +294,32 @@ def pipe_case(sections: int = 110) -> Case:
     )
 
 
-def lattice_case(n: int = 100, seed: int = SEED, demand: float = 1600.0) -> Case:
+def lattice_case(
+    n: int = 100,
+    seed: int = SEED,
+    demand: float = 1600.0,
+    sources: npt.NDArray[np.int64] | None = None,
+    name: str | None = None,
+) -> Case:
     """(b) an n x n lattice, four 70 barg sources, sinks at a fifth of the junctions.
 
     The total demand [kg/s] is shared by the sinks in random proportions. Most of the pressure
     drop is in the pipes next to the sources, so the same demand suits any n: the lowest
-    pressure is about 44 barg at n = 100 and 56 barg at n = 30.
+    pressure is about 44 barg at n = 100 and 56 barg at n = 30. ``sources`` (junction indices)
+    replaces the four default sources.
     """
     rng = np.random.default_rng(seed)
     idx = np.arange(n * n).reshape(n, n)
     fr = np.concatenate([idx[:, :-1].ravel(), idx[:-1, :].ravel()])
     to = np.concatenate([idx[:, 1:].ravel(), idx[1:, :].ravel()])
-    q, h = n // 4, 3 * n // 4
-    sources = np.array([idx[q, q], idx[q, h], idx[h, q], idx[h, h]])
+    if sources is None:
+        q, h = n // 4, 3 * n // 4
+        sources = np.array([idx[q, q], idx[q, h], idx[h, q], idx[h, h]])
     others = np.setdiff1d(np.arange(n * n), sources)
     sinks = np.sort(rng.choice(others, size=n * n // 5, replace=False))
     weight = rng.uniform(0.2, 1.0, sinks.size)
     return Case(
-        name=f"(b) lattice {n}x{n}",
+        name=name or f"(b) lattice {n}x{n}",
         n_junctions=n * n,
         pipe_from=fr,
         pipe_to=to,

@@ -96,6 +96,7 @@ from bench_pandapipes import (
     Physics,
     build_pandapipes,
     check_swamee_jain,
+    lattice_case,
     pandapipes_friction,
     pipeflow_options,
 )
@@ -143,29 +144,15 @@ def grid_case(n: int, seed: int = SEED) -> Case:
     (k = max(2, round(n/50)), at (i + 1/2) n/k) and a total demand of 0.16 kg/s per junction,
     so ``grid_case(100)`` is ``lattice_case(100)`` and each source feeds ~2,500 junctions.
     """
-    rng = np.random.default_rng(seed)
     idx = np.arange(n * n).reshape(n, n)
-    fr = np.concatenate([idx[:, :-1].ravel(), idx[:-1, :].ravel()])
-    to = np.concatenate([idx[:, 1:].ravel(), idx[1:, :].ravel()])
     k = max(2, round(n / SOURCE_SPACING))
     at = ((np.arange(k) + 0.5) * n / k).astype(np.int64)
-    sources = idx[np.ix_(at, at)].ravel()
-    others = np.setdiff1d(np.arange(n * n), sources)
-    sinks = np.sort(rng.choice(others, size=n * n // 5, replace=False))
-    weight = rng.uniform(0.2, 1.0, sinks.size)
-    return Case(
+    return lattice_case(
+        n,
+        seed,
+        demand=LATTICE_DEMAND * n * n,
+        sources=idx[np.ix_(at, at)].ravel(),
         name=f"lattice {n}x{n}",
-        n_junctions=n * n,
-        pipe_from=fr,
-        pipe_to=to,
-        length=rng.uniform(1000.0, 5000.0, fr.size),
-        diameter=rng.choice(np.array([0.2, 0.3, 0.4, 0.5]), fr.size),
-        roughness=5e-5,
-        sections=1,
-        source_nodes=sources,
-        source_pressure=70e5,
-        sink_nodes=sinks,
-        sink_flow=LATTICE_DEMAND * n * n * weight / weight.sum(),
     )
 
 
