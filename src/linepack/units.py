@@ -47,6 +47,9 @@ MMSCMD = 1e6 * Sm3 / day = mmscmd = MMSm3d = MMscmd
 bcm = 1e9 * Sm3 = BCM
 psia = psi
 bara = bar
+US_dollar = [currency] = USD = usd = dollar
+MUSD = 1e6 * USD = MMUSD
+MMBtu = 1e6 * Btu = MMBTU = mmBtu
 """
 
 #: The dimensions accepted for each kind of quantity, as pint dimensionality strings.
@@ -61,6 +64,11 @@ _DIMENSIONS: dict[str, tuple[str, ...]] = {
     "viscosity": ("[mass] / [length] / [time]",),
     "dimensionless": ("",),
     "energy_per_volume": ("[mass] / [length] / [time] ** 2",),
+    "money": ("[currency]",),
+    "price_per_mass": ("[currency] / [mass]",),
+    "price_per_power": ("[currency] / [mass] / [length] ** 2 * [time] ** 3",),
+    "price_per_energy": ("[currency] / [mass] / [length] ** 2 * [time] ** 2",),
+    "price_per_area": ("[currency] / [length] ** 2",),
 }
 
 _SI_UNIT = {
@@ -74,6 +82,11 @@ _SI_UNIT = {
     "viscosity": "Pa*s",
     "dimensionless": "",
     "energy_per_volume": "J/m**3",
+    "money": "USD",
+    "price_per_mass": "USD/kg",
+    "price_per_power": "USD/W",
+    "price_per_energy": "USD/J",
+    "price_per_area": "USD/m**2",
 }
 
 _GAUGE = re.compile(r"^\s*(?P<num>[-+0-9.eE_]+)\s*(?P<unit>bar|psi|kPa|MPa|Pa)g\s*$")
@@ -263,6 +276,11 @@ def _example(kind: str) -> str:
         "viscosity": "1.1e-5 Pa*s",
         "dimensionless": "0.9",
         "energy_per_volume": "38 MJ/m**3",
+        "money": "250 MUSD",
+        "price_per_mass": "1200 USD/t",
+        "price_per_power": "2.5 MUSD/MW",
+        "price_per_energy": "1.25 USD/MMBtu",
+        "price_per_area": "40000 USD/(in*km)",
     }[kind]
 
 

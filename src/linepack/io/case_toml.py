@@ -60,7 +60,15 @@ from linepack.network.validate import (
 )
 from linepack.units import StandardFlow, parse, parse_flow, registry
 
-__all__ = ["GAS_CONSTANT_UNIT", "SECTIONS", "TRANSIENT_SECTIONS", "Key", "load_case", "read_case"]
+__all__ = [
+    "GAS_CONSTANT_UNIT",
+    "SECTIONS",
+    "STUDY_SECTIONS",
+    "TRANSIENT_SECTIONS",
+    "Key",
+    "load_case",
+    "read_case",
+]
 
 
 @dataclass(frozen=True)
@@ -225,6 +233,9 @@ _SINGLE = ("case", "settings", "standard", "gas")
 #: Sections of a transient scenario: accepted here, read by :mod:`linepack.io.schedule_toml`
 #: (the network does not depend on them).
 TRANSIENT_SECTIONS = ("simulation", "schedule", "event")
+#: Sections of the design and economic studies: accepted here, read by
+#: :mod:`linepack.io.study_toml` (the network does not depend on them).
+STUDY_SECTIONS = ("design", "economics")
 _ELEMENTS: dict[str, type] = {
     "node": Node,
     "pipe": Pipe,
@@ -589,7 +600,7 @@ def _elements(doc: dict[str, Any], section: str, ctx: _Context) -> list[Any]:
 
 
 def _check_sections(doc: dict[str, Any]) -> None:
-    valid = (*_SINGLE, *_ELEMENTS, *TRANSIENT_SECTIONS)
+    valid = (*_SINGLE, *_ELEMENTS, *TRANSIENT_SECTIONS, *STUDY_SECTIONS)
     for name, value in doc.items():
         if name not in valid:
             close = difflib.get_close_matches(name, valid, n=1)
