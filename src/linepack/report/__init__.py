@@ -1,0 +1,1 @@
+"""Self-contained offline HTML report of a case and its studies."""

@@ -1,0 +1,1 @@
+"""Scenario sweeps: parameter grids and Monte Carlo samples, serial or on Dask, resumable."""
