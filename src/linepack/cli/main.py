@@ -416,6 +416,11 @@ def convert(
     console.print(f"wrote {escape(str(out))}", highlight=False)
 
 
+from linepack.cli.report_cmd import report_cmd  # noqa: E402
+
+app.command("report")(report_cmd)
+
+
 def main() -> None:  # pragma: no cover - entry point for python -m
     """Run the CLI."""
     app(prog_name="linepack")

@@ -421,8 +421,8 @@ def _transient_section(
     sc = load_scenario(scenario)
     if transient in (None, True) and not _same_network(sc.network, ctx.net):
         why = (
-            f"the bundled scenario {scenario} is on the {sc.network.name} network, not this "
-            "case's (pipes or stations differ); pass --transient-case NAME"
+            f"the bundled scenario {scenario} is not on this case's network (its pipes or "
+            "stations differ); pass --transient-case NAME"
         )
         return Section(title, src, unavailable=why), None
     st = sc.settings
