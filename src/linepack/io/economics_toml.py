@@ -47,6 +47,7 @@ from linepack.units import parse, registry
 __all__ = ["KEYS", "read_economics", "read_economics_text"]
 
 _ELEMENT = "[economics]"
+_POWER = re.compile(r"\b(m|cm|mm|ft|in)([23])\b")
 
 
 def _unit(si: str, example: str) -> Callable[[Any, str], float]:
@@ -62,7 +63,8 @@ def _unit(si: str, example: str) -> Callable[[Any, str], float]:
                 expected=f"a quantity such as '{example}'",
             )
         try:
-            return float(registry().Quantity(value.strip()).to(si).magnitude)
+            text = _POWER.sub(r"\1**\2", value.strip())  # 'kg/m3' → 'kg/m**3'
+            return float(registry().Quantity(text).to(si).magnitude)
         except pint.errors.DimensionalityError:
             raise UnitError(
                 "wrong dimension",
@@ -146,6 +148,13 @@ _CHECKS: dict[str, Callable[[float], bool]] = {
     "open_unit": lambda x: 0 < x < 1,
     "unit_upper": lambda x: 0 < x <= 1,
 }
+_MESSAGES = {
+    "nonnegative": "must not be negative",
+    "positive": "must be positive",
+    "fraction": "must be a fraction from 0 to 1",
+    "open_unit": "must lie strictly between 0 and 1",
+    "unit_upper": "must be above 0 and at most 1",
+}
 _COMMENT = re.compile(r"^\s*(?P<key>[A-Za-z_][A-Za-z0-9_]*)\s*=.*?#\s*(?P<note>.+?)\s*$")
 
 
@@ -179,7 +188,7 @@ def _read_value(key: str, value: Any) -> float:
     reader, check, expected = KEYS[key]
     si = reader(value, key)
     if not (math.isfinite(si) and _CHECKS[check](si)):
-        raise CaseError("out of range", element=_ELEMENT, key=key, value=value, expected=expected)
+        raise CaseError(_MESSAGES[check], element=_ELEMENT, key=key, value=value, expected=expected)
     return si
 
 
