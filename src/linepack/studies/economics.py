@@ -58,8 +58,8 @@ __all__ = [
     "utilisation_at_tariff",
 ]
 
-#: One MMBtu [J] (International Table Btu, 1055.05585262 J).
-MMBTU = 1055.05585262e6
+#: One MMBtu [J], as the unit parser reads it (pint's Btu: 1055.056 J, ISO 31-4).
+MMBTU = 1055.056e6
 #: Julian year [s] (the ``yr`` of the unit parser and of ``results.steady``).
 SECONDS_PER_YEAR = 365.25 * 86_400.0
 _INCH_KM = 0.0254 * 1000.0  # [m²] one inch of diameter times one kilometre
