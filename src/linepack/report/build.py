@@ -21,7 +21,16 @@ import numpy as np
 
 from linepack.errors import LinepackError
 from linepack.report import figures
-from linepack.report.html import Card, Document, Figure, Paragraph, Section, Table, write
+from linepack.report.html import (
+    Card,
+    Document,
+    Facts,
+    Figure,
+    Paragraph,
+    Section,
+    Table,
+    write,
+)
 
 #: Case reported when none is given.
 DEFAULT_REPORT_CASE = "psgp-56in-phase1"
@@ -134,36 +143,28 @@ def key_cards(s: dict[str, Any], transient: dict[str, Any] | None = None) -> lis
 
 def _solution_section(ctx: _Context) -> Section:
     s, net = ctx.summary, ctx.net
-    rows: list[dict[str, Any]] = [
-        {"quantity": "delivery node", "value": s["delivery_node"], "unit": "–"},
-        {"quantity": "delivery pressure", "value": s["delivery_pressure_barg"], "unit": "barg"},
-        {
-            "quantity": "minimum delivery pressure",
-            "value": s.get("delivery_p_min_barg"),
-            "unit": "barg",
-        },
-        {"quantity": "throughput", "value": s["throughput_mmscfd"], "unit": "MMSCFD"},
-        {"quantity": "throughput", "value": s["throughput_bcm_per_year"], "unit": "bcm/yr"},
-        {"quantity": "throughput", "value": s["throughput_kg_s"], "unit": "kg/s"},
-        {"quantity": "line pack", "value": s["linepack_mmscm"], "unit": "MMSm³"},
-        {"quantity": "line pack", "value": s["linepack_tonnes"], "unit": "t"},
-        {"quantity": "max velocity", "value": s["max_velocity_m_s"], "unit": "m/s"},
-        {"quantity": "max pressure", "value": s["max_pressure_barg"], "unit": "barg"},
-        {"quantity": "margin to MAOP", "value": s.get("margin_to_maop_bar"), "unit": "bar"},
-        {"quantity": "compressor power", "value": s["compressor_power_mw"], "unit": "MW"},
-        {"quantity": "compressor fuel", "value": s["fuel_mmscfd"], "unit": "MMSCFD"},
-        {"quantity": "Newton iterations", "value": s["iterations"], "unit": "-"},
-        {
-            "quantity": "largest mass imbalance",
-            "value": f"{s['mass_balance_error_kg_s']:.1e}",
-            "unit": "kg/s",
-        },
+    pmin, maop = s.get("delivery_p_min_barg"), s.get("margin_to_maop_bar")
+    items = [
+        Card("delivery node", s["delivery_node"], ""),
+        Card("delivery pressure", s["delivery_pressure_barg"], "barg", ".2f"),
+        Card("minimum delivery pressure", "none", "")
+        if pmin is None
+        else Card("minimum delivery pressure", pmin, "barg", ".2f"),
+        Card("throughput", s["throughput_mmscfd"], "MMSCFD", ",.1f"),
+        Card("throughput", s["throughput_bcm_per_year"], "bcm/yr", ".3f"),
+        Card("throughput", s["throughput_kg_s"], "kg/s", ".1f"),
+        Card("line pack", s["linepack_mmscm"], "MMSm³", ".2f"),
+        Card("line pack", s["linepack_tonnes"], "t", ",.0f"),
+        Card("max velocity", s["max_velocity_m_s"], "m/s", ".2f"),
+        Card("max pressure", s["max_pressure_barg"], "barg", ".2f"),
+        Card("margin to MAOP", "no MAOP in the case", "")
+        if maop is None
+        else Card("margin to MAOP", maop, "bar", ".2f"),
+        Card("compressor power", s["compressor_power_mw"], "MW", ".2f"),
+        Card("compressor fuel", s["fuel_mmscfd"], "MMSCFD", ".2f"),
+        Card("Newton iterations", s["iterations"], "-", "d"),
+        Card("largest mass imbalance", s["mass_balance_error_kg_s"], "kg/s", ".1e"),
     ]
-    # one column of mixed units: each row names its own unit, so print the values as text
-    table = Table.from_records(
-        [{**r, "value": _text(r["value"])} for r in rows],
-        caption="Steady solution: key figures (each row states its unit)",
-    )
     blocks: list[Any] = [
         Paragraph(net.description or net.name),
         Paragraph(
@@ -172,7 +173,7 @@ def _solution_section(ctx: _Context) -> Section:
             f"iterations. Pressures are gauge (barg) over an atmosphere of "
             f"{net.settings.atmosphere / 1e5:.5f} bar; standard volumes as in docs/results.md."
         ),
-        table,
+        Facts("Steady solution: key figures", tuple(items)),
     ]
     for v in s["violations"]:
         blocks.append(Paragraph(f"Limit violation: {v}"))
@@ -184,16 +185,6 @@ def _solution_section(ctx: _Context) -> Section:
         "linepack.results.steady.summary)",
         blocks,
     )
-
-
-def _text(v: Any) -> str:
-    if v is None:
-        return "–"
-    if isinstance(v, str):
-        return v
-    from linepack.report.html import format_number
-
-    return format_number(v)
 
 
 def _route_map_section(ctx: _Context) -> Section:

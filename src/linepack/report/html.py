@@ -1,7 +1,8 @@
 """A small document model of the report and its renderer to ONE self-contained HTML file.
 
 The model is plain data: a :class:`Document` has a title, key-figure :class:`Card` s and
-:class:`Section` s; a section holds :class:`Paragraph` s, :class:`Table` s and :class:`Figure` s
+:class:`Section` s; a section holds :class:`Paragraph` s, :class:`Facts` (labelled values with
+units), :class:`Table` s and :class:`Figure` s
 and names the study or command that produced it (``source``), or says why it is not available.
 
 :func:`render` turns it into one HTML string that needs nothing else: the CSS and the script
@@ -117,7 +118,7 @@ def format_number(v: float, fmt: str = "") -> str:
     if not math.isfinite(x):
         return "–" if math.isnan(x) else ("∞" if x > 0 else "−∞")
     if fmt:
-        return format(x, fmt)
+        return format(round(x) if fmt.endswith("d") else x, fmt)
     if isinstance(v, int) or (x.is_integer() and abs(x) >= 1000):
         return f"{x:,.0f}"
     a = abs(x)
@@ -170,6 +171,21 @@ class Paragraph:
     """A paragraph of plain text (escaped when rendered)."""
 
     text: str
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A list of labelled values, each with its own unit (rendered as a definition list).
+
+    Attributes
+    ----------
+    caption : str
+    items : tuple of Card
+        Label, value, unit and note of each line.
+    """
+
+    caption: str
+    items: tuple[Card, ...]
 
 
 @dataclass(frozen=True)
@@ -323,7 +339,7 @@ class Figure:
         return cls(name or path.stem, path.read_bytes(), caption)
 
 
-Block = Paragraph | Table | Figure
+Block = Paragraph | Facts | Table | Figure
 
 
 @dataclass
@@ -408,6 +424,12 @@ th { background:var(--bg); text-align:left; cursor:pointer; user-select:none; }
 th.sorted-asc::after { content:" \\25B2"; font-size:10px; }
 th.sorted-desc::after { content:" \\25BC"; font-size:10px; }
 td.num { text-align:right; font-variant-numeric:tabular-nums; }
+.facts .caption { font-weight:600; margin:4px 0; }
+.facts dl { display:grid; grid-template-columns:max-content auto; gap:2px 16px; margin:0 0 16px;
+  font-size:14px; }
+.facts dt { color:var(--muted); }
+.facts dd { margin:0; font-variant-numeric:tabular-nums; }
+.facts .note { color:var(--muted); font-size:12px; }
 figure { margin:10px 0 20px; }
 figure img { max-width:100%; height:auto; border:1px solid var(--line); }
 figcaption { color:var(--muted); font-size:13px; }
@@ -474,6 +496,17 @@ def render_table(t: Table) -> str:
     )
 
 
+def render_facts(f: Facts) -> str:
+    """A captioned definition list: label, then value with unit (and note)."""
+    items = "\n".join(
+        f"<dt>{_e(c.label)}</dt><dd>{_e(c.text)}"
+        + (f' <span class="note">({_e(c.note)})</span>' if c.note else "")
+        + "</dd>"
+        for c in f.items
+    )
+    return f'<div class="facts"><p class="caption">{_e(f.caption)}</p><dl>\n{items}\n</dl></div>'
+
+
 def render_figure(f: Figure, number: int) -> str:
     """One ``<figure>`` with the PNG embedded as a base64 ``data:`` URI."""
     data = base64.b64encode(f.png).decode("ascii")
@@ -498,6 +531,8 @@ def _render_section(s: Section, numbers: dict[int, int]) -> str:
             parts.append(f"<p>{_e(b.text)}</p>")
         elif isinstance(b, Table):
             parts.append(render_table(b))
+        elif isinstance(b, Facts):
+            parts.append(render_facts(b))
         else:
             parts.append(render_figure(b, numbers[id(b)]))
     parts.append("</details>")
