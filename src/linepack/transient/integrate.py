@@ -49,12 +49,13 @@ from numpy.typing import NDArray
 from linepack.errors import CaseError, ConvergenceError, InfeasibleError, SolverError
 from linepack.network.compile import CompiledNetwork
 from linepack.steady import system as sy
-from linepack.steady.newton import LinearSolver, NewtonOptions, NewtonReport, newton
+from linepack.steady.newton import NewtonOptions, NewtonReport
 from linepack.steady.solve import update_modes
 from linepack.steady.zones import mark_idle_loops, release_shorted, resolve_conflicts
 from linepack.transient.boundary import Boundary, BoundaryMap
+from linepack.transient.linear import ReducedSolver
 from linepack.transient.state import TransientState
-from linepack.transient.system import StepTerms, TransientSystem
+from linepack.transient.system import Evaluation, StepTerms, TransientSystem
 
 FloatArray = NDArray[np.float64]
 SCHEMES = ("be", "bdf2")
@@ -163,7 +164,7 @@ class Integrator:
                 )
             volume[cn.node_names.index(name)] += v
         self.system = TransientSystem(cn, inertia=options.inertia, node_volume=volume)
-        self.linear = LinearSolver()
+        self.linear = ReducedSolver(self.system.steady.reduced.pattern)
         self.t = state.t
         self.x = np.concatenate([state.pressure, state.flow])
         self.mass = self.system.node_mass(state.pressure)[0]
@@ -191,6 +192,8 @@ class Integrator:
                 ),
             )
         )
+        #: Shaft power [W] and fuel [kg/s] per compressor in the current state.
+        self.power, self.fuel = self.system.power_fuel(self.x, self.modes)
 
     # -- public -------------------------------------------------------------------------------
     @property
@@ -299,9 +302,13 @@ class Integrator:
         x = self._predict(t_new, bnd)
         iterations = 0
         limited: set[int] = set()  # stations switched to a limit in this step
+        controlled = system.nc > 0 or len(cn.reg_setpoint) > 0
         for _ in range(opts.max_mode_rounds):
-            x, report = self._newton(x, modes, terms)
+            ev, report = self._newton(x, modes, terms)
+            x = ev.x
             iterations += report.iterations
+            if not controlled:
+                break
             before = modes.compressor.copy()
             switched = update_modes(cn, system.steady, x, modes)
             limited.update(np.flatnonzero(modes.compressor != before).tolist())
@@ -316,13 +323,12 @@ class Integrator:
                 f"(last: {'; '.join(changes[-3:])})"
             )
         residual = report.residual_norms[-1]
-        nn = cn.n_nodes
-        mass = system.node_mass(x[:nn])[0]
-        inflow = system.external_inflow(x, modes, terms)
-        defect = self._mass_defect(x, modes, terms, mass, inflow)
+        inflow = system.inflow(ev, terms)
+        defect = self._mass_defect(ev, terms, inflow)
         self.prev = (self.t, self.x, self.mass)
         self.t, self.x, self.modes, self.last = t_new, x, modes, bnd
-        self.mass, self.inflow = mass, inflow
+        self.mass, self.inflow = ev.mass, inflow
+        self.power, self.fuel = ev.power, ev.fuel
         return StepReport(t_new, terms.h, iterations, residual, defect, changes)
 
     def _release(self, modes: sy.Modes, bnd: Boundary, x: FloatArray, keep: set[int]) -> list[str]:
@@ -344,37 +350,91 @@ class Integrator:
 
     def _newton(
         self, x0: FloatArray, modes: sy.Modes, terms: StepTerms
-    ) -> tuple[FloatArray, NewtonReport]:
+    ) -> tuple[Evaluation, NewtonReport]:
+        """Newton from the prediction (again from the last state if that fails), polished."""
         system = self.system
-
-        def run(start: FloatArray) -> tuple[FloatArray, NewtonReport]:
-            return newton(
-                lambda v: system.residual(v, modes, terms),
-                lambda v: system.direction(v, modes, terms, self.linear),
-                start,
-                np.concatenate([terms.free, np.zeros(self.cn.n_edges, dtype=bool)]),
-                self.options.newton,
-            )
-
         try:
-            x, report = run(x0)
+            ev, report = self._iterate(x0, modes, terms)
         except ConvergenceError:  # singular or not finite from the extrapolated start
-            x, report = x0, NewtonReport()
+            ev, report = system.evaluate(x0, modes, terms), NewtonReport()
         if not report.converged:  # the extrapolated start may be poor after a jump
-            x, report = run(self.x.copy())
+            ev, report = self._iterate(self.x.copy(), modes, terms)
         if not report.converged:
-            self._diagnose(x, terms, report)
+            self._diagnose(ev.x, terms, report)
         if self.options.polish:
             # one more full step: Newton's quadratic convergence takes the node balances (and
             # with them the discrete mass conservation) from the tolerance to round-off
-            xt = x + system.direction(x, modes, terms, self.linear)
-            before = report.residual_norms[-1]
-            after = float(np.max(np.abs(system.residual(xt, modes, terms))))
-            if after <= before:
-                x = xt
+            try:
+                dx = self._direction(ev)
+            except RuntimeError:  # pragma: no cover - the converged matrix was regular
+                return ev, report
+            et = system.evaluate(ev.x + dx, modes, terms)
+            if et.norm <= ev.norm:
+                ev = et
                 report.iterations += 1
-                report.residual_norms.append(after)
-        return x, report
+                report.residual_norms.append(et.norm)
+        return ev, report
+
+    def _direction(self, ev: Evaluation) -> FloatArray:
+        """The Newton step −J⁻¹F at an evaluated point (reduced system, reused ordering)."""
+        values, rhs = self.system.reduced_system(ev)
+        return self.system.expand(ev, self.linear.solve(values, rhs))
+
+    def _iterate(
+        self, x0: FloatArray, modes: sy.Modes, terms: StepTerms
+    ) -> tuple[Evaluation, NewtonReport]:
+        """Damped Newton as :func:`linepack.steady.newton.newton` (same step rule, Armijo line
+        search and report), each point evaluated once for its residual and Jacobian.
+
+        Raises
+        ------
+        ConvergenceError
+            If the linear system is singular or the step is not finite.
+        """
+        opts, system, nn = self.options.newton, self.system, self.cn.n_nodes
+        ev = system.evaluate(x0.copy(), modes, terms)
+        report = NewtonReport()
+        report.residual_norms.append(ev.norm)
+        for _ in range(opts.max_iter):
+            if ev.norm < opts.tol:
+                report.converged = True
+                return ev, report
+            try:
+                dx = self._direction(ev)
+            except RuntimeError as exc:
+                raise ConvergenceError(f"singular Jacobian ({exc})", report=report) from None
+            if not np.all(np.isfinite(dx)):
+                raise ConvergenceError("the Newton step is not finite", report=report)
+            # largest α ≤ 1 keeping free pressures above max_pressure_cut of their value
+            dp, p = dx[:nn], ev.x[:nn]
+            dec = terms.free & (dp < 0)
+            alpha = 1.0
+            if np.any(dec):
+                ratio = (1.0 - opts.max_pressure_cut) * p[dec] / -dp[dec]
+                alpha = float(min(1.0, ratio.min()))
+            ev, alpha = self._line_search(ev, dx, alpha, modes, terms)
+            report.iterations += 1
+            report.step_lengths.append(alpha)
+            report.residual_norms.append(ev.norm)
+        report.converged = ev.norm < opts.tol
+        return ev, report
+
+    def _line_search(
+        self, ev: Evaluation, dx: FloatArray, alpha: float, modes: sy.Modes, terms: StepTerms
+    ) -> tuple[Evaluation, float]:
+        """Backtrack on the residual norm (Armijo) as the steady Newton does."""
+        f0 = float(ev.f @ ev.f)
+        best: tuple[Evaluation, float, float] | None = None
+        for _ in range(30 if self.options.newton.line_search else 1):
+            et = self.system.evaluate(ev.x + alpha * dx, modes, terms)
+            ft2 = float(et.f @ et.f)
+            if np.isfinite(ft2) and ft2 <= (1.0 - 1e-4 * alpha) * f0:
+                return et, alpha
+            if best is None or (np.isfinite(ft2) and ft2 < best[2]):
+                best = (et, alpha, ft2)
+            alpha *= 0.5
+        assert best is not None
+        return best[0], best[1]
 
     def _diagnose(self, x: FloatArray, terms: StepTerms, report: NewtonReport) -> None:
         """Raise the most telling error for a step whose Newton failed."""
@@ -398,19 +458,12 @@ class Integrator:
             report=report,
         )
 
-    def _mass_defect(
-        self,
-        x: FloatArray,
-        modes: sy.Modes,
-        terms: StepTerms,
-        mass: FloatArray,
-        ext: FloatArray,
-    ) -> float:
+    def _mass_defect(self, ev: Evaluation, terms: StepTerms, ext: FloatArray) -> float:
         """|Σ_i (a₀ M_i + history_i)/h − B| relative to the throughput (see module doc)."""
-        _, fuel = self.system.power_fuel(x, modes)
-        rate = float(np.sum(terms.a0 * mass + terms.mass_history)) / terms.h
-        inflow = float(ext.sum() - fuel.sum())
-        scale = max(0.5 * float(np.abs(ext).sum()) + float(fuel.sum()), self.system.steady.q_scale)
+        rate = float(np.sum(terms.a0 * ev.mass + terms.mass_history)) / terms.h
+        fuel = float(ev.fuel.sum())
+        inflow = float(ext.sum()) - fuel
+        scale = max(0.5 * float(np.abs(ext).sum()) + fuel, self.system.steady.q_scale)
         return abs(rate - inflow) / scale
 
 

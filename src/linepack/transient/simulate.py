@@ -210,11 +210,8 @@ class _Recorder:
 
     def record(self, err: float) -> None:
         integ = self.integ
-        system, x, modes = integ.system, integ.x, integ.modes
-        nn = integ.cn.n_nodes
-        power, fuel = system.power_fuel(x, modes)
-        mass = system.node_mass(x[:nn])[0]
-        inflow = integ.inflow
+        x, nn = integ.x, integ.cn.n_nodes
+        power, fuel, mass, inflow = integ.power, integ.fuel, integ.mass, integ.inflow
         for key, val in (
             ("t", np.asarray(integ.t)),
             ("p", x[:nn]),

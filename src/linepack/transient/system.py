@@ -29,6 +29,14 @@ A time scheme replaces dy/dt at t_{n+1} by (a₀ y^{n+1} + Σ_k a_k y^{n+1-k}) /
 sums enter through :class:`StepTerms`. Rows are scaled as in the steady system (node rows by
 its flow scale, segment rows by its pressure scale) and the storage term adds
 a₀ dM/dp / h to the node rows' diagonal.
+
+Cost: :meth:`TransientSystem.evaluate` computes the residual and every derivative the Newton
+step needs in one pass (:class:`Evaluation`), so a Newton iteration evaluates the equations
+once; the pipe-segment rows reuse the steady pipe law (``steady/kernels.py``) with Z from a
+one-temperature table look-up (:mod:`linepack.transient.eosline`); elements a network does not
+have cost nothing; the Jacobian goes straight to the reduced (segment flows eliminated) entry
+values, which :class:`linepack.transient.linear.ReducedSolver` solves in band storage when the
+network is a pipeline or nearly one.
 """
 
 from __future__ import annotations
@@ -39,7 +47,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from linepack.network.compile import CompiledNetwork
+from linepack.steady import kernels
 from linepack.steady import system as sy
+from linepack.transient.eosline import ZAtTemperature
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -78,6 +88,54 @@ class StepTerms:
     free: BoolArray
 
 
+@dataclass
+class Evaluation:
+    """The time-discrete system at one point: residual and the pieces of its Jacobian.
+
+    Attributes
+    ----------
+    x : ndarray
+        The unknowns (node pressures [Pa], edge flows [kg/s]).
+    f : ndarray
+        Scaled residual.
+    norm : float
+        max |f|.
+    free : ndarray of bool
+        Nodes whose mass balance is solved.
+    mass, dmass : ndarray
+        Gas stored at each node [kg] and dM/dp [kg/Pa].
+    store : ndarray
+        Storage rate of each node, (a₀ M + history)/h [kg/s].
+    net : ndarray
+        Edge inflow minus outflow minus fuel drawn, per node [kg/s].
+    power, fuel : ndarray
+        Shaft power [W] and fuel [kg/s] per compressor, as the steady solver counts them.
+    seg : tuple of ndarray
+        Segment rows: residual and derivatives with respect to p_from, p_to and q.
+    kept : ndarray
+        Jacobian entries that survive the elimination of the segment flows, in the order of
+        the steady reduced pattern (node diagonals, non-pipe incidence, fuel, non-pipe edge
+        rows).
+    full : tuple of ndarray
+        What the full Jacobian adds to ``kept``: segment incidence (to, from) and segment
+        rows' derivatives (p_from, p_to, q) — for :meth:`TransientSystem.jacobian`.
+    """
+
+    x: FloatArray
+    f: FloatArray
+    norm: float
+    free: BoolArray
+    mass: FloatArray
+    dmass: FloatArray
+    store: FloatArray
+    net: FloatArray
+    power: FloatArray
+    fuel: FloatArray
+    seg: tuple[FloatArray, FloatArray, FloatArray, FloatArray]
+    kept: FloatArray
+    full: tuple[FloatArray, ...]
+
+
 class TransientSystem:
     """Residual, Jacobian and Newton step of one time step of a compiled network.
 
@@ -101,9 +159,9 @@ class TransientSystem:
         s = sy.SteadySystem.of(cn)
         self.cn, self.steady = cn, s
         seg = cn.segments
-        nn, ne = s.n_nodes, s.n_edges
+        nn = s.n_nodes
         ns, nc = len(seg.length), len(cn.compressors.setpoint)
-        self.nn, self.ns = nn, ns
+        self.nn, self.ns, self.nc = nn, ns, nc
         half = seg.area * seg.length / 2.0
         extra = np.zeros(nn) if node_volume is None else np.asarray(node_volume, dtype=float)
         vessels = np.flatnonzero(extra)
@@ -119,21 +177,50 @@ class TransientSystem:
         self.inertia = inertia
         self.inertance = seg.length / seg.area if inertia else np.zeros(ns)
         self.free = ~s.is_set
-        # where the steady assembly puts node diagonals and edge derivatives (checked)
-        e1 = nn + 2 * ne + 3 * nc
-        self._blocks = (e1, e1 + ne, e1 + 2 * ne)
+        self.valve_edges = s.off["valve"] + np.arange(len(cn.valve_open))
+        self._check_layout()
+        # compressibility: at segment mean pressures, and at node pressures for the storage
+        # (one value per node when every storage piece has the same temperature)
+        self._z_seg = ZAtTemperature(s, seg.temperature)
+        t_end = self.end_temperature
+        self._node_t = bool(t_end.size) and bool(np.all(t_end == t_end[0]))
+        t_node = np.full(nn, t_end[0] if t_end.size else t_gas)
+        self._z_store = ZAtTemperature(s, t_node if self._node_t else t_end)
+        self._zrt_node = cn.gas.gas_constant * t_node
+        self._zrt_end = cn.gas.gas_constant * t_end
+        self._re_factor = seg.diameter / (seg.area * seg.viscosity)
+        self._sf, self._st = seg.from_node.astype(np.int64), seg.to_node.astype(np.int64)
+        self._links = sum(
+            len(a) for a in (cn.reg_setpoint, cn.valve_open, cn.short_from, cn.res_zeta)
+        )
+
+    def _check_layout(self) -> None:
+        """The steady assembly's full pattern and reduced structure are the expected ones."""
+        s, nn, ne, ns, nc = self.steady, self.nn, self.steady.n_edges, self.ns, self.nc
         pat, edge = s.pattern, nn + np.arange(ne)
+        e1 = nn + 2 * ne + 3 * nc
+        blocks = (e1, e1 + ne, e1 + 2 * ne)
+        # kept entries: node diagonals, non-pipe incidence (to, from), fuel, non-pipe edge rows
+        kept = np.concatenate(
+            [
+                np.arange(nn),
+                nn + np.arange(ns, ne),
+                nn + ne + np.arange(ns, ne),
+                nn + 2 * ne + np.arange(3 * nc),
+                *(b + np.arange(ns, ne) for b in blocks),
+            ]
+        )
         ok = (
             np.array_equal(pat.rows[:nn], np.arange(nn))
             and np.array_equal(pat.cols[:nn], np.arange(nn))
-            and all(np.array_equal(pat.rows[b : b + ne], edge) for b in self._blocks)
+            and all(np.array_equal(pat.rows[b : b + ne], edge) for b in blocks)
             and np.array_equal(pat.cols[e1 : e1 + ne], s.e_from)
             and np.array_equal(pat.cols[e1 + ne : e1 + 2 * ne], s.e_to)
             and np.array_equal(pat.cols[e1 + 2 * ne : e1 + 3 * ne], edge)
+            and np.array_equal(np.flatnonzero(s.reduced.keep), kept)
         )
         if not ok:  # pragma: no cover - guards against a change of the steady layout
             raise RuntimeError("the steady system's Jacobian layout is not the expected one")
-        self.valve_edges = s.off["valve"] + np.arange(len(cn.valve_open))
 
     # -- gas in store -------------------------------------------------------------------------
     def density(self, p: FloatArray, t: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -144,20 +231,28 @@ class TransientSystem:
 
     def node_mass(self, p: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Gas mass stored at each node [kg] and its derivative with respect to p_i [kg/Pa]."""
-        rho, drho = self.density(p[self.ends], self.end_temperature)
+        if self._node_t:  # one temperature: the density of each node once
+            z, dz = self._z_store(p)
+            zrt = z * self._zrt_node
+            return self.volume * (p / zrt), self.volume * ((1.0 - p * dz / z) / zrt)
+        pe = p[self.ends]
+        z, dz = self._z_store(pe)
+        zrt = z * self._zrt_end
+        rho, drho = pe / zrt, (1.0 - pe * dz / z) / zrt
         m = np.bincount(self.ends, weights=self.end_volume * rho, minlength=self.nn)
         dm = np.bincount(self.ends, weights=self.end_volume * drho, minlength=self.nn)
-        return m.astype(float), dm.astype(float)
+        return np.asarray(m, dtype=np.float64), np.asarray(dm, dtype=np.float64)
 
     def power_fuel(self, x: FloatArray, modes: sy.Modes) -> tuple[FloatArray, FloatArray]:
         """Shaft power [W] and fuel [kg/s] of every compressor (as the steady solver counts)."""
+        if not self.nc:
+            return np.zeros(0), np.zeros(0)
         s, nn = self.steady, self.nn
         p, q = x[:nn], x[nn:]
         pw = s.power(p, q)[0]
         o = s.off["compressor"]
-        qc = q[o : o + len(modes.compressor)]
-        active = ~np.isin(modes.compressor, (sy.M_BYPASS, sy.M_OFF))
-        power = np.where(active & (qc > 0), np.maximum(pw, 0.0), 0.0)
+        qc = q[o : o + self.nc]
+        power = np.where(_active(modes) & (qc > 0), np.maximum(pw, 0.0), 0.0)
         return power, self.cn.compressors.fuel_per_work * power
 
     def external_inflow(self, x: FloatArray, modes: sy.Modes, terms: StepTerms) -> FloatArray:
@@ -166,96 +261,126 @@ class TransientSystem:
         Free nodes: their fixed injection. Pressure-set nodes: the storage rate minus the net
         inflow through edges plus the fuel drawn there, so that every node's balance holds.
         """
-        s, nn = self.steady, self.nn
-        q = x[nn:]
-        _, fuel = self.power_fuel(x, modes)
-        net = np.zeros(nn)
-        np.add.at(net, s.e_to, q)
-        np.subtract.at(net, s.e_from, q)
-        np.subtract.at(net, self.cn.compressors.from_node, fuel)
-        m, _ = self.node_mass(x[:nn])
-        rate = (terms.a0 * m + terms.mass_history) / terms.h
-        return np.where(terms.free, terms.injection, rate - net)
+        return self.inflow(self.evaluate(x, modes, terms), terms)
+
+    @staticmethod
+    def inflow(ev: Evaluation, terms: StepTerms) -> FloatArray:
+        """:meth:`external_inflow` from an evaluation."""
+        return np.where(ev.free, terms.injection, ev.store - ev.net)
 
     # -- assembly -----------------------------------------------------------------------------
-    def assemble(
-        self, x: FloatArray, modes: sy.Modes, terms: StepTerms, jacobian: bool
-    ) -> tuple[FloatArray, FloatArray | None, tuple[FloatArray, ...]]:
-        """Residual, Jacobian values (steady pattern order) and segment-row derivatives."""
-        s, nn, ns = self.steady, self.nn, self.ns
-        f, vals, seg = s._assemble(x, modes, jacobian)
+    def _pipe_law(self, p: FloatArray, q: FloatArray) -> tuple[FloatArray, ...]:
+        """The steady pipe law of every segment (``SteadySystem.segment_rows``), scaled."""
+        s, seg = self.steady, self.cn.segments
+        p1, p2 = p[self._sf], p[self._st]
+        pm, d1, d2 = kernels.mean_pressure(np.maximum(p1, 1.0), np.maximum(p2, 1.0))
+        z, dz = self._z_seg(pm)
+        re = np.abs(q) * self._re_factor
+        lam, dlam = s.friction(np.maximum(re, 1e-3))
+        r, a, b, c = kernels.pipe_segment(
+            p1,
+            p2,
+            q,
+            z=z,
+            dz_dpm=dz,
+            dpm_dp1=d1,
+            dpm_dp2=d2,
+            lam=lam,
+            dlam_dre=dlam,
+            length=seg.length,
+            diameter=seg.diameter,
+            area=seg.area,
+            efficiency=seg.efficiency,
+            temperature=seg.temperature,
+            dh=seg.dh,
+            viscosity=seg.viscosity,
+            gas_constant=self.cn.gas.gas_constant,
+        )
+        s2 = s.p_scale**2
+        return r / s2, a / s2, b / s2, c / s2, p1, p2
+
+    def evaluate(self, x: FloatArray, modes: sy.Modes, terms: StepTerms) -> Evaluation:
+        """Residual and Jacobian pieces of the time step at ``x`` (one pass)."""
+        s, cn, nn, ns = self.steady, self.cn, self.nn, self.ns
+        ne = s.n_edges
         p, q = x[:nn], x[nn:]
-        free, qs, ps = terms.free, s.q_scale, s.p_scale
-        m, dm = self.node_mass(p)
-        store = (terms.a0 * m + terms.mass_history) / terms.h
-        if np.array_equal(free, self.free):
-            f[:nn] += np.where(free, (terms.injection - s.cn.injection - store) / qs, 0.0)
-        else:
-            self._switched_nodes(x, modes, terms, store, f, vals)
+        free, qs, ps, h, a0 = terms.free, s.q_scale, s.p_scale, terms.h, terms.a0
         # segment rows: r / (p1 + p2) − (L/A) dq/dt, scaled by the pressure scale
-        r, a, b, c = seg
-        p1, p2 = p[self.cn.segments.from_node], p[self.cn.segments.to_node]
+        r, a, b, c, p1, p2 = self._pipe_law(p, q[:ns])
         total = np.maximum(p1 + p2, 1.0)
         g = ps / total
-        inert = self.inertance / (terms.h * ps)
-        fs = r * g - inert * (terms.a0 * q[:ns] + terms.flow_history)
-        fa, fb = (a - r / total) * g, (b - r / total) * g
-        fd = c * g - inert * terms.a0
-        f[nn : nn + ns] = fs
-        self._valves(x, modes, terms, f, vals)
-        if vals is not None:
-            vals[:nn] -= np.where(free, terms.a0 * dm / (terms.h * qs), 0.0)
-            e1, e2, e3 = self._blocks
-            vals[e1 : e1 + ns], vals[e2 : e2 + ns], vals[e3 : e3 + ns] = fa, fb, fd
-        return f, vals, (fs, fa, fb, fd)
-
-    def _switched_nodes(
-        self,
-        x: FloatArray,
-        modes: sy.Modes,
-        terms: StepTerms,
-        store: FloatArray,
-        f: FloatArray,
-        vals: FloatArray | None,
-    ) -> None:
-        """Node rows when the set of pressure-set nodes differs from the network's.
-
-        All node rows are rebuilt (mass balance or set-point), and the Jacobian entries the
-        steady assembly masked by the network's set nodes: incidence and fuel derivatives.
-        """
-        s, nn, cn = self.steady, self.nn, self.cn
-        p, q = x[:nn], x[nn:]
-        free, qs, ps = terms.free, s.q_scale, s.p_scale
-        c = cn.compressors
-        pw = s.power(p, q)
-        o = s.off["compressor"]
-        qc = q[o : o + len(c.setpoint)]
-        active = ~np.isin(modes.compressor, (sy.M_BYPASS, sy.M_OFF))
-        fuel_k = c.fuel_per_work * active * (qc > 0)
-        bal = terms.injection.copy()
-        np.add.at(bal, s.e_to, q)
-        np.subtract.at(bal, s.e_from, q)
-        np.subtract.at(bal, c.from_node, fuel_k * np.maximum(pw[0], 0.0))
-        f[:nn] = np.where(free, (bal - store) / qs, (p - np.nan_to_num(modes.p_set)) / ps)
-        if vals is None:
-            return
-        ne, nc = s.n_edges, len(c.setpoint)
+        inert = self.inertance / (h * ps)
+        rt = r / total
+        fs = r * g - inert * (a0 * q[:ns] + terms.flow_history)
+        fa, fb = (a - rt) * g, (b - rt) * g
+        fd = c * g - inert * a0
+        # other edges: the steady rows in their modes
+        net = np.asarray(np.bincount(s.e_to, weights=q, minlength=nn), dtype=np.float64)
+        net -= np.bincount(s.e_from, weights=q, minlength=nn)
         w = free / qs
-        vals[:nn] = np.where(free, 0.0, 1.0 / ps)
-        vals[nn : nn + ne] = w[s.e_to]
-        vals[nn + ne : nn + 2 * ne] = -w[s.e_from]
-        pos = pw[0] > 0
-        b = nn + 2 * ne
-        for k, d in enumerate((pw[2], pw[3], pw[1])):
-            vals[b + k * nc : b + (k + 1) * nc] = -fuel_k * pos * d * w[c.from_node]
+        power = fuel = np.zeros(0)
+        fuel_d: list[FloatArray] = []
+        if ne > ns:
+            other, power, fuel, fuel_d = self._other_edges(x, modes, terms, w)
+            net -= np.bincount(cn.compressors.from_node, weights=fuel, minlength=nn)
+        else:
+            other = (np.zeros(0),) * 4
+        # node rows: mass balance with storage, or the pressure set-point
+        m, dm = self.node_mass(p)
+        store = (a0 * m + terms.mass_history) / h
+        node_r = np.where(free, (terms.injection + net - store) / qs, (p - modes.p_set) / ps)
+        f = np.concatenate([node_r, fs, other[0]])
+        diag = np.where(free, -a0 * dm / (h * qs), 1.0 / ps)
+        e_to, e_from = s.e_to, s.e_from
+        kept = np.concatenate(
+            [diag, w[e_to[ns:]], -w[e_from[ns:]], *fuel_d, other[1], other[2], other[3]]
+        )
+        full = (w[e_to[:ns]], -w[e_from[:ns]], fa, fb, fd)
+        norm = float(np.max(np.abs(f))) if f.size else 0.0
+        return Evaluation(
+            x, f, norm, free, m, dm, store, net, power, fuel, (fs, fa, fb, fd), kept, full
+        )
+
+    def _other_edges(
+        self, x: FloatArray, modes: sy.Modes, terms: StepTerms, w: FloatArray
+    ) -> tuple[tuple[FloatArray, ...], FloatArray, FloatArray, list[FloatArray]]:
+        """Rows of compressors, regulators, valves, short pipes and resistors.
+
+        Returns the rows (residual, d/dp_from, d/dp_to, d/dq), compressor power and fuel as
+        counted, and the fuel's Jacobian entries in the node rows (d/dp_s, d/dp_d, d/dq).
+        """
+        s, cn, nn, ns, nc = self.steady, self.cn, self.nn, self.ns, self.nc
+        p, q = x[:nn], x[nn:]
+        parts: list[tuple[FloatArray, ...]] = []
+        fuel_d: list[FloatArray] = []
+        power = fuel = np.zeros(0)
+        if nc:
+            pw = s.power(p, q)
+            parts.append(s.compressor_rows(p, q, modes, pw))
+            o = s.off["compressor"]
+            c = cn.compressors
+            on = _active(modes) & (q[o : o + nc] > 0)
+            fuel_k = c.fuel_per_work * on
+            power = np.where(on, np.maximum(pw[0], 0.0), 0.0)
+            fuel = fuel_k * np.maximum(pw[0], 0.0)
+            pos = pw[0] > 0
+            wf = w[c.from_node]
+            fuel_d = [-fuel_k * pos * d * wf for d in (pw[2], pw[3], pw[1])]
+        if self._links:
+            parts.append(s.link_rows(p, q, modes))
+        rows = [np.concatenate([pt[k] for pt in parts]) for k in range(4)]
+        idle = modes.idle[ns:]
+        if idle.any():
+            # zero-resistance links that close a loop of such links carry no flow
+            rows[0][idle] = q[ns:][idle] / s.q_scale
+            rows[1][idle] = 0.0
+            rows[2][idle] = 0.0
+            rows[3][idle] = 1.0 / s.q_scale
+        self._valves(x, modes, terms, rows)
+        return tuple(rows), power, fuel, fuel_d
 
     def _valves(
-        self,
-        x: FloatArray,
-        modes: sy.Modes,
-        terms: StepTerms,
-        f: FloatArray,
-        vals: FloatArray | None,
+        self, x: FloatArray, modes: sy.Modes, terms: StepTerms, rows: list[FloatArray]
     ) -> None:
         """Rows of valves whose scheduled state differs from the compiled one."""
         cn, s, nn = self.cn, self.steady, self.nn
@@ -267,16 +392,46 @@ class TransientSystem:
         op = terms.valve_open[k]
         p1, p2, q = x[cn.valve_from[k]], x[cn.valve_to[k]], x[nn + e]
         ps, qs = s.p_scale, s.q_scale
-        f[nn + e] = np.where(op, (p1 - p2) / ps, q / qs)
-        if vals is not None:
-            e1, e2, e3 = self._blocks
-            vals[e1 + e] = np.where(op, 1.0 / ps, 0.0)
-            vals[e2 + e] = np.where(op, -1.0 / ps, 0.0)
-            vals[e3 + e] = np.where(op, 0.0, 1.0 / qs)
+        i = e - self.ns  # position among the non-pipe edges
+        rows[0][i] = np.where(op, (p1 - p2) / ps, q / qs)
+        rows[1][i] = np.where(op, 1.0 / ps, 0.0)
+        rows[2][i] = np.where(op, -1.0 / ps, 0.0)
+        rows[3][i] = np.where(op, 0.0, 1.0 / qs)
 
     def residual(self, x: FloatArray, modes: sy.Modes, terms: StepTerms) -> FloatArray:
         """Scaled residual of the time step."""
-        return self.assemble(x, modes, terms, False)[0]
+        return self.evaluate(x, modes, terms).f
+
+    def reduced_system(self, ev: Evaluation) -> tuple[FloatArray, FloatArray]:
+        """Entry values (steady reduced pattern order) and right-hand side of the reduced
+        Newton system, in which the segment flows are eliminated (Schur complement).
+
+        Each segment row involves only its own flow (storage adds to node rows, inertia to the
+        segment's own flow), so the steady solver's reduced structure serves unchanged.
+        """
+        nn, ns = self.nn, self.ns
+        fs, fa, fb, fd = ev.seg
+        sf, st = self._sf, self._st
+        w = ev.free / self.steady.q_scale
+        cf, ct = -w[sf], w[st]
+        rd = fs / fd
+        rhs = -np.concatenate([ev.f[:nn], ev.f[nn + ns :]])
+        rhs[:nn] += np.bincount(sf, weights=cf * rd, minlength=nn)
+        rhs[:nn] += np.bincount(st, weights=ct * rd, minlength=nn)
+        ad, bd = fa / fd, fb / fd
+        values = np.concatenate([ev.kept, -cf * ad, -cf * bd, -ct * ad, -ct * bd])
+        return values, rhs
+
+    def expand(self, ev: Evaluation, dy: FloatArray) -> FloatArray:
+        """The full Newton step from the reduced one: the segment flows back-substituted."""
+        nn, ns = self.nn, self.ns
+        fs, fa, fb, fd = ev.seg
+        dx = np.empty(ev.x.size)
+        dx[:nn] = dy[:nn]
+        dx[nn + ns :] = dy[nn:]
+        dp = dy[:nn]
+        dx[nn : nn + ns] = -(fs + fa * dp[self._sf] + fb * dp[self._st]) / fd
+        return dx
 
     def direction(
         self,
@@ -285,36 +440,40 @@ class TransientSystem:
         terms: StepTerms,
         solver: sy.LinearSolverProtocol,
     ) -> FloatArray:
-        """Newton step −J⁻¹F with the segment flows eliminated (Schur complement).
-
-        Each segment row involves only its own flow (storage adds to node rows, inertia to the
-        segment's own flow), so the steady solver's reduced structure serves unchanged.
-        """
-        f, vals, seg = self.assemble(x, modes, terms, True)
-        assert vals is not None
-        s = self.steady
-        red = s.reduced
-        r, a, b, d = seg
-        sf, st = red.seg_from, red.seg_to
-        cf, ct = red.coef_from, red.coef_to
-        if not np.array_equal(terms.free, self.free):
-            w = terms.free / s.q_scale
-            cf, ct = -w[sf], w[st]
-        rhs = -f[red.kept_rows]
-        rd = r / d
-        np.add.at(rhs, sf, cf * rd)
-        np.add.at(rhs, st, ct * rd)
-        ad, bd = a / d, b / d
-        values = np.concatenate([vals[red.keep], -cf * ad, -cf * bd, -ct * ad, -ct * bd])
-        dy = solver.solve(red.pattern.matrix(values), rhs)
-        dx = np.empty_like(x)
-        dx[red.kept_unknowns] = dy
-        dp = dx[: self.nn]
-        dx[self.nn + red.seg_edges] = -(r + a * dp[sf] + b * dp[st]) / d
-        return dx
+        """Newton step −J⁻¹F with the segment flows eliminated (Schur complement)."""
+        ev = self.evaluate(x, modes, terms)
+        values, rhs = self.reduced_system(ev)
+        return self.expand(ev, solver.solve(self.steady.reduced.pattern.matrix(values), rhs))
 
     def jacobian(self, x: FloatArray, modes: sy.Modes, terms: StepTerms) -> FloatArray:
         """The full Jacobian as a dense array (for tests)."""
-        _, vals, _ = self.assemble(x, modes, terms, True)
-        assert vals is not None
-        return np.asarray(self.steady.pattern.matrix(vals).toarray())
+        ev = self.evaluate(x, modes, terms)
+        s, nn, ns, nc = self.steady, self.nn, self.ns, self.nc
+        ne = s.n_edges
+        k = ev.kept
+        inc_to, inc_from, fa, fb, fd = ev.full
+        no = ne - ns
+        o = nn + 2 * no + 3 * nc  # start of the non-pipe edge rows in ``kept``
+        vals = np.concatenate(
+            [
+                k[:nn],
+                inc_to,
+                k[nn : nn + no],
+                inc_from,
+                k[nn + no : nn + 2 * no],
+                k[nn + 2 * no : o],
+                fa,
+                k[o : o + no],
+                fb,
+                k[o + no : o + 2 * no],
+                fd,
+                k[o + 2 * no :],
+            ]
+        )
+        return np.asarray(s.pattern.matrix(vals).toarray())
+
+
+def _active(modes: sy.Modes) -> BoolArray:
+    """Compressors that compress (neither bypassed nor off)."""
+    m = modes.compressor
+    return (m != sy.M_BYPASS) & (m != sy.M_OFF)
