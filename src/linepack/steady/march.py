@@ -530,7 +530,9 @@ def march(
         withdrawal=-inj,
         rel_roughness=_batch(rel_roughness, seg.rel_roughness, s),
         viscosity=_batch(viscosity, seg.viscosity, s),
-        kappa=_batch(kappa, np.asarray([cn.gas.kappa]), s),
+        kappa=_batch(
+            None if kappa is None else np.reshape(kappa, (-1, 1)), np.asarray([cn.gas.kappa]), s
+        ),
         setpoint=_batch(outlet_setpoint, comp.setpoint, s),
     )
     state = _iterate(cn, tp, inputs, tol, max_iter)
