@@ -115,7 +115,8 @@ INPUTS: dict[str, InputSpec] = {
         "MUSD/MW",
         1.0,
         "[S] US FERC-regulated gas compression installed 2014-2019: 3,030 USD/hp = 4.06 MUSD/MW "
-        "(1.9 million hp; journal abstract, 2020); likely high for Pakistan (US labour)",
+        "(1.9 million hp; journal abstract, 2020; OGJ 2024: 4,369 USD/hp); likely high for "
+        "Pakistan (US labour)",
     ),
     "terminals_metering": InputSpec(
         "MUSD",
