@@ -420,6 +420,10 @@ from linepack.cli.report_cmd import report_cmd  # noqa: E402
 
 app.command("report")(report_cmd)
 
+from linepack.cli.sweep_cmd import sweep_cmd  # noqa: E402
+
+app.command("sweep")(sweep_cmd)
+
 
 def main() -> None:  # pragma: no cover - entry point for python -m
     """Run the CLI."""

@@ -6,14 +6,15 @@ boundaries, pipe roughness/efficiency or compressor set-points patch the compile
 (:func:`linepack.sweep.apply.patch_compiled`); the others compile the modified case once per
 distinct set of their values (a small LRU cache).
 
-Failures do not stop a batch. A scenario is ``ok`` when the solve converged and no node
-pressure limit or supply maximum flow is violated. The solve runs with
-``enforce_limits=False``, so a violation still gives the metrics of the operating point found
-and ``error`` lists every violation (``node 'kasur': pressure 42.10 barg below p_min = 50.00
-barg by 7.9 bar``). A scenario whose solve fails (:class:`~linepack.errors.InfeasibleError`,
-:class:`~linepack.errors.ConvergenceError`, a :class:`~linepack.errors.CaseError` from a value
-out of range) has NaN metrics and ``error`` the typed error's message; any other exception (a
-bug) is recorded the same way with its type.
+Failures do not stop a batch. Each scenario is solved as ``linepack run`` solves a case
+(limits enforced), so ``ok`` means the solve converged and no node pressure limit or supply
+maximum flow is violated. A scenario that fails has NaN metrics and ``error`` the message of
+the typed error the solve raised (:class:`~linepack.errors.InfeasibleError` for a limit, with
+element, bound and amount: ``node 'kasur': pressure 41.89 barg below p_min = 50.00 barg by
+8.105 bar [bound: p_min = 50.00 barg]``; :class:`~linepack.errors.ConvergenceError`; a
+:class:`~linepack.errors.CaseError` for a value out of range); any other exception (a bug) is
+recorded the same way, its message prefixed by its type (``ValueError: ...``). The fast path
+gives the same texts, so a table reads the same whichever path solved a row.
 
 The fast path, ``linepack.sweep.fast.evaluate_fast`` (a vectorised batch evaluator, optional),
 is tried first by :func:`evaluate_batch`; rows it cannot do are re-run here.
@@ -96,7 +97,8 @@ def metrics_from_solution(sol: SteadySolution) -> dict[str, Any]:
     -------
     dict
         ``delivery_pressure_barg`` (delivery node: the case's ``delivery``),
-        ``min_pressure_barg`` (lowest pressure over the case's nodes), ``max_velocity_m_s``
+        ``min_pressure_barg`` (lowest pressure anywhere, interior points of split pipes
+        included), ``max_velocity_m_s``
         (largest gas speed at any pipe segment end), ``power_mw`` (shaft power, all stations),
         ``fuel_mmscfd`` (all stations), ``linepack_mmscm`` (gas in the pipes as Sm3 at the case's
         reference conditions), ``throughput_mmscfd`` (net withdrawal at the delivery node, scf
@@ -104,7 +106,6 @@ def metrics_from_solution(sol: SteadySolution) -> dict[str, Any]:
     """
     cn = sol.compiled
     atm = cn.network.settings.atmosphere
-    nn = cn.n_case_nodes
     d = delivery_index(cn)
     st = segment_state(sol)
     # net withdrawal: found by the solver at a pressure-set node, else the fixed offtake
@@ -114,7 +115,7 @@ def metrics_from_solution(sol: SteadySolution) -> dict[str, Any]:
     rho_scf = cn.gas.density_scf
     return {
         "delivery_pressure_barg": float((sol.pressure[d] - atm) / 1e5),
-        "min_pressure_barg": float((sol.pressure[:nn].min() - atm) / 1e5),
+        "min_pressure_barg": float((sol.pressure.min() - atm) / 1e5),
         "max_velocity_m_s": float(speed.max()) if speed.size else 0.0,
         "power_mw": float(sol.power.sum() / 1e6),
         "fuel_mmscfd": float(sol.fuel.sum() / rho_scf * MMSCFD_PER_SCF_M3_S),
@@ -125,8 +126,9 @@ def metrics_from_solution(sol: SteadySolution) -> dict[str, Any]:
 
 
 def error_text(exc: BaseException) -> str:
-    """``Type: message`` of an exception (the typed errors name element, bound and amount)."""
-    return f"{type(exc).__name__}: {exc}"
+    """The message of a typed error (it names element, bound and amount); ``Type: message``
+    for any other exception."""
+    return str(exc) if isinstance(exc, LinepackError) else f"{type(exc).__name__}: {exc}"
 
 
 def failure_row(scenario: int, exc: BaseException) -> dict[str, Any]:
@@ -148,7 +150,7 @@ class Evaluator:
     names : sequence of str
         Parameter names (table columns), resolved against ``base``.
     options : SteadyOptions, optional
-        Defaults to ``SteadyOptions(enforce_limits=False)`` (violations are reported per row).
+        Defaults to ``SteadyOptions()``: limits enforced, a violation is the row's error.
     """
 
     def __init__(
@@ -156,7 +158,7 @@ class Evaluator:
     ) -> None:
         self.base = base
         self.targets: list[Target] = [resolve(n, base) for n in names]
-        self.options = options or SteadyOptions(enforce_limits=False)
+        self.options = options or SteadyOptions()
         self._cache: OrderedDict[tuple[tuple[str, float], ...], CompiledNetwork] = OrderedDict()
         self._structural = [t for t in self.targets if t.stage == "structural"]
         self._patched = any(t.stage in ("boundary", "segment", "compressor") for t in self.targets)
@@ -208,7 +210,7 @@ class Evaluator:
         except Exception as exc:  # a bug: recorded with its type, the sweep goes on
             log.exception("scenario %d raised %s", scenario, type(exc).__name__)
             return failure_row(scenario, exc)
-        errors = [f"limit violated: {v}" for v in sol.violations]
+        errors = [str(v) for v in sol.violations]  # only with enforce_limits=False
         return {"scenario": scenario, "ok": not errors, "error": "; ".join(errors), **row}
 
     def evaluate_table(self, table: pd.DataFrame) -> pd.DataFrame:
@@ -220,10 +222,13 @@ class Evaluator:
         return rows_frame(rows)
 
 
-def rows_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+def rows_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
     """Metric rows as a DataFrame with fixed columns and dtypes."""
     cols = ["scenario", "ok", "error", *METRICS]
-    df = pd.DataFrame(rows, columns=cols)
+    if isinstance(rows, pd.DataFrame):
+        df = rows.reset_index(drop=True).reindex(columns=cols)
+    else:
+        df = pd.DataFrame(rows, columns=cols)
     dtypes: dict[str, Any] = {"scenario": "int64", "ok": "bool", "error": "object"}
     dtypes.update({m: "float64" for m in METRICS if m != "iterations"})
     dtypes["iterations"] = "int64"
@@ -240,7 +245,7 @@ def _fast(ev: Evaluator, table: pd.DataFrame) -> pd.DataFrame | None:
     except Exception:  # the fast path is an optimisation: the general path still answers
         log.exception("the fast path failed on a batch; using the general path")
         return None
-    return None if out is None else rows_frame(out.to_dict("records"))
+    return None if out is None else rows_frame(out)
 
 
 def evaluate_batch(ev: Evaluator, table: pd.DataFrame, fast: bool = True) -> pd.DataFrame:

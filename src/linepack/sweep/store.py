@@ -253,7 +253,7 @@ def summarise(
     failed = frame.loc[~ok] if len(frame) else frame
     kinds: dict[str, int] = {}
     for err in failed["error"] if len(failed) else []:
-        head = ":".join(str(err).split(":")[:2])
+        head = str(err).split(":")[0]  # the element ("node 'kasur'") or the exception type
         kinds[head] = kinds.get(head, 0) + 1
     return {
         "case": meta.get("case"),
