@@ -66,14 +66,25 @@ class ZAtTemperature:
         if x is None or c is None:
             return self.steady.z(p, self.temperature)
         lo, hi = self._range
-        pc = np.minimum(np.maximum(p, self._lo), self._hi)
-        i = np.searchsorted(x, pc, side="right") - 1
-        np.clip(i, 0, x.size - 1, out=i)
-        h = pc - x[i]
-        a3, a2, a1, a0 = c[:, i]
+        h, (a3, a2, a1, a0) = self._locate(p, x, c)
         z = ((a3 * h + a2) * h + a1) * h + a0
         dz = (3.0 * a3 * h + 2.0 * a2) * h + a1
         outside = (p < lo) | (p > hi)
         if outside.any():
             dz[outside] = 0.0
         return z, dz
+
+    def z(self, p: FloatArray) -> FloatArray:
+        """Z [-] alone at pressures ``p`` [Pa]."""
+        x, c = self._breaks, self._coef
+        if x is None or c is None:
+            return np.asarray(self.steady.z(p, self.temperature)[0], dtype=np.float64)
+        h, (a3, a2, a1, a0) = self._locate(p, x, c)
+        return np.asarray(((a3 * h + a2) * h + a1) * h + a0, dtype=np.float64)
+
+    def _locate(self, p: FloatArray, x: FloatArray, c: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Offset of each (clipped) pressure in its interval, and the interval's coefficients."""
+        pc = np.minimum(np.maximum(p, self._lo), self._hi)
+        i = np.searchsorted(x, pc, side="right") - 1
+        np.clip(i, 0, x.size - 1, out=i)
+        return pc - x[i], c[:, i]

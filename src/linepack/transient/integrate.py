@@ -368,7 +368,7 @@ class Integrator:
                 dx = self._direction(ev)
             except RuntimeError:  # pragma: no cover - the converged matrix was regular
                 return ev, report
-            et = system.evaluate(ev.x + dx, modes, terms)
+            et = system.evaluate(ev.x + dx, modes, terms, jacobian=False)
             if et.norm <= ev.norm:
                 ev = et
                 report.iterations += 1

@@ -7,8 +7,9 @@ symbolic work is done once:
 * **banded** — a reverse Cuthill–McKee ordering of the symmetrised pattern, computed once,
   makes a pipeline (a path of segments) tridiagonal and keeps the band of a lightly meshed
   network narrow. When the band is narrow (:data:`MAX_BAND`), each solve scatters the entries
-  straight into LAPACK band storage through a precomputed index and calls ``dgbsv`` (LU with
-  partial pivoting): O(n·b²) work and almost no Python overhead.
+  straight into LAPACK band storage through a precomputed index and calls ``dgtsv``
+  (tridiagonal) or ``dgbsv`` (banded), both LU with partial pivoting: O(n·b²) work and
+  almost no Python overhead.
 * **sparse** — otherwise SuperLU, with the minimum-degree column ordering of the first
   factorisation reused (as :class:`linepack.steady.newton.LinearSolver` does), the column
   permutation of the CSC storage precomputed.
@@ -77,9 +78,13 @@ class ReducedSolver:
         self.bandwidth = (kl, ku)
         self.kind = "banded" if kl + ku <= max_band else "sparse"
         self._perm = perm
-        # band storage for dgbsv: (2 kl + ku + 1, n), A[i, j] at row kl + ku + i − j, column-major
-        self._rows_ab = 2 * kl + ku + 1
-        self._band_index = (kl + ku + i - j) + self._rows_ab * j
+        self._tridiagonal = kl <= 1 and ku <= 1 and n > 1
+        if self._tridiagonal:  # dgtsv: A[i, j] at row 1 + i − j of a (3, n) row-major array
+            self._rows_ab = 3
+            self._band_index = (1 + i - j) * n + j
+        else:  # dgbsv: (2 kl + ku + 1, n), A[i, j] at row kl + ku + i − j, column-major
+            self._rows_ab = 2 * kl + ku + 1
+            self._band_index = (kl + ku + i - j) + self._rows_ab * j
         self._cols: IntArray | None = None
         self._gather: IntArray | None = None
         self._csc: tuple[IntArray, IntArray] | None = None
@@ -101,8 +106,14 @@ class ReducedSolver:
         n = self.pattern.n
         kl, ku = self.bandwidth
         ab = np.bincount(self._band_index, weights=values, minlength=self._rows_ab * n)
-        ab = ab.reshape(n, self._rows_ab).T  # column-major (Fortran) view: no copy
-        _, _, z, info = lapack.dgbsv(kl, ku, ab, rhs[self._perm], overwrite_ab=1, overwrite_b=1)
+        if self._tridiagonal:
+            ab = ab.reshape(3, n)
+            _, _, _, z, info = lapack.dgtsv(
+                ab[2, :-1], ab[1], ab[0, 1:], rhs[self._perm], 1, 1, 1, 1
+            )
+        else:
+            ab = ab.reshape(n, self._rows_ab).T  # column-major (Fortran) view: no copy
+            _, _, z, info = lapack.dgbsv(kl, ku, ab, rhs[self._perm], overwrite_ab=1, overwrite_b=1)
         if info > 0:
             raise RuntimeError(f"singular matrix (zero pivot at position {info})")
         if info < 0:  # pragma: no cover - an argument error is a programming error

@@ -47,9 +47,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from linepack.network.compile import CompiledNetwork
-from linepack.steady import kernels
 from linepack.steady import system as sy
 from linepack.transient.eosline import ZAtTemperature
+from linepack.transient.pipelaw import SegmentLaw
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -103,7 +103,8 @@ class Evaluation:
     free : ndarray of bool
         Nodes whose mass balance is solved.
     mass, dmass : ndarray
-        Gas stored at each node [kg] and dM/dp [kg/Pa].
+        Gas stored at each node [kg] and dM/dp [kg/Pa] (None for a residual-only evaluation,
+        as are ``seg``, ``kept`` and ``full``).
     store : ndarray
         Storage rate of each node, (a₀ M + history)/h [kg/s].
     net : ndarray
@@ -126,14 +127,14 @@ class Evaluation:
     norm: float
     free: BoolArray
     mass: FloatArray
-    dmass: FloatArray
+    dmass: FloatArray | None
     store: FloatArray
     net: FloatArray
     power: FloatArray
     fuel: FloatArray
-    seg: tuple[FloatArray, FloatArray, FloatArray, FloatArray]
-    kept: FloatArray
-    full: tuple[FloatArray, ...]
+    seg: tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None
+    kept: FloatArray | None
+    full: tuple[FloatArray, ...] | None
 
 
 class TransientSystem:
@@ -181,15 +182,13 @@ class TransientSystem:
         self._check_layout()
         # compressibility: at segment mean pressures, and at node pressures for the storage
         # (one value per node when every storage piece has the same temperature)
-        self._z_seg = ZAtTemperature(s, seg.temperature)
+        self.law = SegmentLaw(s)
         t_end = self.end_temperature
         self._node_t = bool(t_end.size) and bool(np.all(t_end == t_end[0]))
         t_node = np.full(nn, t_end[0] if t_end.size else t_gas)
         self._z_store = ZAtTemperature(s, t_node if self._node_t else t_end)
         self._zrt_node = cn.gas.gas_constant * t_node
         self._zrt_end = cn.gas.gas_constant * t_end
-        self._re_factor = seg.diameter / (seg.area * seg.viscosity)
-        self._sf, self._st = seg.from_node.astype(np.int64), seg.to_node.astype(np.int64)
         self._links = sum(
             len(a) for a in (cn.reg_setpoint, cn.valve_open, cn.short_from, cn.res_zeta)
         )
@@ -243,6 +242,15 @@ class TransientSystem:
         dm = np.bincount(self.ends, weights=self.end_volume * drho, minlength=self.nn)
         return np.asarray(m, dtype=np.float64), np.asarray(dm, dtype=np.float64)
 
+    def _mass_only(self, p: FloatArray) -> FloatArray:
+        """:meth:`node_mass` without the derivative."""
+        if self._node_t:
+            return self.volume * (p / (self._z_store.z(p) * self._zrt_node))
+        pe = p[self.ends]
+        rho = pe / (self._z_store.z(pe) * self._zrt_end)
+        m = np.bincount(self.ends, weights=self.end_volume * rho, minlength=self.nn)
+        return np.asarray(m, dtype=np.float64)
+
     def power_fuel(self, x: FloatArray, modes: sy.Modes) -> tuple[FloatArray, FloatArray]:
         """Shaft power [W] and fuel [kg/s] of every compressor (as the steady solver counts)."""
         if not self.nc:
@@ -269,51 +277,22 @@ class TransientSystem:
         return np.where(ev.free, terms.injection, ev.store - ev.net)
 
     # -- assembly -----------------------------------------------------------------------------
-    def _pipe_law(self, p: FloatArray, q: FloatArray) -> tuple[FloatArray, ...]:
-        """The steady pipe law of every segment (``SteadySystem.segment_rows``), scaled."""
-        s, seg = self.steady, self.cn.segments
-        p1, p2 = p[self._sf], p[self._st]
-        pm, d1, d2 = kernels.mean_pressure(np.maximum(p1, 1.0), np.maximum(p2, 1.0))
-        z, dz = self._z_seg(pm)
-        re = np.abs(q) * self._re_factor
-        lam, dlam = s.friction(np.maximum(re, 1e-3))
-        r, a, b, c = kernels.pipe_segment(
-            p1,
-            p2,
-            q,
-            z=z,
-            dz_dpm=dz,
-            dpm_dp1=d1,
-            dpm_dp2=d2,
-            lam=lam,
-            dlam_dre=dlam,
-            length=seg.length,
-            diameter=seg.diameter,
-            area=seg.area,
-            efficiency=seg.efficiency,
-            temperature=seg.temperature,
-            dh=seg.dh,
-            viscosity=seg.viscosity,
-            gas_constant=self.cn.gas.gas_constant,
-        )
-        s2 = s.p_scale**2
-        return r / s2, a / s2, b / s2, c / s2, p1, p2
-
-    def evaluate(self, x: FloatArray, modes: sy.Modes, terms: StepTerms) -> Evaluation:
-        """Residual and Jacobian pieces of the time step at ``x`` (one pass)."""
+    def evaluate(
+        self, x: FloatArray, modes: sy.Modes, terms: StepTerms, jacobian: bool = True
+    ) -> Evaluation:
+        """Residual and (if ``jacobian``) the Jacobian pieces of the time step at ``x``."""
         s, cn, nn, ns = self.steady, self.cn, self.nn, self.ns
         ne = s.n_edges
         p, q = x[:nn], x[nn:]
+        qseg = q[:ns]
         free, qs, ps, h, a0 = terms.free, s.q_scale, s.p_scale, terms.h, terms.a0
         # segment rows: r / (p1 + p2) − (L/A) dq/dt, scaled by the pressure scale
-        r, a, b, c, p1, p2 = self._pipe_law(p, q[:ns])
+        law = self.law(p, qseg, jacobian)
+        p1, p2, r = law[0], law[1], law[2]
         total = np.maximum(p1 + p2, 1.0)
-        g = ps / total
+        g = 1.0 / (ps * total)  # the steady row's 1/ps² times ps/(p1 + p2)
         inert = self.inertance / (h * ps)
-        rt = r / total
-        fs = r * g - inert * (a0 * q[:ns] + terms.flow_history)
-        fa, fb = (a - rt) * g, (b - rt) * g
-        fd = c * g - inert * a0
+        fs = r * g - inert * (a0 * qseg + terms.flow_history)
         # other edges: the steady rows in their modes
         net = np.asarray(np.bincount(s.e_to, weights=q, minlength=nn), dtype=np.float64)
         net -= np.bincount(s.e_from, weights=q, minlength=nn)
@@ -326,20 +305,30 @@ class TransientSystem:
         else:
             other = (np.zeros(0),) * 4
         # node rows: mass balance with storage, or the pressure set-point
-        m, dm = self.node_mass(p)
+        dm: FloatArray | None = None
+        if jacobian:
+            m, dm = self.node_mass(p)
+        else:
+            m = self._mass_only(p)
         store = (a0 * m + terms.mass_history) / h
         node_r = np.where(free, (terms.injection + net - store) / qs, (p - modes.p_set) / ps)
         f = np.concatenate([node_r, fs, other[0]])
-        diag = np.where(free, -a0 * dm / (h * qs), 1.0 / ps)
+        norm = float(np.max(np.abs(f))) if f.size else 0.0
+        ev = Evaluation(x, f, norm, free, m, dm, store, net, power, fuel, None, None, None)
+        if not jacobian:
+            return ev
+        assert dm is not None
+        rt = r / total
+        fa, fb = (law[3] - rt) * g, (law[4] - rt) * g
+        fd = law[5] * g - inert * a0
+        diag = np.where(free, (-a0 / (h * qs)) * dm, 1.0 / ps)
         e_to, e_from = s.e_to, s.e_from
-        kept = np.concatenate(
+        ev.kept = np.concatenate(
             [diag, w[e_to[ns:]], -w[e_from[ns:]], *fuel_d, other[1], other[2], other[3]]
         )
-        full = (w[e_to[:ns]], -w[e_from[:ns]], fa, fb, fd)
-        norm = float(np.max(np.abs(f))) if f.size else 0.0
-        return Evaluation(
-            x, f, norm, free, m, dm, store, net, power, fuel, (fs, fa, fb, fd), kept, full
-        )
+        ev.seg = (fs, fa, fb, fd)
+        ev.full = (w[e_to[:ns]], -w[e_from[:ns]], fa, fb, fd)
+        return ev
 
     def _other_edges(
         self, x: FloatArray, modes: sy.Modes, terms: StepTerms, w: FloatArray
@@ -410,8 +399,10 @@ class TransientSystem:
         segment's own flow), so the steady solver's reduced structure serves unchanged.
         """
         nn, ns = self.nn, self.ns
+        assert ev.seg is not None, "a residual-only evaluation"
+        assert ev.kept is not None
         fs, fa, fb, fd = ev.seg
-        sf, st = self._sf, self._st
+        sf, st = self.law.from_node, self.law.to_node
         w = ev.free / self.steady.q_scale
         cf, ct = -w[sf], w[st]
         rd = fs / fd
@@ -425,12 +416,13 @@ class TransientSystem:
     def expand(self, ev: Evaluation, dy: FloatArray) -> FloatArray:
         """The full Newton step from the reduced one: the segment flows back-substituted."""
         nn, ns = self.nn, self.ns
+        assert ev.seg is not None, "a residual-only evaluation"
         fs, fa, fb, fd = ev.seg
         dx = np.empty(ev.x.size)
         dx[:nn] = dy[:nn]
         dx[nn + ns :] = dy[nn:]
         dp = dy[:nn]
-        dx[nn : nn + ns] = -(fs + fa * dp[self._sf] + fb * dp[self._st]) / fd
+        dx[nn : nn + ns] = -(fs + fa * dp[self.law.from_node] + fb * dp[self.law.to_node]) / fd
         return dx
 
     def direction(
@@ -450,6 +442,8 @@ class TransientSystem:
         ev = self.evaluate(x, modes, terms)
         s, nn, ns, nc = self.steady, self.nn, self.ns, self.nc
         ne = s.n_edges
+        assert ev.kept is not None
+        assert ev.full is not None
         k = ev.kept
         inc_to, inc_from, fa, fb, fd = ev.full
         no = ne - ns
