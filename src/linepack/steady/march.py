@@ -121,13 +121,20 @@ def _edges(cn: CompiledNetwork) -> tuple[IntArray, IntArray]:
     return e_from, e_to
 
 
+def _all_edges(cn: CompiledNetwork) -> tuple[IntArray, IntArray]:
+    e_from, e_to = _edges(cn)
+    a = np.concatenate([e_from, cn.reg_from, cn.valve_from, cn.res_from]).astype(np.int64)
+    b = np.concatenate([e_to, cn.reg_to, cn.valve_to, cn.res_to]).astype(np.int64)
+    return a, b
+
+
 def can_march(cn: CompiledNetwork) -> str | None:
     """Why the march cannot solve ``cn`` (None if it can).
 
-    The march needs: the ``setpoints`` control (no operating policy moving set-points), no
-    regulators, valves or resistors, exactly one pressure-set node, every station either
+    The march needs a tree (connected, no loops) of pipes, short pipes and compressors (no
+    regulators, valves or resistors) with exactly one pressure-set node, every station either
     holding its outlet pressure (with its suction on the side of the pressure-set node) or
-    bypassed, and a tree (connected, no loops).
+    bypassed, and the ``setpoints`` control (no operating policy moving set-points).
 
     Parameters
     ----------
@@ -138,18 +145,23 @@ def can_march(cn: CompiledNetwork) -> str | None:
     str or None
         The first reason found, or None.
     """
-    if cn.network.settings.control != "setpoints":
+    n = cn.n_nodes
+    s = _all_edges(cn)
+    graph = coo_matrix((np.ones(s[0].size), s), shape=(n, n))
+    parts, _ = connected_components(graph, directed=False)
+    loops = s[0].size - n + parts
+    if loops or parts != 1:
         return (
-            f"control = '{cn.network.settings.control}': the operating policy may move "
-            "set-points and modes"
+            f"not a tree: {s[0].size} edges joining {n} nodes in {parts} part(s) with "
+            f"{loops} independent loop(s)"
         )
-    for what, n in (
+    for what, k in (
         ("regulators", len(cn.reg_setpoint)),
         ("valves", len(cn.valve_open)),
         ("resistors", len(cn.res_zeta)),
     ):
-        if n:
-            return f"{n} {what} present (only pipes, short pipes and compressors are marched)"
+        if k:
+            return f"{k} {what} present (only pipes, short pipes and compressors are marched)"
     n_set = int(np.isfinite(cn.p_set).sum())
     if n_set != 1:
         return f"{n_set} pressure-set nodes (the march needs exactly one)"
@@ -161,14 +173,11 @@ def can_march(cn: CompiledNetwork) -> str | None:
                 f"compressor '{cn.edge_names[o + k]}' in mode '{modes[m].value}' (the march "
                 "handles outlet_pressure and bypass)"
             )
-    e_from, e_to = _edges(cn)
-    n = cn.n_nodes
-    if e_from.size != n - 1:
-        return f"not a tree: {e_from.size} edges for {n} nodes (a tree has {n - 1})"
-    graph = coo_matrix((np.ones(e_from.size), (e_from, e_to)), shape=(n, n))
-    n_comp, _ = connected_components(graph, directed=False)
-    if n_comp != 1:
-        return f"not a tree: {n_comp} separate parts"
+    if cn.network.settings.control != "setpoints":
+        return (
+            f"control = '{cn.network.settings.control}': the operating policy may move "
+            "set-points and modes"
+        )
     tp = _build_plan(cn)
     for j in np.flatnonzero(tp.running):
         if not tp.forward[o + j]:
@@ -628,7 +637,9 @@ def _iterate(cn: CompiledNetwork, tp: TreePlan, inp: _Inputs, tol: float, max_it
         pm, _, _ = kernels.mean_pressure(p[:, seg.from_node], p[:, seg.to_node])
         z = compressibility(cn, pm, t)
         if fuelled:
-            raw, power, fuel = _station_power(cn, p, flow, inp.kappa, running)
+            # where pressure has run out the power means nothing: keep the last sane fuel
+            raw, power, fuel_new = _station_power(cn, p, flow, inp.kappa, running)
+            fuel = np.where(live[:, None], fuel_new, fuel)
             flow = edge_flows(tp, inp.withdrawal + fuel @ at_suction)
             q = flow[:, :ns]
             re = np.abs(q) * seg.diameter / (seg.area * inp.viscosity)
