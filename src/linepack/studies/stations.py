@@ -28,7 +28,15 @@ from linepack.errors import CaseError
 from linepack.gas.eos import Tabulated
 from linepack.io.design_toml import StationSpec
 from linepack.network.compile import CompiledNetwork, compile_network
-from linepack.network.model import Compressor, CompressorMode, Network, Node, Pipe
+from linepack.network.model import (
+    Compressor,
+    CompressorMode,
+    Demand,
+    Network,
+    Node,
+    Pipe,
+    Supply,
+)
 
 #: Key of :attr:`Network.extras` where inserted stations are recorded (for removal).
 INSERTED = "inserted_stations"
@@ -301,6 +309,80 @@ def insert_stations(
     order = sorted(range(len(chainages)), key=lambda i: chainages[i])
     for name, i in zip(names, order, strict=True):
         _insert_one(net, float(chainages[i]), name, spec, taken)
+    return net
+
+
+def _node_at(net: Network, c: float, taken: set[str]) -> str:
+    """The route node at chainage ``c``; a pipe there is split (lengths add up exactly)."""
+    rps = route_pipes(net)
+    for rp in rps:
+        if abs(c - rp.start) <= SNAP:
+            return rp.from_node
+        if abs(c - rp.end) <= SNAP:
+            return rp.to_node
+    rp = next(r for r in rps if r.start < c < r.end)
+    pipe = next(p for p in net.pipes if p.name == rp.name)
+    a, b = net.node(pipe.from_node), net.node(pipe.to_node)
+    x, y = _split_lengths(pipe.length, c - rp.start)
+    f = x / pipe.length
+    name = _unique(f"km-{c / 1e3:.3f}", taken)
+    node = Node(
+        name,
+        elevation=a.elevation + (b.elevation - a.elevation) * f,
+        lat=_lerp(a.lat, b.lat, f),
+        lon=_lerp(a.lon, b.lon, f),
+        p_max=pipe.maop if pipe.maop is not None else _lowest(a.p_max, b.p_max),
+    )
+    net.nodes.insert(net.nodes.index(a) + 1, node)
+    up = dataclasses.replace(pipe, name=_unique(f"{pipe.name}-a", taken), to_node=name)
+    down = dataclasses.replace(pipe, name=_unique(f"{pipe.name}-b", taken), from_node=name)
+    up.length, down.length = x, y
+    i = net.pipes.index(pipe)
+    net.pipes[i : i + 1] = [up, down]
+    if pipe.to_node in net.route:
+        net.route.insert(net.route.index(pipe.to_node), name)
+    return name
+
+
+def route_section(
+    network: Network, start: float, end: float, pressure: float, flow: float
+) -> Network:
+    """The route between two chainages as a line of its own.
+
+    Parameters
+    ----------
+    network : Network
+        The case (not changed); no compressor stations between ``start`` and ``end``.
+    start, end : float
+        Chainages [m], ``0 <= start < end <= route length``; pipes are split there.
+    pressure : float
+        Pressure set at the section's inlet [Pa abs] (one supply).
+    flow : float
+        Withdrawn at its outlet [kg/s] (one demand); offtakes at nodes inside are kept.
+
+    Returns
+    -------
+    Network
+        Route pipes and nodes inside the section; ``delivery`` is the outlet node.
+    """
+    net = copy.deepcopy(network)
+    taken = {n.name for n in net.nodes} | {x.name for x in net.links()}
+    a = _node_at(net, start, taken)
+    b = _node_at(net, end, taken)
+    keep = [rp for rp in route_pipes(net) if rp.start >= start - SNAP and rp.end <= end + SNAP]
+    names = {rp.name for rp in keep}
+    nodes = {rp.from_node for rp in keep} | {rp.to_node for rp in keep}
+    net.pipes = [p for p in net.pipes if p.name in names]
+    for kind in ("compressors", "regulators", "valves", "short_pipes", "resistors"):
+        items = [x for x in getattr(net, kind) if x.from_node in nodes and x.to_node in nodes]
+        setattr(net, kind, items)
+    net.nodes = [dataclasses.replace(n, p_min=None) for n in net.nodes if n.name in nodes]
+    net.supplies = [Supply("section-inlet", a, pressure=pressure)]
+    net.demands = [d for d in net.demands if d.node in nodes and d.node != b and d.flow]
+    net.demands.append(Demand("section-outlet", b, flow=flow))
+    net.route = [r for r in net.route if r in nodes]
+    net.delivery = b
+    net.extras.pop(INSERTED, None)
     return net
 
 
