@@ -1,0 +1,171 @@
+"""Sweep benchmark: PSGP phase-1 throughput × inlet pressure × roughness scenarios per second.
+
+Run from the repository root::
+
+    python benchmarks/bench_sweep.py            # about a minute
+    python benchmarks/bench_sweep.py --quick    # smaller tables
+    python benchmarks/bench_sweep.py --no-dask  # evaluation paths only
+
+Measured
+--------
+evaluation, in process
+    :func:`linepack.sweep.evaluate.evaluate_batch` on the whole scenario table in this process
+    (base case compiled beforehand), on the general path (one ``solve`` per scenario, compiled
+    arrays patched per scenario) and on the fast path (``linepack.sweep.fast``, a batched march,
+    if installed and applicable). Scenarios per second of wall time and per CPU second (one
+    core): the goal is >= 500 per core.
+sweep end to end
+    :func:`linepack.sweep.engine.run_sweep` into a temporary folder: serially, and on a local
+    Dask cluster of 1 and of 2 single-threaded worker processes (``--workers``). The wall time
+    includes starting the cluster and writing the chunks; the steady rate counts the scenarios
+    finished between the first and the last chunk's arrival at the client (start-up excluded).
+    The goal is a steady rate >= 1.7x with 2 workers than with 1.
+
+Every figure is wall and CPU time; the machine is shared, so the CPU time of in-process work is
+the figure to trust, and the Dask ratio needs two otherwise idle cores (load average printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from _common import blas, environment, load_average, markdown_table
+from linepack.io.load import load
+from linepack.sweep.engine import SweepPlan, SweepSpec, plan_sweep, run_sweep
+from linepack.sweep.evaluate import Evaluator, evaluate_batch
+
+CASE = "psgp-56in-phase1"
+GOAL_PER_CORE = 500.0
+GOAL_RATIO = 1.7
+
+
+def specs(n_flow: int, n_pressure: int, n_rough: int) -> tuple[str, ...]:
+    """Throughput × inlet pressure × roughness grid of PSGP phase 1."""
+    return (
+        f"throughput=linspace(800 MMSCFD, 1400 MMSCFD, {n_flow})",
+        f"inlet_pressure=linspace(80 barg, 95 barg, {n_pressure})",
+        f"pipe.*.roughness=linspace(0.01 mm, 0.05 mm, {n_rough})",
+    )
+
+
+@dataclass
+class Rate:
+    """Scenarios, wall and CPU seconds of one measurement."""
+
+    label: str
+    n: int
+    wall: float
+    cpu: float | None
+    ok: int
+    note: str = ""
+
+    def row(self) -> list[str]:
+        cpu = f"{self.cpu:.2f} s" if self.cpu is not None else "-"
+        per_core = f"{self.n / self.cpu:,.0f}" if self.cpu else "-"
+        return [
+            self.label,
+            f"{self.n:,}",
+            f"{self.ok:,}",
+            f"{self.wall:.2f} s",
+            cpu,
+            f"{self.n / self.wall:,.0f}",
+            per_core,
+            self.note,
+        ]
+
+
+def in_process(plan: SweepPlan, fast: bool) -> Rate | None:
+    """Evaluate the whole table in this process on one path."""
+    ev = Evaluator(plan.base, plan.names)
+    ev.compiled  # noqa: B018 - compiled before timing
+    if fast:
+        try:
+            from linepack.sweep.fast import evaluate_fast
+        except ImportError:
+            return None
+        if evaluate_fast(plan.base, ev.compiled, plan.table.head(2)) is None:
+            return None
+    evaluate_batch(ev, plan.table.head(4), fast=fast)  # warm-up
+    c0, t0 = time.process_time(), time.perf_counter()
+    rows = evaluate_batch(ev, plan.table, fast=fast)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    label = "fast path" if fast else "general path"
+    return Rate(label, len(rows), wall, cpu, int(rows["ok"].sum()))
+
+
+def end_to_end(plan: SweepPlan, workers: int | None, fast: bool) -> tuple[Rate, float | None]:
+    """A whole sweep into a temporary folder; also the steady rate between chunk arrivals."""
+    events: list[tuple[float, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        events.append((time.perf_counter(), done))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        c0, t0 = time.process_time(), time.perf_counter()
+        out = run_sweep(plan, Path(tmp), workers=workers, fast=fast, progress=progress)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    arrived = [(t, d) for t, d in events if d > 0]
+    steady = None
+    if len(arrived) >= 3:
+        (ta, da), (tb, db) = arrived[0], arrived[-1]
+        steady = (db - da) / (tb - ta) if tb > ta else None
+    engine = "serial" if workers is None else f"--workers {workers}"
+    path = "fast" if fast else "general"
+    label = f"{engine}, {path} path"
+    note = "client CPU only" if workers else ""
+    return Rate(label, out.evaluated, wall, None if workers else cpu, out.summary["ok"], note), (
+        steady
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="smaller tables")
+    ap.add_argument("--no-dask", action="store_true", help="skip the Dask runs")
+    args = ap.parse_args()
+    general = specs(6, 4, 5) if args.quick else specs(10, 6, 8)  # 120 / 480 scenarios
+    fast = specs(20, 10, 10) if args.quick else specs(40, 25, 20)  # 2,000 / 20,000
+    print(f"load average before: {load_average()}")
+    print(markdown_table(["", ""], environment(["pandas", "pyarrow", "distributed"])))
+    print(f"\nBLAS: {blas()}\n")
+    base = load(CASE)
+    plan_g = plan_sweep(SweepSpec(CASE, general), base)
+    plan_f = plan_sweep(SweepSpec(CASE, fast), base)
+    rates: list[Rate] = []
+    for plan, is_fast in ((plan_g, False), (plan_f, True)):
+        r = in_process(plan, is_fast)
+        if r is not None:
+            rates.append(r)
+    headers = ["", "scenarios", "ok", "wall", "CPU", "per wall s", "per CPU s", "note"]
+    print(f"## Evaluation in process ({CASE}: {general[0]} ...)\n")
+    print(markdown_table(headers, [r.row() for r in rates]))
+    has_fast = any(r.label == "fast path" for r in rates)
+    if args.no_dask:
+        print(f"\nload average after: {load_average()}")
+        return
+    runs: list[tuple[Rate, float | None]] = []
+    for plan, is_fast in ((plan_g, False), *(((plan_f, True),) if has_fast else ())):
+        for workers in (None, 1, 2):
+            runs.append(end_to_end(plan, workers, is_fast))
+    rows = [[*r.row(), f"{s:,.0f}" if s else "-"] for r, s in runs]
+    print("\n## Sweep end to end (chunks written, Dask cluster started inside the wall time)\n")
+    print(markdown_table([*headers, "steady /s"], rows))
+    print()
+    for i in range(0, len(runs), 3):
+        one, two = runs[i + 1][1], runs[i + 2][1]
+        if one and two:
+            path = runs[i][0].label.split(", ")[1]
+            ratio = two / one
+            verdict = "meets" if ratio >= GOAL_RATIO else "misses"
+            print(
+                f"- {path}: 2 workers / 1 worker steady rate = {ratio:.2f} ({verdict} {GOAL_RATIO})"
+            )
+    print(f"\nload average after: {load_average()}")
+
+
+if __name__ == "__main__":
+    main()
