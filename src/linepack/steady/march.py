@@ -128,23 +128,8 @@ def _all_edges(cn: CompiledNetwork) -> tuple[IntArray, IntArray]:
     return a, b
 
 
-def can_march(cn: CompiledNetwork) -> str | None:
-    """Why the march cannot solve ``cn`` (None if it can).
-
-    The march needs a tree (connected, no loops) of pipes, short pipes and compressors (no
-    regulators, valves or resistors) with exactly one pressure-set node, every station either
-    holding its outlet pressure (with its suction on the side of the pressure-set node) or
-    bypassed, and the ``setpoints`` control (no operating policy moving set-points).
-
-    Parameters
-    ----------
-    cn : CompiledNetwork
-
-    Returns
-    -------
-    str or None
-        The first reason found, or None.
-    """
+def _analyse(cn: CompiledNetwork) -> TreePlan | str:
+    """The rooted tree of ``cn``, or why the march cannot solve it (see :func:`can_march`)."""
     n = cn.n_nodes
     s = _all_edges(cn)
     graph = coo_matrix((np.ones(s[0].size), s), shape=(n, n))
@@ -185,7 +170,7 @@ def can_march(cn: CompiledNetwork) -> str | None:
                 f"compressor '{cn.edge_names[o + j]}' holds its outlet pressure on the side of "
                 "the pressure-set node (two pressure references)"
             )
-    return None
+    return tp
 
 
 def _build_plan(cn: CompiledNetwork) -> TreePlan:
@@ -264,7 +249,44 @@ def _build_plan(cn: CompiledNetwork) -> TreePlan:
     )
 
 
-_PLANS: dict[int, tuple[weakref.ref[CompiledNetwork], TreePlan]] = {}
+_PLANS: dict[int, tuple[weakref.ref[CompiledNetwork], TreePlan | str]] = {}
+
+
+def _analysed(cn: CompiledNetwork) -> TreePlan | str:
+    """:func:`_analyse` once per compiled network, kept while it lives."""
+    hit = _PLANS.get(id(cn))
+    if hit is not None and hit[0]() is cn:
+        return hit[1]
+    out = _analyse(cn)
+    key, cache = id(cn), _PLANS
+
+    def forget(_ref: weakref.ref[CompiledNetwork]) -> None:
+        cache.pop(key, None)
+
+    _PLANS[key] = (weakref.ref(cn, forget), out)
+    return out
+
+
+def can_march(cn: CompiledNetwork) -> str | None:
+    """Why the march cannot solve ``cn`` (None if it can).
+
+    The march needs a tree (connected, no loops) of pipes, short pipes and compressors (no
+    regulators, valves or resistors) with exactly one pressure-set node, every station either
+    holding its outlet pressure (with its suction on the side of the pressure-set node) or
+    bypassed, and the ``setpoints`` control (no operating policy moving set-points). The answer
+    is kept with ``cn`` (compiled networks are not changed in place).
+
+    Parameters
+    ----------
+    cn : CompiledNetwork
+
+    Returns
+    -------
+    str or None
+        The first reason found, or None.
+    """
+    out = _analysed(cn)
+    return out if isinstance(out, str) else None
 
 
 def tree_plan(cn: CompiledNetwork) -> TreePlan:
@@ -275,20 +297,10 @@ def tree_plan(cn: CompiledNetwork) -> TreePlan:
     ValueError
         If the network cannot be marched (the reason from :func:`can_march`).
     """
-    hit = _PLANS.get(id(cn))
-    if hit is not None and hit[0]() is cn:
-        return hit[1]
-    reason = can_march(cn)
-    if reason is not None:
-        raise ValueError(f"the network cannot be marched: {reason}")
-    tp = _build_plan(cn)
-    key, cache = id(cn), _PLANS
-
-    def forget(_ref: weakref.ref[CompiledNetwork]) -> None:
-        cache.pop(key, None)
-
-    _PLANS[key] = (weakref.ref(cn, forget), tp)
-    return tp
+    out = _analysed(cn)
+    if isinstance(out, str):
+        raise ValueError(f"the network cannot be marched: {out}")
+    return out
 
 
 # ------------------------------------------------------------------------------ tree sums
