@@ -153,8 +153,8 @@ class DesignBasis:
         Design throughputs [kg/s] (delivered).
     max_stations : int
         Most stations a design search tries.
-    density_scf : float
-        Gas density at the scf reference conditions [kg/m³] (for MMSCFD).
+    density_scf, density_sm3 : float
+        Gas density at the scf and Sm3 reference conditions [kg/m³] (for MMSCFD, bcm).
     origin : dict
         Per key: ``"[design]"`` (read from the case), ``"case: ..."`` (taken from the network)
         or ``"[A] ..."`` (a default assumption).
@@ -177,6 +177,7 @@ class DesignBasis:
     targets: tuple[float, ...]
     max_stations: int
     density_scf: float
+    density_sm3: float
     origin: dict[str, str] = field(default_factory=dict, compare=False)
 
     def barg(self, p: float) -> float:
@@ -517,5 +518,6 @@ def _read(network: Network, table: dict[str, Any]) -> DesignBasis:
         targets=tuple(values["targets"]),
         max_stations=values["max_stations"],
         density_scf=densities["scf"],
+        density_sm3=densities["sm3"],
         origin=origin,
     )

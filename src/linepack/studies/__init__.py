@@ -1,1 +1,4 @@
-"""Design and economic studies built on the steady solver: capacity, station placement, 42"/56" comparison, tariff."""
+"""Design and economic studies on the steady solver.
+
+Capacity, compressor-station placement, the 42"/56" design comparison and the tariff.
+"""

@@ -208,8 +208,8 @@ class CapacityResult:
         Whether supplies' ``flow_max`` counted.
     solves : int
         Steady solves used.
-    atmosphere, density_scf : float
-        For conversions [Pa], [kg/m³].
+    atmosphere, density_scf, density_sm3 : float
+        For conversions [Pa], [kg/m³], [kg/m³].
     solution : SteadySolution or None
         The solution at the capacity.
     """
@@ -235,6 +235,7 @@ class CapacityResult:
     solves: int
     atmosphere: float
     density_scf: float
+    density_sm3: float
     solution: SteadySolution | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -264,7 +265,7 @@ class CapacityResult:
             "max_throughput_mmscfd": self.max_throughput_mmscfd,
             "max_throughput_kg_s": self.max_throughput,
             "max_throughput_bcm_per_year": self.max_throughput
-            / _density_sm3(rho)
+            / self.density_sm3
             * SECONDS_PER_YEAR
             / 1e9,
             "tolerance_mmscfd": self.tolerance * f,
@@ -288,13 +289,6 @@ class CapacityResult:
             "solves": self.solves,
             "margins": [m.to_dict(atm, rho) for m in self.margins],
         }
-
-
-def _density_sm3(density_scf: float) -> float:
-    # scf reference (60 degF, 14.696 psia) vs Sm3 (15 degC, 1.01325 bar): ideal-gas ratio
-    # of the two states; exact enough for the bcm/yr column (< 1e-3 relative)
-    t_scf, p_scf = (60 - 32) / 1.8 + 273.15, 14.696 * 6894.757293168
-    return density_scf * (101_325.0 / p_scf) * (t_scf / 288.15)
 
 
 # ------------------------------------------------------------------------------------ problem
@@ -737,6 +731,7 @@ def _result(pb: Problem, lo: Trial, hi: Trial) -> CapacityResult:
         solves=pb.solves,
         atmosphere=pb.design.atmosphere,
         density_scf=pb.design.density_scf,
+        density_sm3=pb.design.density_sm3,
         solution=sol,
     )
 
