@@ -32,13 +32,9 @@ from linepack.io.design_toml import DesignBasis, grade_smys, read_design
 from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Network
 from linepack.steady.solve import SteadySolution
-from linepack.studies.capacity import (
-    SECONDS_PER_YEAR,
-    CapacityResult,
-    furthest_layout,
-    max_throughput,
-    prepare,
-)
+from linepack.studies.capacity import SECONDS_PER_YEAR, CapacityResult, max_throughput
+from linepack.studies.limits import prepare
+from linepack.studies.placement import furthest_layout
 from linepack.studies.stations import (
     evenly_spaced,
     insert_stations,
