@@ -424,6 +424,10 @@ from linepack.cli.sweep_cmd import sweep_cmd  # noqa: E402
 
 app.command("sweep")(sweep_cmd)
 
+from linepack.cli.capacity_cmd import capacity_cmd  # noqa: E402
+
+app.command("capacity")(capacity_cmd)
+
 
 def main() -> None:  # pragma: no cover - entry point for python -m
     """Run the CLI."""

@@ -1,0 +1,277 @@
+"""``linepack capacity``: the largest throughput of a case, what binds, and the published figures.
+
+Prints the capacity with its binding constraint, the capacity against inlet pressure and
+against the number of compressor stations, and which pressure assumptions reproduce the
+published 56 in figures (700-800 MMSCFD free flow, 2,000 MMSCFD with compressors). With
+``--out DIR`` it writes ``summary.json`` (every key in docs/studies.md, "Capacity").
+"""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+#: Bundled case studied when none is given.
+DEFAULT_CAPACITY_CASE = "psgp-56in-phase1"
+#: Inlet pressures of the sweep when none are given [barg] (those above the MAOP are skipped).
+DEFAULT_INLETS_BARG = (70.0, 75.0, 80.0, 85.0, 90.0, 95.0)
+
+
+class Placement(StrEnum):
+    """How ``linepack capacity`` places the stations of the station-count curve."""
+
+    optimal = "optimal"
+    even = "even"
+
+
+def _pressure(value: str, atmosphere: float) -> float:
+    from linepack.units import parse
+
+    text = value.strip()
+    try:
+        float(text)
+        text += " barg"  # a bare number is a gauge pressure in bar
+    except ValueError:
+        pass
+    return parse(text, "pressure", key="--inlet", atmosphere=atmosphere)
+
+
+def capacity_cmd(
+    case: Annotated[
+        str | None,
+        typer.Argument(
+            help=f"Bundled case name or case file (default: {DEFAULT_CAPACITY_CASE}).",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write summary.json into this folder.", show_default=False),
+    ] = None,
+    inlet: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--inlet",
+            help="Inlet pressure of the sweep, e.g. 85 or '85 barg' (repeat the option; "
+            "default 70-95 barg in steps of 5, up to the MAOP).",
+            show_default=False,
+        ),
+    ] = None,
+    stations: Annotated[
+        int, typer.Option("--stations", min=0, max=8, help="Station-count curve up to N.")
+    ] = 3,
+    placement: Annotated[
+        Placement, typer.Option("--placement", help="Station sites of the station-count curve.")
+    ] = Placement.optimal,
+    supply_limit: Annotated[
+        bool,
+        typer.Option(
+            "--supply-limit/--no-supply-limit",
+            help="Whether the supply's flow_max limits the capacity and the inlet sweep.",
+        ),
+    ] = True,
+    calibrate: Annotated[
+        bool,
+        typer.Option(
+            "--calibrate/--no-calibrate",
+            help="Compare with the published 700-800 / 2,000 MMSCFD figures.",
+        ),
+    ] = True,
+) -> None:
+    """Capacity of a case: the largest throughput, what binds, vs inlet pressure and stations."""
+    from linepack.cli.main import _guard
+
+    t0 = time.perf_counter()
+
+    def work() -> dict[str, Any]:
+        return run_capacity(
+            case or DEFAULT_CAPACITY_CASE,
+            inlet,
+            stations,
+            placement.value,
+            supply_limit,
+            calibrate,
+        )
+
+    summary = _guard(work)
+    summary["wall_time_s"] = time.perf_counter() - t0
+    _print(summary)
+    if out is not None:
+
+        def write() -> Path:
+            from linepack.io.results_files import write_json
+
+            out.mkdir(parents=True, exist_ok=True)
+            return write_json(summary, out / "summary.json")
+
+        path = _guard(write)
+        _say(f"wrote {path} in {summary['wall_time_s']:.1f} s")
+
+
+def run_capacity(
+    case: str,
+    inlets: list[str] | None,
+    n_stations: int,
+    placement: str,
+    supply_limit: bool,
+    calibrate: bool,
+) -> dict[str, Any]:
+    """Run the studies and build the ``summary.json`` dict (see docs/studies.md)."""
+    from linepack.io.design_toml import read_design
+    from linepack.io.load import load
+    from linepack.studies.capacity import (
+        TOLERANCE_MMSCFD,
+        calibrate_free_flow,
+        capacity_vs_inlet,
+        capacity_vs_stations,
+        max_throughput,
+    )
+
+    net = load(case)
+    d = read_design(net)
+    atm = d.atmosphere
+    if inlets:
+        pressures = [_pressure(v, atm) for v in inlets]
+    else:
+        pressures = [atm + b * 1e5 for b in DEFAULT_INLETS_BARG if atm + b * 1e5 <= d.maop]
+    cap = max_throughput(net, design=d, supply_limit=supply_limit)
+    sweep = capacity_vs_inlet(net, pressures, design=d, supply_limit=supply_limit)
+    curve = capacity_vs_stations(net, n_stations, placement, design=d, supply_limit=False)
+    cal = calibrate_free_flow(net, design=d) if calibrate else None
+    capd = cap.to_dict()
+    assumptions = {
+        **d.to_dict(),
+        "supply_limit_applied": supply_limit,
+        "station_curve_supply_limit_applied": False,
+        "station_placement": placement,
+        "tolerance_mmscfd": TOLERANCE_MMSCFD,
+    }
+    return {
+        "case": net.name,
+        "max_throughput_mmscfd": capd["max_throughput_mmscfd"],
+        "max_throughput_bcm_per_year": capd["max_throughput_bcm_per_year"],
+        "binding_constraint": cap.binding_constraint,
+        "binding_element": cap.binding_element,
+        "binding": cap.binding_text(),
+        "tolerance_mmscfd": capd["tolerance_mmscfd"],
+        "assumptions": assumptions,
+        "capacity": capd,
+        "capacity_vs_inlet": sweep.to_dict()["rows"],
+        "capacity_vs_stations": curve.to_dict(),
+        "calibration": cal.to_dict() if cal is not None else None,
+        "statements": list(cal.statements) if cal is not None else [],
+    }
+
+
+def _say(text: str) -> None:
+    from rich.markup import escape
+
+    from linepack.cli.main import console
+
+    console.print(escape(text), highlight=False)
+
+
+def _print(s: dict[str, Any]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from linepack.cli.main import console
+
+    c = s["capacity"]
+    a = s["assumptions"]
+    head = Table(title=f"linepack capacity — {s['case']}", show_header=False, box=None)
+    rows = [
+        (
+            "capacity",
+            f"{s['max_throughput_mmscfd']:,.1f} MMSCFD = {s['max_throughput_bcm_per_year']:.2f} "
+            f"bcm/yr (search tolerance {TOL_TEXT.format(a['tolerance_mmscfd'])})",
+        ),
+        ("binding", s["binding"]),
+        ("just above", c["infeasible_above"]),
+        (
+            "assumptions",
+            f"inlet {c['inlet_pressure_barg']:.1f} barg, min delivery "
+            f"{c['min_delivery_pressure_barg']:.1f} barg, MAOP {a['maop_barg']:.1f} barg, "
+            f"velocity <= {c['max_velocity_limit_m_s']:.0f} m/s, supply flow_max "
+            f"{'applied' if c['supply_limit_applied'] else 'not applied'}",
+        ),
+        (
+            "at capacity",
+            f"delivery {c['delivery_pressure_barg']:.2f} barg, power {c['power_mw']:.1f} MW, "
+            f"fuel {c['fuel_mmscfd']:.2f} MMSCFD",
+        ),
+    ]
+    for k, v in rows:
+        head.add_row(escape(k), escape(v))
+    console.print(head)
+    m = Table(title="margins at capacity", header_style="bold")
+    for col in ("constraint", "where", "value", "limit", "margin"):
+        m.add_column(col, justify="right" if col in ("value", "limit", "margin") else "left")
+    for row in c["margins"]:
+        m.add_row(*(escape(x) for x in _margin_cells(row)))
+    console.print(m)
+    t = Table(title="capacity vs inlet pressure", header_style="bold")
+    for col in ("inlet barg", "MMSCFD", "binding"):
+        t.add_column(col, justify="left" if col == "binding" else "right")
+    for r in s["capacity_vs_inlet"]:
+        t.add_row(
+            f"{r['inlet_pressure_barg']:.1f}",
+            f"{r['max_throughput_mmscfd']:,.1f}",
+            escape(r["binding"]),
+        )
+    console.print(t)
+    sc = s["capacity_vs_stations"]
+    st = Table(
+        title=f"capacity vs number of stations ({sc['placement']} sites; pipeline only, "
+        "supply flow_max not applied)",
+        header_style="bold",
+    )
+    for col in ("stations", "MMSCFD", "sites km", "power MW", "binding"):
+        st.add_column(col, justify="left" if col in ("sites km", "binding") else "right")
+    for r in sc["rows"]:
+        sites = ", ".join(f"{x['chainage_km']:.0f}" for x in r["stations"])
+        st.add_row(
+            str(r["n_stations"]),
+            f"{r['max_throughput_mmscfd']:,.1f}",
+            sites or "-",
+            f"{r['power_mw']:.1f}",
+            escape(r["binding"]),
+        )
+    console.print(st)
+    if s["statements"]:
+        console.print("[bold]published figures[/]")
+        for line in s["statements"]:
+            console.print(f"  - {escape(line)}", highlight=False)
+
+
+TOL_TEXT = "{:.2g} MMSCFD"
+
+
+def _margin_cells(row: dict[str, Any]) -> tuple[str, str, str, str, str]:
+    for unit, fmt in (
+        ("barg", "{:.2f} barg"),
+        ("mmscfd", "{:,.1f} MMSCFD"),
+        ("mw", "{:.2f} MW"),
+        ("m_s", "{:.2f} m/s"),
+    ):
+        if f"value_{unit}" in row:
+            margin_unit = {"barg": "bar", "mmscfd": "mmscfd", "mw": "mw", "m_s": "m_s"}[unit]
+            mfmt = fmt.replace("barg", "bar") if unit == "barg" else fmt
+            return (
+                row["constraint"],
+                row["element"],
+                fmt.format(row[f"value_{unit}"]),
+                fmt.format(row[f"limit_{unit}"]),
+                mfmt.format(row[f"margin_{margin_unit}"]),
+            )
+    return (
+        row["constraint"],
+        row["element"],
+        f"{row['value']:.4g}",
+        f"{row['limit']:.4g}",
+        f"{row['margin']:.4g}",
+    )
