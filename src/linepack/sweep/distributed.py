@@ -31,6 +31,15 @@ __all__ = ["INSTALL_HINT", "evaluate_chunk", "run_dask"]
 INSTALL_HINT = "pip install 'linepack[dask]'"
 #: Chunks kept in flight per worker thread.
 IN_FLIGHT = 2
+#: Dask settings of the local cluster's workers. Dask starts workers with
+#: MALLOC_TRIM_THRESHOLD_=65536 (to return memory to the system sooner); glibc then unmaps the
+#: large temporaries of batched numpy work on every free, which made the fast path ~3x slower
+#: (a sweep holds little memory: glibc's default is kept). The statistical profiler samples
+#: every worker's stack every 10 ms under the GIL: ~30 % of the fast path's time.
+WORKER_CONFIG = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.worker.profile.enabled": False,
+}
 #: Evaluators built in this (worker) process, by sweep token.
 _EVALUATORS: dict[str, Evaluator] = {}
 
@@ -49,8 +58,8 @@ def _dask() -> Any:
 
 def evaluate_chunk(
     base: Network, names: tuple[str, ...], token: str, chunk: pd.DataFrame, fast: bool
-) -> tuple[pd.DataFrame, float]:
-    """Evaluate one chunk on a worker; return its rows and the evaluation time [s].
+) -> tuple[pd.DataFrame, float, float]:
+    """Evaluate one chunk on a worker; return its rows, the evaluation's wall and CPU time [s].
 
     The evaluator (and the compiled case) is built on the first chunk of a sweep in each
     worker process and kept for the next ones; its set-up time is not counted.
@@ -61,9 +70,9 @@ def evaluate_chunk(
         ev = Evaluator(base, names)
         ev.compiled  # noqa: B018 - compile once, before timing
         _EVALUATORS[token] = ev
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     rows = evaluate_batch(ev, chunk, fast=fast)
-    return rows, time.perf_counter() - t0
+    return rows, time.perf_counter() - t0, time.process_time() - c0
 
 
 def _client(distributed: Any, workers: int | None, scheduler: str | None) -> tuple[Any, Any]:
@@ -77,12 +86,15 @@ def _client(distributed: Any, workers: int | None, scheduler: str | None) -> tup
                 value=scheduler,
                 expected="the address of a running scheduler, e.g. tcp://10.0.0.5:8786",
             ) from None
-    cluster = distributed.LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-    )
+    import dask
+
+    with dask.config.set(WORKER_CONFIG):
+        cluster = distributed.LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
     return distributed.Client(cluster), cluster
 
 
@@ -90,7 +102,7 @@ def run_dask(
     plan: SweepPlan,
     pending: pd.DataFrame,
     sizer: ChunkSizer,
-    write: Callable[[pd.DataFrame, pd.DataFrame, float], None],
+    write: Callable[[pd.DataFrame, pd.DataFrame, float, float], None],
     workers: int | None,
     scheduler: str | None,
     fast: bool = True,
@@ -106,7 +118,8 @@ def run_dask(
     sizer : ChunkSizer
         Chooses each next chunk's size from the rate measured so far.
     write : callable
-        Called on the client with (chunk table, rows, evaluation seconds) per finished chunk.
+        Called on the client with (chunk table, rows, evaluation wall and CPU seconds) per
+        finished chunk.
     workers : int, optional
         Local cluster of this many single-threaded worker processes.
     scheduler : str, optional
@@ -147,8 +160,8 @@ def run_dask(
         while pos < len(pending) and flight.count() < IN_FLIGHT * threads:
             flight.add(submit())
         for fut in flight:
-            rows, seconds = fut.result()
-            write(chunks.pop(fut.key), rows, seconds)
+            rows, seconds, cpu = fut.result()
+            write(chunks.pop(fut.key), rows, seconds, cpu)
             if pos < len(pending):
                 flight.add(submit())
         where = "local cluster" if cluster is not None else str(scheduler)

@@ -235,11 +235,15 @@ class _Writer:
         self.evaluated = 0
         self.progress = progress
         self.files: list[Path] = []
+        self.wall = 0.0
+        self.cpu = 0.0
 
-    def __call__(self, chunk: pd.DataFrame, rows: pd.DataFrame, seconds: float) -> None:
+    def __call__(self, chunk: pd.DataFrame, rows: pd.DataFrame, seconds: float, cpu: float) -> None:
         frame = chunk_frame(self.plan, chunk, rows)
         self.files.append(self.store.write_chunk(frame, self.plan.column_units))
         self.sizer.record(len(chunk), seconds)
+        self.wall += seconds
+        self.cpu += cpu
         self.done += len(chunk)
         self.evaluated += len(chunk)
         self.progress(self.done, len(self.plan.table))
@@ -253,7 +257,7 @@ def run_serial(
     plan: SweepPlan,
     pending: pd.DataFrame,
     sizer: ChunkSizer,
-    write: Callable[[pd.DataFrame, pd.DataFrame, float], None],
+    write: Callable[[pd.DataFrame, pd.DataFrame, float, float], None],
     fast: bool = True,
 ) -> None:
     """Evaluate the pending scenarios chunk by chunk in this process."""
@@ -262,9 +266,9 @@ def run_serial(
     pos = 0
     while pos < len(pending):
         chunk = pending.iloc[pos : pos + sizer.size()]
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         rows = evaluate_batch(ev, chunk, fast=fast)
-        write(chunk, rows, time.perf_counter() - t0)
+        write(chunk, rows, time.perf_counter() - t0, time.process_time() - c0)
         pos += len(chunk)
 
 
@@ -340,6 +344,8 @@ def run_sweep(
         "evaluated": write.evaluated,
         "wall_time_s": wall,
         "scenarios_per_s": write.evaluated / wall if wall > 0 else None,
+        "evaluation_wall_s": write.wall,
+        "evaluation_cpu_s": write.cpu,
         "resumed": resume,
     }
     summ, results = store.finish(plan.column_units, timing)
