@@ -163,3 +163,17 @@ def test_killed_sweep_resumes_without_losing_or_repeating_scenarios(tmp_path: Pa
     pd.testing.assert_frame_equal(on_disk, resumed.results)
     # the same code on the same inputs in two processes of the same machine: equal to the bit
     pd.testing.assert_frame_equal(resumed.results, whole.results, check_exact=True)
+
+
+def test_importing_linepack_and_the_sweep_does_not_import_dask_distributed() -> None:
+    # pint imports dask's core when it is installed (pint.compat), so only the distributed
+    # scheduler, which linepack.sweep.distributed imports when a sweep asks for it, is checked
+    code = (
+        "import sys, linepack; print('dask' in sys.modules); "
+        "import linepack.cli.main, linepack.sweep.engine, linepack.sweep.distributed; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'distributed'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["False", "[]"]
