@@ -14,6 +14,8 @@ dZ/dp = 0 outside it) up to round-off.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -38,7 +40,6 @@ class ZAtTemperature:
         self.steady = steady
         self.temperature = np.asarray(temperature, dtype=np.float64)
         self._breaks: FloatArray | None = None
-        self._coef: FloatArray | None = None
         eos, (lo, hi) = steady.cn.eos, steady.cn.eos_p_range
         t = self.temperature
         if not (isinstance(eos, Tabulated) and t.size and np.all(t == t[0])):
@@ -51,9 +52,13 @@ class ZAtTemperature:
             and tg[0] - 1e-9 * tg[-1] <= t0 <= tg[-1] * (1 + 1e-9)
         ):
             return
-        self._breaks, self._coef = eos._line(float(np.clip(t0, tg[0], tg[-1])))
-        self._lo, self._hi = max(lo, float(pg[0])), min(hi, float(pg[-1]))
+        x, c = eos._line(float(np.clip(t0, tg[0], tg[-1])))
+        self._lo, self._hi = max(lo, float(pg[0]), float(x[0])), min(hi, float(pg[-1]))
         self._range = (lo, hi)
+        self._breaks = x
+        # one contiguous array per power (highest first): gathers by ``take`` are cheapest
+        self._coef = np.ascontiguousarray(c, dtype=np.float64)
+        self._c3, self._c2, self._c1, self._c0 = (self._coef[k] for k in range(4))
 
     @property
     def fast(self) -> bool:
@@ -62,29 +67,52 @@ class ZAtTemperature:
 
     def __call__(self, p: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Z [-] and dZ/dp [1/Pa] at pressures ``p`` [Pa] (one per temperature given)."""
-        x, c = self._breaks, self._coef
-        if x is None or c is None:
+        if self._breaks is None:
             return self.steady.z(p, self.temperature)
         lo, hi = self._range
-        h, (a3, a2, a1, a0) = self._locate(p, x, c)
-        z = ((a3 * h + a2) * h + a1) * h + a0
+        h, i = self._locate(p, self._breaks)
+        a3, a2, a1 = self._c3.take(i), self._c2.take(i), self._c1.take(i)
+        z = ((a3 * h + a2) * h + a1) * h + self._c0.take(i)
         dz = (3.0 * a3 * h + 2.0 * a2) * h + a1
         outside = (p < lo) | (p > hi)
         if outside.any():
             dz[outside] = 0.0
         return z, dz
 
+    def lazy(self, p: FloatArray) -> tuple[FloatArray, Callable[[], FloatArray]]:
+        """Z [-] now and dZ/dp [1/Pa] when asked (the slope costs a few operations more)."""
+        if self._breaks is None:
+            z, dz = self.steady.z(p, self.temperature)
+            return z, lambda: dz
+        lo, hi = self._range
+        h, i = self._locate(p, self._breaks)
+        a3, a2, a1 = self._c3.take(i), self._c2.take(i), self._c1.take(i)
+        z = ((a3 * h + a2) * h + a1) * h + self._c0.take(i)
+
+        def slope() -> FloatArray:
+            dz = (3.0 * a3 * h + 2.0 * a2) * h + a1
+            outside = (p < lo) | (p > hi)
+            if outside.any():
+                dz[outside] = 0.0
+            return dz
+
+        return z, slope
+
     def z(self, p: FloatArray) -> FloatArray:
         """Z [-] alone at pressures ``p`` [Pa]."""
-        x, c = self._breaks, self._coef
-        if x is None or c is None:
+        if self._breaks is None:
             return np.asarray(self.steady.z(p, self.temperature)[0], dtype=np.float64)
-        h, (a3, a2, a1, a0) = self._locate(p, x, c)
+        h, i = self._locate(p, self._breaks)
+        a3, a2, a1, a0 = self._c3.take(i), self._c2.take(i), self._c1.take(i), self._c0.take(i)
         return np.asarray(((a3 * h + a2) * h + a1) * h + a0, dtype=np.float64)
 
-    def _locate(self, p: FloatArray, x: FloatArray, c: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Offset of each (clipped) pressure in its interval, and the interval's coefficients."""
+    def _locate(self, p: FloatArray, x: FloatArray) -> tuple[FloatArray, NDArray[np.intp]]:
+        """Offset of each (clipped) pressure in its interval, and the interval.
+
+        The clipped pressure is at least the first breakpoint and the breakpoints exclude the
+        table's end, so the interval index is always valid (as ``Tabulated._eval_line``'s).
+        """
         pc = np.minimum(np.maximum(p, self._lo), self._hi)
-        i = np.searchsorted(x, pc, side="right") - 1
-        np.clip(i, 0, x.size - 1, out=i)
-        return pc - x[i], c[:, i]
+        i = np.searchsorted(x, pc, side="right")
+        i -= 1
+        return pc - x.take(i), i

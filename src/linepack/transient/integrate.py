@@ -165,6 +165,7 @@ class Integrator:
             volume[cn.node_names.index(name)] += v
         self.system = TransientSystem(cn, inertia=options.inertia, node_volume=volume)
         self.linear = ReducedSolver(self.system.steady.reduced.pattern)
+        self._factored: Evaluation | None = None  # the point of the kept factorisation
         self.t = state.t
         self.x = np.concatenate([state.pressure, state.flow])
         self.mass = self.system.node_mass(state.pressure)[0]
@@ -258,9 +259,16 @@ class Integrator:
 
     def _modes_for(self, bnd: Boundary) -> tuple[sy.Modes, list[str]]:
         """Modes for the next step: the scheduled set-points, limits kept while they bind."""
-        m = copy.deepcopy(self.modes)
-        m.p_set = bnd.p_set.copy()
-        m.reg_value = bnd.reg_value.copy()
+        c = self.modes
+        m = sy.Modes(
+            c.compressor.copy(),
+            c.value.copy(),
+            list(c.limit),
+            c.regulator.copy(),
+            bnd.reg_value.copy(),
+            bnd.p_set.copy(),
+            c.idle.copy(),
+        )
         names = self.cn.edge_names
         o, ov = self.system.steady.off["compressor"], self.system.steady.off["valve"]
         notes = [
@@ -362,13 +370,16 @@ class Integrator:
         if not report.converged:
             self._diagnose(ev.x, terms, report)
         if self.options.polish:
-            # one more full step: Newton's quadratic convergence takes the node balances (and
-            # with them the discrete mass conservation) from the tolerance to round-off
+            # one more Newton step: it takes the node balances (and with them the discrete
+            # mass conservation) from the tolerance to round-off. It reuses the factorisation
+            # of the last iteration (a chord step; the residual at the converged point is
+            # ~1e-11, the matrix is within the last step's change of its own, so the step
+            # leaves ~1e-16: round-off, as a full Newton step would), else factorises here.
             try:
-                dx = self._direction(ev)
+                dx = self._direction(ev) if self._factored is None else self._chord(ev)
             except RuntimeError:  # pragma: no cover - the converged matrix was regular
                 return ev, report
-            et = system.evaluate(ev.x + dx, modes, terms, jacobian=False)
+            et = system.evaluate(ev.x + dx, modes, terms)
             if et.norm <= ev.norm:
                 ev = et
                 report.iterations += 1
@@ -376,9 +387,19 @@ class Integrator:
         return ev, report
 
     def _direction(self, ev: Evaluation) -> FloatArray:
-        """The Newton step −J⁻¹F at an evaluated point (reduced system, reused ordering)."""
-        values, rhs = self.system.reduced_system(ev)
-        return self.system.expand(ev, self.linear.solve(values, rhs))
+        """The Newton step −J⁻¹F at an evaluated point (reduced system, reused ordering);
+        its factorisation is kept for :meth:`_chord`."""
+        system = self.system
+        self._factored = None
+        self.linear.factor(system.reduced_values(ev))
+        self._factored = ev
+        return system.expand(ev, ev.f, self.linear.resolve(system.reduced_rhs(ev, ev.f)))
+
+    def _chord(self, ev: Evaluation) -> FloatArray:
+        """−J₀⁻¹F(x) with J₀ the last factorised Newton matrix (of the same step and modes)."""
+        system, j = self.system, self._factored
+        assert j is not None
+        return system.expand(j, ev.f, self.linear.resolve(system.reduced_rhs(j, ev.f)))
 
     def _iterate(
         self, x0: FloatArray, modes: sy.Modes, terms: StepTerms
@@ -392,6 +413,7 @@ class Integrator:
             If the linear system is singular or the step is not finite.
         """
         opts, system, nn = self.options.newton, self.system, self.cn.n_nodes
+        self._factored = None
         ev = system.evaluate(x0.copy(), modes, terms)
         report = NewtonReport()
         report.residual_norms.append(ev.norm)

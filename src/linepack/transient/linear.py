@@ -19,6 +19,8 @@ Both raise ``RuntimeError`` on a singular matrix, which the Newton iteration rep
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
@@ -41,6 +43,9 @@ MAX_BAND = 40
 class ReducedSolver:
     """Solves ``A y = b`` for matrices with one fixed pattern, given entry values.
 
+    :meth:`factor` keeps the last LU factors, so :meth:`resolve` can solve again with the same
+    matrix (a chord step) at the cost of the triangular solves.
+
     Parameters
     ----------
     pattern : Pattern
@@ -55,7 +60,7 @@ class ReducedSolver:
     bandwidth : tuple of int
         Lower and upper bandwidth after the reverse Cuthill–McKee ordering.
     factorisations : int
-        Number of solves so far.
+        Number of factorisations so far.
     """
 
     def __init__(self, pattern: Pattern, max_band: int = MAX_BAND) -> None:
@@ -88,41 +93,78 @@ class ReducedSolver:
         self._cols: IntArray | None = None
         self._gather: IntArray | None = None
         self._csc: tuple[IntArray, IntArray] | None = None
+        self._factors: tuple[Any, ...] | None = None
 
     def solve(self, values: FloatArray, rhs: FloatArray) -> FloatArray:
-        """Solve with the matrix whose entries (in pattern order) are ``values``.
+        """Factorise the matrix whose entries (in pattern order) are ``values``; solve.
 
         Raises
         ------
         RuntimeError
             If the matrix is singular.
         """
+        self.factor(values)
+        return self.resolve(rhs)
+
+    def factor(self, values: FloatArray) -> None:
+        """LU-factorise the matrix with entries ``values``, kept for :meth:`resolve`.
+
+        Raises
+        ------
+        RuntimeError
+            If the matrix is singular (then no factorisation is kept).
+        """
+        self._factors = None
         self.factorisations += 1
         if self.kind == "banded":
-            return self._banded(values, rhs)
-        return self._sparse(values, rhs)
+            self._factors = self._band_factor(values)
+        else:
+            self._factors = self._sparse_factor(values)
 
-    def _banded(self, values: FloatArray, rhs: FloatArray) -> FloatArray:
+    def resolve(self, rhs: FloatArray) -> FloatArray:
+        """Solve with the last factorisation (:meth:`factor`)."""
+        f = self._factors
+        if f is None:
+            raise RuntimeError("no factorisation to solve with")
+        if self.kind == "banded":
+            b = rhs[self._perm]
+            if self._tridiagonal:
+                z, info = lapack.dgttrs(*f, b, overwrite_b=1)
+            else:
+                kl, ku = self.bandwidth
+                z, info = lapack.dgbtrs(f[0], kl, ku, b, f[1], overwrite_b=1)
+            if info != 0:  # pragma: no cover - an argument error is a programming error
+                raise ValueError(f"LAPACK band solve: illegal argument {-info}")
+            y = np.empty(self.pattern.n)
+            y[self._perm] = z
+            return y
+        lu, cols = f
+        z = np.asarray(lu.solve(rhs), dtype=np.float64)
+        if cols is None:
+            return z
+        y = np.empty_like(z)
+        y[cols] = z
+        return y
+
+    def _band_factor(self, values: FloatArray) -> tuple[Any, ...]:
         n = self.pattern.n
         kl, ku = self.bandwidth
         ab = np.bincount(self._band_index, weights=values, minlength=self._rows_ab * n)
         if self._tridiagonal:
             ab = ab.reshape(3, n)
-            _, _, _, z, info = lapack.dgtsv(
-                ab[2, :-1], ab[1], ab[0, 1:], rhs[self._perm], 1, 1, 1, 1
-            )
+            dl, d, du, du2, ipiv, info = lapack.dgttrf(ab[2, :-1], ab[1], ab[0, 1:], 1, 1, 1)
+            factors: tuple[Any, ...] = (dl, d, du, du2, ipiv)
         else:
             ab = ab.reshape(n, self._rows_ab).T  # column-major (Fortran) view: no copy
-            _, _, z, info = lapack.dgbsv(kl, ku, ab, rhs[self._perm], overwrite_ab=1, overwrite_b=1)
+            lu, ipiv, info = lapack.dgbtrf(ab, kl, ku, overwrite_ab=1)
+            factors = (lu, ipiv)
         if info > 0:
             raise RuntimeError(f"singular matrix (zero pivot at position {info})")
         if info < 0:  # pragma: no cover - an argument error is a programming error
-            raise ValueError(f"dgbsv: illegal argument {-info}")
-        y = np.empty(n)
-        y[self._perm] = z
-        return y
+            raise ValueError(f"LAPACK band factorisation: illegal argument {-info}")
+        return factors
 
-    def _sparse(self, values: FloatArray, rhs: FloatArray) -> FloatArray:
+    def _sparse_factor(self, values: FloatArray) -> tuple[Any, IntArray | None]:
         pat = self.pattern
         data = np.asarray(np.bincount(pat.slot, weights=values, minlength=pat.nnz), np.float64)
         if self._cols is None or self._gather is None or self._csc is None:
@@ -135,16 +177,13 @@ class ReducedSolver:
                 panel_size=LU_PANEL,
             )
             self._prepare(np.argsort(np.asarray(lu.perm_c, dtype=np.int64)))
-            return np.asarray(lu.solve(rhs), dtype=np.float64)
+            return lu, None
         indices, indptr = self._csc
         a = sp.csc_matrix((data[self._gather], indices, indptr), shape=(pat.n, pat.n))
         lu = spla.splu(
             a, permc_spec="NATURAL", diag_pivot_thresh=PIVOT, relax=LU_RELAX, panel_size=LU_PANEL
         )
-        z = lu.solve(rhs)
-        y = np.empty_like(z)
-        y[self._cols] = z
-        return np.asarray(y, dtype=np.float64)
+        return lu, self._cols
 
     def _prepare(self, cols: IntArray) -> None:
         """CSC layout of A[:, cols] and where its entries come from in A's data."""

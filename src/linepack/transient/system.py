@@ -41,7 +41,8 @@ network is a pipeline or nearly one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -90,7 +91,7 @@ class StepTerms:
 
 @dataclass
 class Evaluation:
-    """The time-discrete system at one point: residual and the pieces of its Jacobian.
+    """The time-discrete system at one point: its residual, and its Jacobian when asked.
 
     Attributes
     ----------
@@ -102,24 +103,19 @@ class Evaluation:
         max |f|.
     free : ndarray of bool
         Nodes whose mass balance is solved.
-    mass, dmass : ndarray
-        Gas stored at each node [kg] and dM/dp [kg/Pa] (None for a residual-only evaluation,
-        as are ``seg``, ``kept`` and ``full``).
-    store : ndarray
-        Storage rate of each node, (a₀ M + history)/h [kg/s].
+    mass : ndarray
+        Gas stored at each node [kg].
     net : ndarray
         Edge inflow minus outflow minus fuel drawn, per node [kg/s].
     power, fuel : ndarray
         Shaft power [W] and fuel [kg/s] per compressor, as the steady solver counts them.
-    seg : tuple of ndarray
-        Segment rows: residual and derivatives with respect to p_from, p_to and q.
-    kept : ndarray
+    seg : tuple of ndarray or None
+        Derivatives of the segment rows with respect to p_from, p_to and q
+        (:meth:`TransientSystem.linearise` fills it).
+    kept : ndarray or None
         Jacobian entries that survive the elimination of the segment flows, in the order of
         the steady reduced pattern (node diagonals, non-pipe incidence, fuel, non-pipe edge
-        rows).
-    full : tuple of ndarray
-        What the full Jacobian adds to ``kept``: segment incidence (to, from) and segment
-        rows' derivatives (p_from, p_to, q) — for :meth:`TransientSystem.jacobian`.
+        rows) (:meth:`TransientSystem.linearise` fills it).
     """
 
     x: FloatArray
@@ -127,14 +123,12 @@ class Evaluation:
     norm: float
     free: BoolArray
     mass: FloatArray
-    dmass: FloatArray | None
-    store: FloatArray
     net: FloatArray
     power: FloatArray
     fuel: FloatArray
-    seg: tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None
-    kept: FloatArray | None
-    full: tuple[FloatArray, ...] | None
+    derivatives: Callable[[], tuple[tuple[FloatArray, ...], FloatArray]] = field(repr=False)
+    seg: tuple[FloatArray, FloatArray, FloatArray] | None = None
+    kept: FloatArray | None = None
 
 
 class TransientSystem:
@@ -183,12 +177,17 @@ class TransientSystem:
         # compressibility: at segment mean pressures, and at node pressures for the storage
         # (one value per node when every storage piece has the same temperature)
         self.law = SegmentLaw(s)
+        self._constants: tuple[StepTerms, tuple[FloatArray, ...]] | None = None
         t_end = self.end_temperature
         self._node_t = bool(t_end.size) and bool(np.all(t_end == t_end[0]))
         t_node = np.full(nn, t_end[0] if t_end.size else t_gas)
         self._z_store = ZAtTemperature(s, t_node if self._node_t else t_end)
         self._zrt_node = cn.gas.gas_constant * t_node
         self._zrt_end = cn.gas.gas_constant * t_end
+        # Z of the storage and of the segments from one table look-up: one temperature
+        self._fused = (
+            self._node_t and self.law.shares_table and bool(np.all(t_node == self.law.temperature))
+        )
         self._links = sum(
             len(a) for a in (cn.reg_setpoint, cn.valve_open, cn.short_from, cn.res_zeta)
         )
@@ -242,14 +241,19 @@ class TransientSystem:
         dm = np.bincount(self.ends, weights=self.end_volume * drho, minlength=self.nn)
         return np.asarray(m, dtype=np.float64), np.asarray(dm, dtype=np.float64)
 
-    def _mass_only(self, p: FloatArray) -> FloatArray:
-        """:meth:`node_mass` without the derivative."""
+    def _mass_from_z(
+        self, p: FloatArray, z: FloatArray, dz: Callable[[], FloatArray]
+    ) -> tuple[FloatArray, Callable[[], FloatArray]]:
+        """:meth:`node_mass` from Z at the node pressures (one temperature)."""
+        zrt = z * self._zrt_node
+        return self.volume * (p / zrt), lambda: self.volume * ((1.0 - p * dz() / z) / zrt)
+
+    def _mass_lazy(self, p: FloatArray) -> tuple[FloatArray, Callable[[], FloatArray]]:
+        """:meth:`node_mass` with the derivative computed only when asked."""
         if self._node_t:
-            return self.volume * (p / (self._z_store.z(p) * self._zrt_node))
-        pe = p[self.ends]
-        rho = pe / (self._z_store.z(pe) * self._zrt_end)
-        m = np.bincount(self.ends, weights=self.end_volume * rho, minlength=self.nn)
-        return np.asarray(m, dtype=np.float64)
+            return self._mass_from_z(p, *self._z_store.lazy(p))
+        m, dm = self.node_mass(p)
+        return m, lambda: dm
 
     def power_fuel(self, x: FloatArray, modes: sy.Modes) -> tuple[FloatArray, FloatArray]:
         """Shaft power [W] and fuel [kg/s] of every compressor (as the steady solver counts)."""
@@ -274,29 +278,41 @@ class TransientSystem:
     @staticmethod
     def inflow(ev: Evaluation, terms: StepTerms) -> FloatArray:
         """:meth:`external_inflow` from an evaluation."""
-        return np.where(ev.free, terms.injection, ev.store - ev.net)
+        store = (terms.a0 * ev.mass + terms.mass_history) / terms.h
+        return np.where(ev.free, terms.injection, store - ev.net)
 
     # -- assembly -----------------------------------------------------------------------------
-    def evaluate(
-        self, x: FloatArray, modes: sy.Modes, terms: StepTerms, jacobian: bool = True
-    ) -> Evaluation:
-        """Residual and (if ``jacobian``) the Jacobian pieces of the time step at ``x``."""
+    def _step_constants(self, terms: StepTerms) -> tuple[FloatArray, ...]:
+        """What the rows take from a step's terms, computed once per step (per ``terms``)."""
+        hit = self._constants
+        if hit is not None and hit[0] is terms:
+            return hit[1]
+        s, h = self.steady, terms.h
+        inert = self.inertance / (h * s.p_scale)
+        out = (
+            inert * terms.a0,  # (L/A) a₀/h, scaled
+            inert * terms.flow_history,
+            (terms.injection - terms.mass_history / h) / s.q_scale,
+            terms.free / s.q_scale,
+        )
+        self._constants = (terms, out)
+        return out
+
+    def evaluate(self, x: FloatArray, modes: sy.Modes, terms: StepTerms) -> Evaluation:
+        """Residual of the time step at ``x``; the Jacobian follows by :meth:`linearise`."""
         s, cn, nn, ns = self.steady, self.cn, self.nn, self.ns
         ne = s.n_edges
         p, q = x[:nn], x[nn:]
         qseg = q[:ns]
-        free, qs, ps, h, a0 = terms.free, s.q_scale, s.p_scale, terms.h, terms.a0
+        free, qs, ps, a0h = terms.free, s.q_scale, s.p_scale, terms.a0 / terms.h
+        inert_a0, inert_hist, node_const, w = self._step_constants(terms)
         # segment rows: r / (p1 + p2) − (L/A) dq/dt, scaled by the pressure scale
-        law = self.law(p, qseg, jacobian)
-        p1, p2, r = law[0], law[1], law[2]
-        total = np.maximum(p1 + p2, 1.0)
-        g = 1.0 / (ps * total)  # the steady row's 1/ps² times ps/(p1 + p2)
-        inert = self.inertance / (h * ps)
-        fs = r * g - inert * (a0 * qseg + terms.flow_history)
+        law = self.law(p, qseg, p if self._fused else None)
+        total = np.maximum(law.p1 + law.p2, 1.0)
+        fs = law.r / (ps * total) - (inert_a0 * qseg + inert_hist)
         # other edges: the steady rows in their modes
         net = np.asarray(np.bincount(s.e_to, weights=q, minlength=nn), dtype=np.float64)
         net -= np.bincount(s.e_from, weights=q, minlength=nn)
-        w = free / qs
         power = fuel = np.zeros(0)
         fuel_d: list[FloatArray] = []
         if ne > ns:
@@ -305,30 +321,36 @@ class TransientSystem:
         else:
             other = (np.zeros(0),) * 4
         # node rows: mass balance with storage, or the pressure set-point
-        dm: FloatArray | None = None
-        if jacobian:
-            m, dm = self.node_mass(p)
+        if law.z_extra is not None and law.dz_extra is not None:
+            m, dm = self._mass_from_z(p, law.z_extra, law.dz_extra)
         else:
-            m = self._mass_only(p)
-        store = (a0 * m + terms.mass_history) / h
-        node_r = np.where(free, (terms.injection + net - store) / qs, (p - modes.p_set) / ps)
+            m, dm = self._mass_lazy(p)
+        node_r = np.where(free, node_const + (net - a0h * m) / qs, (p - modes.p_set) / ps)
         f = np.concatenate([node_r, fs, other[0]])
         norm = float(np.max(np.abs(f))) if f.size else 0.0
-        ev = Evaluation(x, f, norm, free, m, dm, store, net, power, fuel, None, None, None)
-        if not jacobian:
-            return ev
-        assert dm is not None
-        rt = r / total
-        fa, fb = (law[3] - rt) * g, (law[4] - rt) * g
-        fd = law[5] * g - inert * a0
-        diag = np.where(free, (-a0 / (h * qs)) * dm, 1.0 / ps)
-        e_to, e_from = s.e_to, s.e_from
-        ev.kept = np.concatenate(
-            [diag, w[e_to[ns:]], -w[e_from[ns:]], *fuel_d, other[1], other[2], other[3]]
-        )
-        ev.seg = (fs, fa, fb, fd)
-        ev.full = (w[e_to[:ns]], -w[e_from[:ns]], fa, fb, fd)
-        return ev
+
+        def derivatives() -> tuple[tuple[FloatArray, ...], FloatArray]:
+            dr1, dr2, drq = law.derivatives()
+            g = 1.0 / (ps * total)  # the steady row's 1/ps² times ps/(p1 + p2)
+            rt = law.r / total
+            seg = ((dr1 - rt) * g, (dr2 - rt) * g, drq * g - inert_a0)
+            diag = np.where(free, (-a0h / qs) * dm(), 1.0 / ps)
+            e_to, e_from = s.e_to, s.e_from
+            kept = np.concatenate(
+                [diag, w[e_to[ns:]], -w[e_from[ns:]], *fuel_d, other[1], other[2], other[3]]
+            )
+            return seg, kept
+
+        return Evaluation(x, f, norm, free, m, net, power, fuel, derivatives)
+
+    @staticmethod
+    def linearise(ev: Evaluation) -> tuple[tuple[FloatArray, ...], FloatArray]:
+        """The Jacobian pieces of an evaluation (computed once): segment-row derivatives
+        (p_from, p_to, q) and the entries kept in the reduced system."""
+        if ev.seg is None or ev.kept is None:
+            (fa, fb, fd), ev.kept = ev.derivatives()
+            ev.seg = (fa, fb, fd)
+        return ev.seg, ev.kept
 
     def _other_edges(
         self, x: FloatArray, modes: sy.Modes, terms: StepTerms, w: FloatArray
@@ -391,38 +413,44 @@ class TransientSystem:
         """Scaled residual of the time step."""
         return self.evaluate(x, modes, terms).f
 
-    def reduced_system(self, ev: Evaluation) -> tuple[FloatArray, FloatArray]:
-        """Entry values (steady reduced pattern order) and right-hand side of the reduced
-        Newton system, in which the segment flows are eliminated (Schur complement).
+    def reduced_values(self, ev: Evaluation) -> FloatArray:
+        """Entry values (steady reduced pattern order) of the Newton matrix at ``ev`` with
+        the segment flows eliminated (Schur complement).
 
         Each segment row involves only its own flow (storage adds to node rows, inertia to the
         segment's own flow), so the steady solver's reduced structure serves unchanged.
         """
+        (fa, fb, fd), kept = self.linearise(ev)
+        w = ev.free / self.steady.q_scale
+        cf, ct = -w[self.law.from_node], w[self.law.to_node]
+        ad, bd = fa / fd, fb / fd
+        return np.concatenate([kept, -cf * ad, -cf * bd, -ct * ad, -ct * bd])
+
+    def reduced_rhs(self, ev: Evaluation, f: FloatArray) -> FloatArray:
+        """Right-hand side of the reduced Newton system for residual ``f``, with the matrix
+        at ``ev`` (``f`` may be another point's residual: a chord step)."""
         nn, ns = self.nn, self.ns
-        assert ev.seg is not None, "a residual-only evaluation"
-        assert ev.kept is not None
-        fs, fa, fb, fd = ev.seg
+        (_, _, fd), _ = self.linearise(ev)
         sf, st = self.law.from_node, self.law.to_node
         w = ev.free / self.steady.q_scale
-        cf, ct = -w[sf], w[st]
-        rd = fs / fd
-        rhs = -np.concatenate([ev.f[:nn], ev.f[nn + ns :]])
-        rhs[:nn] += np.bincount(sf, weights=cf * rd, minlength=nn)
-        rhs[:nn] += np.bincount(st, weights=ct * rd, minlength=nn)
-        ad, bd = fa / fd, fb / fd
-        values = np.concatenate([ev.kept, -cf * ad, -cf * bd, -ct * ad, -ct * bd])
-        return values, rhs
+        rd = f[nn : nn + ns] / fd
+        rhs = -np.concatenate([f[:nn], f[nn + ns :]])
+        rhs[:nn] += np.bincount(st, weights=w[st] * rd, minlength=nn)
+        rhs[:nn] -= np.bincount(sf, weights=w[sf] * rd, minlength=nn)
+        return rhs
 
-    def expand(self, ev: Evaluation, dy: FloatArray) -> FloatArray:
-        """The full Newton step from the reduced one: the segment flows back-substituted."""
+    def expand(self, ev: Evaluation, f: FloatArray, dy: FloatArray) -> FloatArray:
+        """The full Newton step from the reduced one: the segment flows back-substituted
+        (matrix at ``ev``, residual ``f``)."""
         nn, ns = self.nn, self.ns
-        assert ev.seg is not None, "a residual-only evaluation"
-        fs, fa, fb, fd = ev.seg
-        dx = np.empty(ev.x.size)
+        (fa, fb, fd), _ = self.linearise(ev)
+        dx = np.empty(f.size)
         dx[:nn] = dy[:nn]
         dx[nn + ns :] = dy[nn:]
         dp = dy[:nn]
-        dx[nn : nn + ns] = -(fs + fa * dp[self.law.from_node] + fb * dp[self.law.to_node]) / fd
+        dx[nn : nn + ns] = (
+            -(f[nn : nn + ns] + fa * dp[self.law.from_node] + fb * dp[self.law.to_node]) / fd
+        )
         return dx
 
     def direction(
@@ -434,18 +462,18 @@ class TransientSystem:
     ) -> FloatArray:
         """Newton step −J⁻¹F with the segment flows eliminated (Schur complement)."""
         ev = self.evaluate(x, modes, terms)
-        values, rhs = self.reduced_system(ev)
-        return self.expand(ev, solver.solve(self.steady.reduced.pattern.matrix(values), rhs))
+        values, rhs = self.reduced_values(ev), self.reduced_rhs(ev, ev.f)
+        dy = solver.solve(self.steady.reduced.pattern.matrix(values), rhs)
+        return self.expand(ev, ev.f, dy)
 
     def jacobian(self, x: FloatArray, modes: sy.Modes, terms: StepTerms) -> FloatArray:
         """The full Jacobian as a dense array (for tests)."""
         ev = self.evaluate(x, modes, terms)
         s, nn, ns, nc = self.steady, self.nn, self.ns, self.nc
         ne = s.n_edges
-        assert ev.kept is not None
-        assert ev.full is not None
-        k = ev.kept
-        inc_to, inc_from, fa, fb, fd = ev.full
+        (fa, fb, fd), k = self.linearise(ev)
+        w = ev.free / s.q_scale
+        inc_to, inc_from = w[s.e_to[:ns]], -w[s.e_from[:ns]]
         no = ne - ns
         o = nn + 2 * no + 3 * nc  # start of the non-pipe edge rows in ``kept``
         vals = np.concatenate(
