@@ -188,7 +188,9 @@ def test_human_columns(psgp: Network, units: Units) -> None:
         "throughput [MMSCFD]",
         "inlet_pressure [barg]",
         "settings.gas_temperature [degC]",
+        "pipe.*.roughness [mm]",
     ]
+    np.testing.assert_allclose(h["pipe.*.roughness [mm]"], 0.02, rtol=1e-12)
     # back-conversions of exact inputs: round-off only (1e-12)
     np.testing.assert_allclose(h["throughput [MMSCFD]"], [800, 1200], rtol=1e-12)
     np.testing.assert_allclose(h["inlet_pressure [barg]"], 85.0, rtol=1e-12)

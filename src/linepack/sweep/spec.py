@@ -489,8 +489,8 @@ def human_columns(table: pd.DataFrame, params: Sequence[Param], units: Units) ->
     """Parameter columns in the units engineers read: ``NAME [MMSCFD]``, ``[barg]``, ``[degC]``...
 
     Flows become MMSCFD (scf at the case's reference conditions), pressures barg (the case's
-    atmosphere), pressure differences bar, temperatures degC and powers MW; other kinds have
-    no extra column.
+    atmosphere), pressure differences bar, temperatures degC, powers MW, lengths below 1 cm mm
+    and lengths of 1 km and more km; other values have no extra column.
     """
     out: dict[str, np.ndarray] = {}
     for p in params:
@@ -505,4 +505,8 @@ def human_columns(table: pd.DataFrame, params: Sequence[Param], units: Units) ->
             out[f"{p.name} [degC]"] = v - 273.15
         elif p.kind == "power":
             out[f"{p.name} [MW]"] = v / 1e6
+        elif p.kind == "length" and v.size and np.nanmax(np.abs(v)) < 0.01:
+            out[f"{p.name} [mm]"] = v * 1e3  # roughness, wall thickness
+        elif p.kind == "length" and v.size and np.nanmin(np.abs(v)) >= 1000.0:
+            out[f"{p.name} [km]"] = v / 1e3  # pipe lengths
     return pd.DataFrame(out, index=table.index)
