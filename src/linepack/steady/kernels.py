@@ -130,17 +130,23 @@ def pipe_segment(
         r [Pa²] and dr/dp1 [Pa], dr/dp2 [Pa], dr/dq [Pa² s/kg].
     """
     zrt = z * gas_constant * temperature
-    s = 2.0 * G * dh / zrt
-    e, de, gs, dgs = gravity_factors(s)
     k = lam * zrt * length / (efficiency**2 * diameter * area**2)
     aq, daq = smooth_abs(q)
     phi = q * aq
     dphi = aq + q * daq
+    dre_dq = daq * diameter / (area * viscosity)
+    if not np.any(dh):
+        # level segments: s = 0, e^{-s} = 1, G = 1 (the general branch gives the same numbers)
+        r = p1 * p1 - p2 * p2 - k * phi
+        dr_dz = -phi * (k / z)
+        dr_dq = -(k * dphi + k / lam * dlam_dre * dre_dq * phi)
+        return r, 2.0 * p1 + dr_dz * dz_dpm * dpm_dp1, -2.0 * p2 + dr_dz * dz_dpm * dpm_dp2, dr_dq
+    s = 2.0 * G * dh / zrt
+    e, de, gs, dgs = gravity_factors(s)
     r = p1 * p1 * e - p2 * p2 - k * phi * gs
     # through Z: s ∝ 1/Z, K ∝ Z
     ds_dz = -s / z
     dr_dz = p1 * p1 * de * ds_dz - phi * (k / z * gs + k * dgs * ds_dz)
-    dre_dq = daq * diameter / (area * viscosity)
     dr_dq = -gs * (k * dphi + k / lam * dlam_dre * dre_dq * phi)
     dr_dp1 = 2.0 * p1 * e + dr_dz * dz_dpm * dpm_dp1
     dr_dp2 = -2.0 * p2 + dr_dz * dz_dpm * dpm_dp2

@@ -1,15 +1,24 @@
-"""Damped Newton iteration with a sparse LU whose column ordering is computed once.
+"""Damped Newton iteration with a sparse LU whose fill-reducing ordering is computed once.
 
-SuperLU's fill-reducing column ordering (COLAMD) is the symbolic part of the factorisation;
-it depends only on the sparsity pattern, which is fixed for a network. :class:`LinearSolver`
-computes it on the first factorisation and reuses it afterwards (``permc_spec="NATURAL"`` on the
-pre-permuted matrix), so each later Newton step pays only for the numeric factorisation.
+SuperLU's fill-reducing ordering (minimum degree on Aᵀ + A) is the symbolic part of the
+factorisation; it depends only on the sparsity pattern, which is fixed for a network.
+:class:`LinearSolver` computes it on the first factorisation of a pattern and keeps it (also
+across solvers, for as long as the pattern object lives), so each later Newton step pays only
+for the numeric factorisation. The later factorisations are of the *symmetrically* permuted
+matrix P A Pᵀ in its natural order, whose entries are scattered straight into CSC storage
+through a map computed once: its diagonal is A's diagonal, which SuperLU's threshold
+pivoting prefers, so the rows of the diagonally dominant nodal equations are not exchanged and
+the fill stays that of the ordering (permuting the columns alone, the preferred "diagonal"
+would be A[j, cols[j]], mostly not an entry at all: partial pivoting then doubles the fill
+on meshed networks).
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -18,7 +27,11 @@ from numpy.typing import NDArray
 
 from linepack.errors import ConvergenceError
 
+if TYPE_CHECKING:
+    from linepack.steady.system import Pattern
+
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 
 #: Threshold partial pivoting: keep the diagonal unless it is 100× smaller than the column's
 #: largest entry. Nodal rows are diagonally dominant, so this keeps the fill of the ordering;
@@ -74,20 +87,99 @@ class NewtonReport:
     step_lengths: list[float] = field(default_factory=list)
 
 
+class _Ordering:
+    """A fill-reducing ordering and the symmetric permutation of one sparsity structure.
+
+    Parameters
+    ----------
+    cols : ndarray of int
+        ``cols[k]`` is the unknown (and equation) at position k of the permuted system.
+    indptr, indices : ndarray of int
+        CSC structure of the unpermuted matrix (sorted indices, no duplicates).
+    """
+
+    def __init__(self, cols: IntArray, indptr: IntArray, indices: IntArray) -> None:
+        n = cols.size
+        self.cols = cols
+        self.pos = np.empty(n, dtype=np.int64)
+        self.pos[cols] = np.arange(n, dtype=np.int64)
+        self.indptr = indptr
+        self.indices = indices
+        # entry k of A (CSC order) sits at row pos[indices[k]], column pos[col_of[k]] of P A Pᵀ
+        col_of = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+        key = self.pos[col_of] * n + self.pos[indices]
+        order = np.argsort(key, kind="stable")
+        #: ``data_perm = data[gather]`` is the data of P A Pᵀ in CSC order.
+        self.gather = order
+        self.perm_indices = (key[order] % n).astype(np.intc)
+        counts = np.bincount(self.pos[col_of], minlength=n)
+        self.perm_indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.intc)
+        # entries of a Pattern (pattern order) -> position in P A Pᵀ's data (see ``scatter``)
+        self._scatter: tuple[weakref.ref[Pattern], IntArray] | None = None
+
+    def same_structure(self, indptr: IntArray, indices: IntArray) -> bool:
+        """Whether a CSC structure is the one this ordering was made for."""
+        return (
+            indptr.size == self.indptr.size
+            and indices.size == self.indices.size
+            and bool(np.array_equal(indptr, self.indptr))
+            and bool(np.array_equal(indices, self.indices))
+        )
+
+    def scatter(self, pattern: Pattern) -> IntArray | None:
+        """Position in the permuted CSC data of every entry of ``pattern`` (pattern order).
+
+        None if the pattern's structure is not the one of this ordering.
+        """
+        hit = self._scatter
+        if hit is not None and hit[0]() is pattern:
+            return hit[1]
+        if not self.same_structure(pattern.indptr, pattern.indices):
+            return None
+        inverse = np.empty(self.gather.size, dtype=np.int64)
+        inverse[self.gather] = np.arange(self.gather.size, dtype=np.int64)
+        slot = inverse[pattern.slot]
+        self._scatter = (weakref.ref(pattern), slot)
+        return slot
+
+
+#: Orderings kept per pattern object (by id, checked through a weak reference), so repeated
+#: solves of one network skip the symbolic step.
+_ORDERINGS: dict[int, tuple[weakref.ref[Pattern], _Ordering]] = {}
+
+
+def _remember(pattern: Pattern, ordering: _Ordering) -> None:
+    key = id(pattern)
+    cache = _ORDERINGS  # bound now: the module global may be gone when the callback runs
+
+    def forget(_ref: weakref.ref[Pattern]) -> None:
+        cache.pop(key, None)
+
+    _ORDERINGS[key] = (weakref.ref(pattern, forget), ordering)
+
+
+def _known(pattern: Pattern) -> _Ordering | None:
+    hit = _ORDERINGS.get(id(pattern))
+    if hit is not None and hit[0]() is pattern:
+        return hit[1]
+    return None
+
+
 class LinearSolver:
-    """Sparse LU (SuperLU) that reuses the column ordering of its first factorisation.
+    """Sparse LU (SuperLU) that reuses the fill-reducing ordering of its first factorisation.
 
     Attributes
     ----------
+    cols : ndarray of int or None
+        The ordering: unknown at each position of the permuted system.
     factorisations : int
         Counter for the convergence report.
     """
 
     def __init__(self) -> None:
-        self.cols: NDArray[np.int64] | None = None
+        self.cols: IntArray | None = None
         self.factorisations = 0
-        self._lu: spla.SuperLU | None = None
-        self._permuted = False
+        self._ordering: _Ordering | None = None
 
     def solve(self, jac: sp.csc_matrix, rhs: FloatArray) -> FloatArray:
         """Solve ``jac @ dx = rhs``.
@@ -97,40 +189,91 @@ class LinearSolver:
         RuntimeError
             If the matrix is singular (SuperLU's message is kept).
         """
-        self._factorise(jac)
-        assert self._lu is not None
-        if not self._permuted:
-            return np.asarray(self._lu.solve(rhs), dtype=float)
-        assert self.cols is not None
-        z = self._lu.solve(rhs)
-        x = np.empty_like(z)
-        x[self.cols] = z
-        return np.asarray(x, dtype=float)
-
-    def _factorise(self, jac: sp.csc_matrix) -> None:
         self.factorisations += 1
-        if self.cols is None:
-            # minimum degree on Aᵀ + A suits the near-symmetric nodal structure (less fill
-            # than COLAMD on lattices). SuperLU factors A·Pc with Pc[k, perm_c[k]] = 1, so
-            # the column at position j of the permuted matrix is argsort(perm_c)[j].
-            self._lu = spla.splu(
-                jac,
-                permc_spec="MMD_AT_PLUS_A",
-                diag_pivot_thresh=PIVOT,
-                relax=LU_RELAX,
-                panel_size=LU_PANEL,
+        a = sp.csc_matrix(jac)
+        if not a.has_canonical_format:  # sorted, no duplicates (a copy: jac stays as it is)
+            a = a.copy()
+            a.sum_duplicates()
+        od = self._ordering
+        if od is None:
+            return self._first(a, rhs)
+        indptr = np.asarray(a.indptr, dtype=np.int64)
+        indices = np.asarray(a.indices, dtype=np.int64)
+        if not od.same_structure(indptr, indices):  # another structure: permute it as it is
+            b = sp.csc_matrix(a[od.cols][:, od.cols])
+            b.sum_duplicates()
+            return self._permuted(
+                np.asarray(b.data, dtype=np.float64),
+                np.asarray(b.indices, dtype=np.intc),
+                np.asarray(b.indptr, dtype=np.intc),
+                rhs,
             )
-            self.cols = np.argsort(np.asarray(self._lu.perm_c, dtype=np.int64))
-            self._permuted = False
-            return
-        self._lu = spla.splu(
-            sp.csc_matrix(jac[:, self.cols]),
-            permc_spec="NATURAL",
+        data = np.asarray(a.data, dtype=np.float64)[od.gather]
+        return self._permuted(data, od.perm_indices, od.perm_indptr, rhs)
+
+    def solve_entries(self, pattern: Pattern, values: FloatArray, rhs: FloatArray) -> FloatArray:
+        """Solve the system whose entries (in ``pattern`` order, duplicates summed) are given.
+
+        The same as ``solve(pattern.matrix(values), rhs)``, but once the ordering is known the
+        entries are summed straight into the permuted matrix's storage.
+
+        Raises
+        ------
+        RuntimeError
+            If the matrix is singular.
+        """
+        self.factorisations += 1
+        od = self._ordering
+        if od is None:
+            od = _known(pattern)
+            if od is not None:
+                self._adopt(od)
+        slot = None if od is None else od.scatter(pattern)
+        if od is None or slot is None:
+            x = self._first(pattern.matrix(values), rhs)
+            if self._ordering is not None:
+                _remember(pattern, self._ordering)
+            return x
+        data = np.asarray(np.bincount(slot, weights=values, minlength=od.gather.size), np.float64)
+        return self._permuted(data, od.perm_indices, od.perm_indptr, rhs)
+
+    def _adopt(self, ordering: _Ordering) -> None:
+        self._ordering = ordering
+        self.cols = ordering.cols
+
+    def _first(self, a: sp.csc_matrix, rhs: FloatArray) -> FloatArray:
+        """Factorise with SuperLU's own ordering and keep that ordering."""
+        # minimum degree on Aᵀ + A suits the near-symmetric nodal structure (less fill
+        # than COLAMD on lattices). SuperLU factors A·Pc with Pc[k, perm_c[k]] = 1, so
+        # the column at position j of the permuted matrix is argsort(perm_c)[j].
+        lu = spla.splu(
+            a,
+            permc_spec="MMD_AT_PLUS_A",
             diag_pivot_thresh=PIVOT,
             relax=LU_RELAX,
             panel_size=LU_PANEL,
         )
-        self._permuted = True
+        cols = np.argsort(np.asarray(lu.perm_c, dtype=np.int64)).astype(np.int64)
+        self._adopt(
+            _Ordering(cols, np.asarray(a.indptr, np.int64), np.asarray(a.indices, np.int64))
+        )
+        return np.asarray(lu.solve(rhs), dtype=np.float64)
+
+    def _permuted(
+        self, data: FloatArray, indices: NDArray[np.intc], indptr: NDArray[np.intc], rhs: FloatArray
+    ) -> FloatArray:
+        """Factorise P A Pᵀ (given by its CSC arrays) in natural order and solve."""
+        od = self._ordering
+        assert od is not None
+        n = od.cols.size
+        b = sp.csc_matrix((data, indices, indptr), shape=(n, n))
+        lu = spla.splu(
+            b, permc_spec="NATURAL", diag_pivot_thresh=PIVOT, relax=LU_RELAX, panel_size=LU_PANEL
+        )
+        z = lu.solve(rhs[od.cols])
+        x = np.empty_like(z)
+        x[od.cols] = z
+        return np.asarray(x, dtype=np.float64)
 
 
 def newton(

@@ -190,6 +190,29 @@ class Reduced:
 _CACHE: dict[int, tuple[weakref.ref[CompiledNetwork], SteadySystem]] = {}
 
 
+@dataclass(frozen=True)
+class _Evaluation:
+    """All rows of the system at one iterate (scaled residuals and derivatives).
+
+    Attributes
+    ----------
+    f : ndarray
+        Residual: node rows, then edge rows.
+    seg : tuple of ndarray
+        Pipe-segment rows: residual, d/dp_from, d/dp_to, d/dq.
+    other : tuple of ndarray
+        Non-pipe edge rows: d/dp_from, d/dp_to, d/dq.
+    fuel_d : tuple of ndarray
+        Derivatives of the fuel drawn at each station's suction node (scaled as the node row)
+        with respect to p_suction, p_discharge and the station flow.
+    """
+
+    f: FloatArray
+    seg: tuple[FloatArray, ...]
+    other: tuple[FloatArray, FloatArray, FloatArray]
+    fuel_d: tuple[FloatArray, ...]
+
+
 class SteadySystem:
     """Residual and Jacobian of the steady equations of one compiled network.
 
@@ -239,6 +262,12 @@ class SteadySystem:
         self.p_scale = cn.p_scale
         self.laws = self._group_laws()
         self.pattern = self._pattern()
+        self.n_segments = len(seg.length)
+        #: Mass-balance coefficient of a flow in a node row: 1/q_scale at free nodes, 0 at set.
+        self._free_w = (~self.is_set).astype(np.float64) / self.q_scale
+        self._node_diag = self.is_set / self.p_scale
+        self._flat = not np.any(seg.dh)
+        self._seg_cache: tuple[FloatArray, FloatArray, object, tuple[FloatArray, ...]] | None = None
 
     def _group_laws(self) -> list[tuple[str, IntArray]]:
         laws = np.asarray(self.cn.segments.law)
@@ -302,14 +331,27 @@ class SteadySystem:
         return lam, dlam
 
     def segment_rows(self, p: FloatArray, q: FloatArray) -> tuple[FloatArray, ...]:
-        """Residuals (scaled) and derivatives of all pipe-segment equations."""
+        """Residuals (scaled) and derivatives of all pipe-segment equations.
+
+        The last evaluation is kept: the Newton iteration asks for the rows at the point its
+        line search has just evaluated, and gets them without recomputing the friction factor
+        and Z. The returned arrays are shared with that cache: do not modify them.
+        """
         seg = self.cn.segments
         n = len(seg.length)
         qs = q[:n]
+        hit = self._seg_cache
+        if (
+            hit is not None
+            and hit[2] is friction_factor
+            and np.array_equal(hit[0], p)
+            and np.array_equal(hit[1], qs)
+        ):
+            return hit[3]
         p1, p2 = p[seg.from_node], p[seg.to_node]
         pm, d1, d2 = kernels.mean_pressure(np.maximum(p1, 1.0), np.maximum(p2, 1.0))
         z, dz = self.z(pm, seg.temperature)
-        re = np.abs(qs) * seg.diameter / (seg.area * seg.viscosity)
+        re = np.abs(qs) * self._re_per_flow
         lam, dlam = self.friction(np.maximum(re, 1e-3))
         r, a, b, c = kernels.pipe_segment(
             p1,
@@ -331,7 +373,15 @@ class SteadySystem:
             gas_constant=self.cn.gas.gas_constant,
         )
         s2 = self.p_scale**2
-        return r / s2, a / s2, b / s2, c / s2
+        rows = (r / s2, a / s2, b / s2, c / s2)
+        self._seg_cache = (p.copy(), qs.copy(), friction_factor, rows)
+        return rows
+
+    @functools.cached_property
+    def _re_per_flow(self) -> FloatArray:
+        """Reynolds number per kg/s of each segment, D/(A μ) [s/kg]."""
+        seg = self.cn.segments
+        return np.asarray(seg.diameter / (seg.area * seg.viscosity), dtype=np.float64)
 
     def power(self, p: FloatArray, q: FloatArray) -> tuple[FloatArray, ...]:
         """Shaft power [W] of every compressor and its derivatives (q, ps, pd)."""
@@ -453,57 +503,61 @@ class SteadySystem:
         return tuple(np.where(drag, a, b) / self.p_scale for a, b in zip(rd, rf, strict=True))
 
     # -- assembly ------------------------------------------------------------------------
-    def _assemble(
-        self, x: FloatArray, modes: Modes, jacobian: bool
-    ) -> tuple[FloatArray, FloatArray | None, tuple[FloatArray, ...]]:
-        """Residual, Jacobian values in pattern order (or None) and the segment derivatives."""
-        nn = self.n_nodes
+    def _evaluate_at(self, x: FloatArray, modes: Modes) -> _Evaluation:
+        """Every row's residual and derivatives at ``x`` (the segment rows cached by iterate)."""
+        nn, ns = self.n_nodes, self.n_segments
         p, q = x[:nn], x[nn:]
         cn = self.cn
         seg = self.segment_rows(p, q)
-        pw = self.power(p, q)
-        active = ~np.isin(modes.compressor, (M_BYPASS, M_OFF))
-        qc = q[self.off["compressor"] : self.off["compressor"] + len(modes.compressor)]
-        fuel_k = cn.compressors.fuel_per_work * active * (qc > 0)
-        fuel = fuel_k * np.maximum(pw[0], 0.0)
-        comp = self.compressor_rows(p, q, modes, pw)
+        nc = len(modes.compressor)
+        if nc:
+            pw = self.power(p, q)
+            active = ~np.isin(modes.compressor, (M_BYPASS, M_OFF))
+            o = self.off["compressor"]
+            fuel_k = cn.compressors.fuel_per_work * active * (q[o : o + nc] > 0)
+            fuel = fuel_k * np.maximum(pw[0], 0.0)
+            comp = self.compressor_rows(p, q, modes, pw)
+            pos = pw[0] > 0
+            free_cf = self._free_w[cn.compressors.from_node]
+            fuel_d = tuple(-fuel_k * pos * d * free_cf for d in (pw[2], pw[3], pw[1]))
+        else:
+            fuel = np.zeros(0)
+            comp = (fuel,) * 4
+            fuel_d = (fuel,) * 3
         links = self.link_rows(p, q, modes)
-        edge = [np.concatenate([seg[k], comp[k], links[k]]) for k in range(4)]
+        other = [np.concatenate([comp[k], links[k]]) for k in range(4)]
         if np.any(modes.idle):
             # zero-resistance links that close a loop of such links carry no flow
-            idle = modes.idle
-            q_idle = q[idle]
-            edge[0][idle] = q_idle / self.q_scale
-            edge[1][idle] = 0.0
-            edge[2][idle] = 0.0
-            edge[3][idle] = 1.0 / self.q_scale
-
+            seg = tuple(v.copy() for v in seg)
+            for rows, lo in ((seg, 0), (other, ns)):
+                idle = modes.idle[lo : lo + rows[0].size]
+                if np.any(idle):
+                    rows[0][idle] = q[lo : lo + rows[0].size][idle] / self.q_scale
+                    rows[1][idle] = 0.0
+                    rows[2][idle] = 0.0
+                    rows[3][idle] = 1.0 / self.q_scale
         bal = cn.injection.copy()
         bal += np.bincount(self.e_to, weights=q, minlength=nn)
         bal -= np.bincount(self.e_from, weights=q, minlength=nn)
-        bal -= np.bincount(cn.compressors.from_node, weights=fuel, minlength=nn)
+        if nc:
+            bal -= np.bincount(cn.compressors.from_node, weights=fuel, minlength=nn)
         node_r = np.where(
             self.is_set, (p - np.nan_to_num(modes.p_set)) / self.p_scale, bal / self.q_scale
         )
-        f = np.concatenate([node_r, edge[0]])
-        if not jacobian:
-            return f, None, seg
-        free = (~self.is_set).astype(float) / self.q_scale
-        cf = cn.compressors.from_node
-        pos = pw[0] > 0
-        fuel_d = [-fuel_k * pos * d * free[cf] for d in (pw[2], pw[3], pw[1])]
-        vals = np.concatenate(
+        f = np.concatenate([node_r, seg[0], other[0]])
+        return _Evaluation(f, seg, (other[1], other[2], other[3]), fuel_d)
+
+    def _full_values(self, ev: _Evaluation) -> FloatArray:
+        """Jacobian entries in the order of :attr:`pattern`."""
+        return np.concatenate(
             [
-                self.is_set / self.p_scale,
-                free[self.e_to],
-                -free[self.e_from],
-                *fuel_d,
-                edge[1],
-                edge[2],
-                edge[3],
+                self._node_diag,
+                self._free_w[self.e_to],
+                -self._free_w[self.e_from],
+                *ev.fuel_d,
+                *(np.concatenate([ev.seg[k + 1], ev.other[k]]) for k in range(3)),
             ]
         )
-        return f, vals, seg
 
     def evaluate(
         self, x: FloatArray, modes: Modes, jacobian: bool = True
@@ -524,12 +578,12 @@ class SteadySystem:
         tuple
             F(x) and dF/dx (CSC) or None.
         """
-        f, vals, _ = self._assemble(x, modes, jacobian)
-        return f, None if vals is None else self.pattern.matrix(vals)
+        ev = self._evaluate_at(x, modes)
+        return ev.f, self.pattern.matrix(self._full_values(ev)) if jacobian else None
 
     def residual(self, x: FloatArray, modes: Modes) -> FloatArray:
         """F(x) only."""
-        return self._assemble(x, modes, False)[0]
+        return self._evaluate_at(x, modes).f
 
     def newton_direction(
         self, x: FloatArray, modes: Modes, solver: LinearSolverProtocol, linear: bool = False
@@ -538,7 +592,10 @@ class SteadySystem:
 
         Each segment's equation involves only its own flow, so its flow correction is solved
         for and substituted into the mass balances (a Schur complement): the linear system
-        that is factorised has one unknown per node and per non-pipe element only.
+        that is factorised has one unknown per node and per non-pipe element only. Its entries
+        go to the solver in the order of ``reduced.pattern``; a solver with a
+        ``solve_entries(pattern, values, rhs)`` method (:class:`~linepack.steady.newton.
+        LinearSolver`) takes them as they are, any other gets the CSC matrix.
 
         Parameters
         ----------
@@ -560,39 +617,55 @@ class SteadySystem:
         ndarray
             The full Newton step (pressures and all flows).
         """
-        f, vals, seg = self._assemble(x, modes, True)
-        assert vals is not None
+        ev = self._evaluate_at(x, modes)
         red = self.reduced
-        r, a, b, d = seg
+        nn = self.n_nodes
+        r, a, b, d = ev.seg
+        f = ev.f
         if linear:
-            sg = self.cn.segments
-            k = (
-                0.01
-                * self.cn.gas.gas_constant
-                * sg.temperature
-                * sg.length
-                / (sg.diameter * sg.area**2)
-            )
-            d = -k / self.p_scale**2
+            d = self._linear_slope
             r = np.zeros_like(r)
-            f = np.where(np.arange(f.size) < self.n_nodes, f, 0.0) * np.concatenate(
-                [~self.is_set, np.zeros(self.n_edges, dtype=bool)]
-            )
+            f = np.concatenate([np.where(self.is_set, 0.0, f[:nn]), np.zeros(self.n_edges)])
         sf, st = red.seg_from, red.seg_to
         cf, ct = red.coef_from, red.coef_to
         rhs = -f[red.kept_rows]
         rd = r / d
         nk = rhs.size
-        rhs += np.bincount(sf, weights=cf * rd, minlength=nk)
-        rhs += np.bincount(st, weights=ct * rd, minlength=nk)
+        rhs[:nn] += np.bincount(sf, weights=cf * rd, minlength=nn)
+        rhs[:nn] += np.bincount(st, weights=ct * rd, minlength=nn)
         ad, bd = a / d, b / d
-        values = np.concatenate([vals[red.keep], -cf * ad, -cf * bd, -ct * ad, -ct * bd])
-        dy = solver.solve(red.pattern.matrix(values), rhs)
+        kept = np.concatenate([self._node_diag, self._kept_incidence, *ev.fuel_d, *ev.other])
+        values = np.concatenate([kept, -cf * ad, -cf * bd, -ct * ad, -ct * bd])
+        solve_entries = getattr(solver, "solve_entries", None)
+        if solve_entries is not None:
+            dy = solve_entries(red.pattern, values, rhs)
+        else:
+            dy = solver.solve(red.pattern.matrix(values), rhs)
+        assert dy.size == nk
         dx = np.empty_like(x)
         dx[red.kept_unknowns] = dy
-        dp = dx[: self.n_nodes]
-        dx[self.n_nodes + red.seg_edges] = -(r + a * dp[sf] + b * dp[st]) / d
-        return dx
+        dp = dx[:nn]
+        dx[nn + red.seg_edges] = -(r + a * dp[sf] + b * dp[st]) / d
+        return np.asarray(dx, dtype=np.float64)
+
+    @functools.cached_property
+    def _linear_slope(self) -> FloatArray:
+        """Scaled slope of the linear-resistance start, −K/p_scale² per segment."""
+        sg = self.cn.segments
+        k = (
+            0.01
+            * self.cn.gas.gas_constant
+            * sg.temperature
+            * sg.length
+            / (sg.diameter * sg.area**2)
+        )
+        return np.asarray(-k / self.p_scale**2, dtype=np.float64)
+
+    @functools.cached_property
+    def _kept_incidence(self) -> FloatArray:
+        """Mass-balance coefficients of the non-pipe flows (to, then from): fixed."""
+        ns = self.n_segments
+        return np.concatenate([self._free_w[self.e_to[ns:]], -self._free_w[self.e_from[ns:]]])
 
     @functools.cached_property
     def reduced(self) -> Reduced:

@@ -1,0 +1,178 @@
+"""The steady solver's linear algebra: reused orderings, direct scatter, cached segment rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from linepack.gas import friction
+from linepack.network.compile import compile_network
+from linepack.network.model import (
+    Compressor,
+    CompressorMode,
+    Demand,
+    Network,
+    Node,
+    Pipe,
+    Regulator,
+    Settings,
+    ShortPipe,
+    Supply,
+)
+from linepack.steady import kernels
+from linepack.steady import system as sy
+from linepack.steady.newton import LinearSolver
+
+
+def meshed(methane) -> Network:  # type: ignore[no-untyped-def]
+    """A 3 x 3 lattice of pipes behind a compressor and a regulator, with a short pipe.
+
+    The compressor's and regulator's rows have no diagonal entry in their modes here, so the
+    factorisation must pivot off the diagonal for them.
+    """
+    grid = [f"n{i}{j}" for i in range(3) for j in range(3)]
+    pipes = []
+    for i in range(3):
+        for j in range(3):
+            if j < 2:
+                pipes.append(
+                    Pipe(f"h{i}{j}", f"n{i}{j}", f"n{i}{j + 1}", 20e3 + 3e3 * i, 0.5, 2e-5)
+                )
+            if i < 2:
+                pipes.append(
+                    Pipe(f"v{i}{j}", f"n{i}{j}", f"n{i + 1}{j}", 25e3 - 2e3 * j, 0.6, 2e-5)
+                )
+    return Network(
+        name="meshed",
+        gas=methane,
+        settings=Settings(eos="papay", friction="colebrook", segment_length=10e3),
+        nodes=[Node(n) for n in ["src", "suc", "dis", "out", *grid]],
+        pipes=[Pipe("feed", "src", "suc", 40e3, 0.8, 2e-5), *pipes],
+        compressors=[
+            Compressor("k", "suc", "dis", mode=CompressorMode.OUTLET_PRESSURE, setpoint=75e5)
+        ],
+        regulators=[Regulator("r", "dis", "out", setpoint=70e5)],
+        short_pipes=[ShortPipe("s", "out", "n00")],
+        supplies=[Supply("in", "src", pressure=60e5)],
+        demands=[Demand("d1", "n22", flow=60.0), Demand("d2", "n12", flow=25.0)],
+    )
+
+
+def state(system: sy.SteadySystem, seed: int) -> np.ndarray:
+    """Pressures 40-75 bar and flows of either sign (compressor forward), at random."""
+    rng = np.random.default_rng(seed)
+    p = rng.uniform(40e5, 75e5, system.n_nodes)
+    q = rng.uniform(20.0, 120.0, system.n_edges) * rng.choice([-1, 1], system.n_edges)
+    q[system.off["compressor"]] = abs(q[system.off["compressor"]])
+    return np.concatenate([p, q])
+
+
+def full_step(system: sy.SteadySystem, x: np.ndarray, modes: sy.Modes) -> np.ndarray:
+    f, jac = system.evaluate(x, modes, True)
+    assert jac is not None
+    return np.asarray(spla.spsolve(jac.tocsc(), -f))
+
+
+def test_reused_ordering_gives_the_exact_newton_step(methane) -> None:  # type: ignore[no-untyped-def]
+    """One solver for several steps: the first orders, the others factorise P A Pᵀ."""
+    cn = compile_network(meshed(methane))
+    system = sy.SteadySystem(cn)
+    modes = sy.Modes.initial(cn)
+    solver = LinearSolver()
+    for seed in range(4):
+        x = state(system, seed)
+        step = system.newton_direction(x, modes, solver)
+        full = full_step(system, x, modes)
+        # both solve the same linear system exactly; 1e-8 of the step's size allows for the
+        # conditioning of the scaled Jacobian (~1e6) times round-off
+        assert np.max(np.abs(step - full)) < 1e-8 * np.abs(full).max()
+    assert solver.factorisations == 4
+    assert solver.cols is not None
+
+
+def test_a_new_solver_adopts_the_ordering_of_the_pattern(methane) -> None:  # type: ignore[no-untyped-def]
+    cn = compile_network(meshed(methane))
+    system = sy.SteadySystem(cn)
+    modes = sy.Modes.initial(cn)
+    first = LinearSolver()
+    system.newton_direction(state(system, 0), modes, first)
+    second = LinearSolver()
+    x = state(system, 1)
+    step = system.newton_direction(x, modes, second)
+    assert second.cols is first.cols  # the symbolic step was not repeated
+    full = full_step(system, x, modes)
+    # exact solutions of one linear system: round-off times the conditioning, as above
+    assert np.max(np.abs(step - full)) < 1e-8 * np.abs(full).max()
+
+
+def test_solving_a_matrix_of_another_structure(methane) -> None:  # type: ignore[no-untyped-def]
+    """``solve`` with a matrix whose structure differs from the ordered one is still exact."""
+    rng = np.random.default_rng(3)
+    n = 40
+
+    def matrix(density: float) -> sp.csc_matrix:
+        a = sp.random(n, n, density=density, random_state=rng, format="csc")
+        a = a + sp.diags(rng.uniform(5.0, 10.0, n))
+        a = sp.lil_matrix(a)
+        a[7, 7] = 0.0  # rows 7 and 8 must pivot off the diagonal
+        a[7, 8] = a[8, 7] = 9.0
+        return sp.csc_matrix(a)
+
+    solver = LinearSolver()
+    for a in (matrix(0.05), matrix(0.05), matrix(0.1)):
+        b = rng.normal(size=n)
+        x = solver.solve(a, b)
+        # 40 x 40 systems (condition numbers below 1e3): LU solutions agree with dense ones to
+        # ~1e-13 relative; 1e-10 leaves room and still catches a misplaced entry
+        np.testing.assert_allclose(x, np.linalg.solve(a.toarray(), b), rtol=1e-10, atol=0)
+
+
+def test_cached_segment_rows_follow_a_swapped_friction_law(methane, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The segment rows are kept per iterate, but not across a change of friction law."""
+    cn = compile_network(meshed(methane))
+    system = sy.SteadySystem(cn)
+    modes = sy.Modes.initial(cn)
+    x = state(system, 0)
+    before = system.residual(x, modes)
+
+    def doubled(law, re, eps, *, value=None, diameter=None):  # type: ignore[no-untyped-def]
+        lam, dlam = friction.friction_factor(law, re, eps, value=value, diameter=diameter)
+        return 2.0 * lam, 2.0 * dlam
+
+    monkeypatch.setattr(sy, "friction_factor", doubled)
+    after = system.residual(x, modes)
+    fresh = sy.SteadySystem(cn).residual(x, modes)
+    np.testing.assert_array_equal(after, fresh)  # same arithmetic, so equal to the last bit
+    seg = slice(cn.n_nodes, cn.n_nodes + len(cn.segments.length))
+    assert np.all(after[seg] != before[seg])
+
+
+@pytest.mark.parametrize("q", [-35.0, 1e-4, 80.0])
+def test_level_segment_shortcut_is_the_general_formula(q: float) -> None:
+    """Segments without elevation take a shortcut; it must give the general branch's numbers."""
+    n = 3
+    args = {
+        "z": np.full(n, 0.88),
+        "dz_dpm": np.full(n, -2e-8),
+        "dpm_dp1": np.full(n, 0.52),
+        "dpm_dp2": np.full(n, 0.48),
+        "lam": np.full(n, 0.011),
+        "dlam_dre": np.full(n, -3e-10),
+        "length": np.full(n, 10e3),
+        "diameter": np.full(n, 0.9),
+        "area": np.full(n, np.pi * 0.45**2),
+        "efficiency": np.full(n, 0.95),
+        "temperature": np.full(n, 288.15),
+        "viscosity": np.full(n, 1.1e-5),
+        "gas_constant": 518.3,
+    }
+    p1, p2, flow = np.full(n, 70e5), np.full(n, 66e5), np.full(n, q)
+    level = kernels.pipe_segment(p1, p2, flow, dh=np.zeros(n), **args)
+    mixed = kernels.pipe_segment(p1, p2, flow, dh=np.array([0.0, 0.0, 25.0]), **args)
+    for a, b in zip(level, mixed, strict=True):
+        # the level entries of the general branch compute with e^0 = 1, G(0) = 1 and s = 0:
+        # the same operations on the same numbers, so equal to the last bit
+        np.testing.assert_array_equal(a[:2], b[:2])
+    assert mixed[0][2] != level[0][2]  # and the inclined one is not level
