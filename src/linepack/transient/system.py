@@ -178,6 +178,7 @@ class TransientSystem:
         # (one value per node when every storage piece has the same temperature)
         self.law = SegmentLaw(s)
         self._constants: tuple[StepTerms, tuple[FloatArray, ...]] | None = None
+        self._weights: tuple[BoolArray, FloatArray, FloatArray] | None = None
         t_end = self.end_temperature
         self._node_t = bool(t_end.size) and bool(np.all(t_end == t_end[0]))
         t_node = np.full(nn, t_end[0] if t_end.size else t_gas)
@@ -421,22 +422,31 @@ class TransientSystem:
         segment's own flow), so the steady solver's reduced structure serves unchanged.
         """
         (fa, fb, fd), kept = self.linearise(ev)
-        w = ev.free / self.steady.q_scale
-        cf, ct = -w[self.law.from_node], w[self.law.to_node]
+        wf, wt = self._segment_weights(ev.free)
         ad, bd = fa / fd, fb / fd
-        return np.concatenate([kept, -cf * ad, -cf * bd, -ct * ad, -ct * bd])
+        return np.concatenate([kept, wf * ad, wf * bd, -wt * ad, -wt * bd])
+
+    def _segment_weights(self, free: BoolArray) -> tuple[FloatArray, FloatArray]:
+        """Coefficient magnitude of each segment flow in its end nodes' (scaled) mass
+        balances: 1/q_scale at free nodes, 0 at pressure-set ones (cached per ``free``)."""
+        hit = self._weights
+        if hit is not None and hit[0] is free:
+            return hit[1], hit[2]
+        w = free / self.steady.q_scale
+        wf, wt = w[self.law.from_node], w[self.law.to_node]
+        self._weights = (free, wf, wt)
+        return wf, wt
 
     def reduced_rhs(self, ev: Evaluation, f: FloatArray) -> FloatArray:
         """Right-hand side of the reduced Newton system for residual ``f``, with the matrix
         at ``ev`` (``f`` may be another point's residual: a chord step)."""
         nn, ns = self.nn, self.ns
         (_, _, fd), _ = self.linearise(ev)
-        sf, st = self.law.from_node, self.law.to_node
-        w = ev.free / self.steady.q_scale
+        wf, wt = self._segment_weights(ev.free)
         rd = f[nn : nn + ns] / fd
         rhs = -np.concatenate([f[:nn], f[nn + ns :]])
-        rhs[:nn] += np.bincount(st, weights=w[st] * rd, minlength=nn)
-        rhs[:nn] -= np.bincount(sf, weights=w[sf] * rd, minlength=nn)
+        rhs[:nn] += np.bincount(self.law.to_node, weights=wt * rd, minlength=nn)
+        rhs[:nn] -= np.bincount(self.law.from_node, weights=wf * rd, minlength=nn)
         return rhs
 
     def expand(self, ev: Evaluation, f: FloatArray, dy: FloatArray) -> FloatArray:
