@@ -279,3 +279,18 @@ def test_two_dask_workers_give_the_serial_results(tmp_path: Path) -> None:
     np.testing.assert_allclose(a[floats], b[floats], rtol=1e-12, equal_nan=True)
     assert a["ok"].any()
     assert not a["ok"].all()
+
+
+def test_sweep_on_an_existing_scheduler(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    params = ["throughput=800,1000,1200 MMSCFD"]
+    serial = sweep(PHASE1, params, tmp_path / "serial", fast=False)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        remote = sweep(
+            PHASE1, params, tmp_path / "remote", fast=False, scheduler=cluster.scheduler_address
+        )
+    assert remote.summary["engine"].startswith("dask: 1 worker (")
+    # a worker thread of this process runs the same code on the same inputs: equal to the bit
+    pd.testing.assert_frame_equal(remote.results, serial.results, check_exact=True)

@@ -165,7 +165,8 @@ def run_dask(
             if pos < len(pending):
                 flight.add(submit())
         where = "local cluster" if cluster is not None else str(scheduler)
-        return f"dask: {len(info['workers'])} workers ({where})"
+        n = len(info["workers"])
+        return f"dask: {n} worker{'s' if n != 1 else ''} ({where})"
     finally:
         client.close()
         if cluster is not None:
