@@ -87,7 +87,12 @@ class ZAtTemperature:
         lo, hi = self._range
         h, i = self._locate(p, self._breaks)
         a3, a2, a1 = self._c3.take(i), self._c2.take(i), self._c1.take(i)
-        z = ((a3 * h + a2) * h + a1) * h + self._c0.take(i)
+        z = a3 * h  # Horner, in place: ((a₃h + a₂)h + a₁)h + a₀
+        z += a2
+        z *= h
+        z += a1
+        z *= h
+        z += self._c0.take(i)
 
         def slope() -> FloatArray:
             dz = (3.0 * a3 * h + 2.0 * a2) * h + a1

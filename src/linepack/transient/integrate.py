@@ -252,7 +252,8 @@ class Integrator:
         if self.prev is not None:
             w = (t_new - self.t) / (self.t - self.prev[0])
             x += w * (self.x - self.prev[1])
-            x[:nn] = np.clip(x[:nn], 0.5 * self.x[:nn], 2.0 * self.x[:nn])
+            p = self.x[:nn]
+            x[:nn] = np.minimum(np.maximum(x[:nn], 0.5 * p), 2.0 * p)
         set_ = np.isfinite(bnd.p_set)
         x[:nn][set_] = bnd.p_set[set_]
         return x

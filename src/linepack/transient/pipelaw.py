@@ -94,6 +94,7 @@ class SegmentLaw:
         self._rt = rt
         self._kc = seg.length / (seg.efficiency**2 * seg.diameter * seg.area**2)
         self._sc = 2.0 * G * seg.dh  # s = 2 g Δh / (Z R T)
+        self._sc_neg = -self._sc
         self._flat = not np.any(seg.dh)
         self._re = seg.diameter / (seg.area * seg.viscosity)
         self._z = ZAtTemperature(steady, seg.temperature)
@@ -134,7 +135,8 @@ class SegmentLaw:
 
     def _colebrook_warm(self, re: FloatArray) -> tuple[FloatArray, Callable[[], FloatArray]]:
         """Colebrook–White with the laminar branch of ``gas/friction.py``, warm-started."""
-        r = np.maximum(re, RE_LAMINAR)
+        re_min = float(re.min())
+        r = re if re_min >= RE_LAMINAR else np.maximum(re, RE_LAMINAR)
         a = self._a
         c = 2.51 / r
         x = self._x
@@ -152,7 +154,6 @@ class SegmentLaw:
         self._x = x
         lam_t = 1.0 / (x * x)
         # λ = max(64/Re, turbulent(max(Re, 2320))), turbulent value frozen below 2320
-        re_min = float(re.min())
         turbulent = re_min >= RE_LAMINAR and 64.0 / re_min <= float(lam_t.min())
         lam_l = lam_t if turbulent else 64.0 / re
         laminar = np.zeros(0, dtype=bool) if turbulent else lam_l > lam_t
@@ -177,9 +178,12 @@ class SegmentLaw:
         ``extra`` pressures [Pa], if given, get Z at the segments' temperature in the same
         table look-up (see :attr:`shares_table`).
         """
-        p1, p2 = p[self.from_node], p[self.to_node]
+        p1, p2 = p.take(self.from_node), p.take(self.to_node)
         # mean pressure (kernels.mean_pressure of the pressures floored at 1 Pa)
-        u1, u2 = np.maximum(p1, 1.0), np.maximum(p2, 1.0)
+        if float(p.min()) >= 1.0:
+            u1, u2 = p1, p2
+        else:
+            u1, u2 = np.maximum(p1, 1.0), np.maximum(p2, 1.0)
         sm = u1 + u2
         pm = 2.0 / 3.0 * (sm - u1 * u2 / sm)
         ns = pm.size
@@ -211,8 +215,8 @@ class SegmentLaw:
         if self._flat:
             r = p1s - p2 * p2 - k * phi
         else:
-            s = self._sc / zrt
-            e, gs, em1 = _gravity(s, self._maybe_small)
+            neg_s = self._sc_neg / zrt  # −s
+            e, gs, em1 = _gravity(neg_s, self._maybe_small)
             r = p1s * e - p2 * p2 - k * phi * gs
 
         def derivatives() -> tuple[FloatArray, ...]:
@@ -225,6 +229,7 @@ class SegmentLaw:
                 dr_dq = -k * dr_dq_f
                 e_: FloatArray | float = 1.0
             else:
+                s = -neg_s
                 dgs = _gravity_slope(s, e, em1, self._maybe_small)
                 dr_dz = (p1s * e * s - phi * k * (gs - dgs * s)) / z
                 dr_dq = -gs * k * dr_dq_f
@@ -237,14 +242,15 @@ class SegmentLaw:
         return LawValues(p1, p2, r, derivatives, z_extra, dz_extra)
 
 
-def _gravity(s: FloatArray, check: bool) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """exp(−s), G(s) = (1 − exp(−s))/s and expm1(−s) (``kernels.gravity_factors``); ``check``
-    False when no |s| can be below :data:`SMALL_S`."""
-    e = np.exp(-s)
-    small = np.abs(s) < SMALL_S if check else None
+def _gravity(ns: FloatArray, check: bool) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """exp(−s), G(s) = (1 − exp(−s))/s and expm1(−s) (``kernels.gravity_factors``) from
+    ``ns`` = −s; ``check`` False when no |s| can be below :data:`SMALL_S`."""
+    e = np.exp(ns)
+    small = np.abs(ns) < SMALL_S if check else None
     if small is None or not small.any():
-        em1 = np.expm1(-s)
-        return e, -em1 / s, em1
+        em1 = np.expm1(ns)
+        return e, em1 / ns, em1
+    s = -ns
     s_safe = np.where(small, 1.0, s)
     em1 = np.expm1(-s_safe)
     return e, np.where(small, 1.0 - s / 2 + s * s / 6, -em1 / s_safe), em1

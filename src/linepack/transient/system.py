@@ -459,7 +459,8 @@ class TransientSystem:
         dx[nn + ns :] = dy[nn:]
         dp = dy[:nn]
         dx[nn : nn + ns] = (
-            -(f[nn : nn + ns] + fa * dp[self.law.from_node] + fb * dp[self.law.to_node]) / fd
+            -(f[nn : nn + ns] + fa * dp.take(self.law.from_node) + fb * dp.take(self.law.to_node))
+            / fd
         )
         return dx
 
