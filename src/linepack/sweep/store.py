@@ -134,7 +134,12 @@ class SweepStore:
                         value=meta.get(key),
                         expected=f"{old.get(key)!r} (or another --out without --resume)",
                     )
-            self.meta = {**old, **meta}
+            self.meta = {
+                **old,
+                **meta,
+                "created": old.get("created"),
+                "resumed": meta.get("created"),
+            }
             return set(self.done_ids().tolist())
         for old_file in [*self.chunks.glob("chunk-*.parquet")] + [
             self.out / n for n in (RESULTS_FILE, SUMMARY_JSON, SUMMARY_CSV)
