@@ -1,10 +1,12 @@
 """Implicit time stepping: backward Euler and variable-step BDF2, Newton per step.
 
-Each step solves the time-discrete system of :mod:`linepack.transient.system` by the steady
-solver's damped Newton (:func:`linepack.steady.newton.newton`) with the segment flows eliminated
-by a Schur complement, one :class:`~linepack.steady.newton.LinearSolver` for the whole run (its
-fill-reducing ordering is computed at the first factorisation and reused at every step). Newton
-starts from the previous state extrapolated linearly in time.
+Each step solves the time-discrete system of :mod:`linepack.transient.system` by damped Newton
+with the step rule, Armijo line search and report of the steady solver
+(:func:`linepack.steady.newton.newton`), each point evaluated once for its residual and, only
+if a Newton step is taken from it, its Jacobian. The segment flows are eliminated by a Schur
+complement, and one :class:`~linepack.transient.linear.ReducedSolver` serves the whole run (its
+ordering, and the choice of band or sparse LU, made once). Newton starts from the previous
+state extrapolated linearly in time.
 
 Schemes, for dy/dt = f(y) with steps h_{n+1} = t_{n+1} − t_n and ω = h_{n+1}/h_n:
 
@@ -21,7 +23,8 @@ the net inflow from outside (supplies minus demands minus fuel) at t_{n+1},
 * BDF2: a₀ M^{n+1} + a₁ M^n + a₂ M^{n−1} = h_{n+1} B^{n+1}
 
 up to the Newton residual of the node rows: each step ends with one Newton step beyond the
-tolerance (1e-11), which puts them at round-off (about 1e-14 of the throughput measured).
+tolerance (1e-11), which puts them at round-off (about 1e-14 of the throughput measured). That
+step reuses the LU factors of the last iteration (a chord step, see :meth:`Integrator._newton`).
 Each step reports the defect relative to the throughput.
 
 Control modes: after each converged step the steady solver's limit checks

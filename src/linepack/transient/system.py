@@ -30,9 +30,10 @@ sums enter through :class:`StepTerms`. Rows are scaled as in the steady system (
 its flow scale, segment rows by its pressure scale) and the storage term adds
 a₀ dM/dp / h to the node rows' diagonal.
 
-Cost: :meth:`TransientSystem.evaluate` computes the residual and every derivative the Newton
-step needs in one pass (:class:`Evaluation`), so a Newton iteration evaluates the equations
-once; the pipe-segment rows reuse the steady pipe law (``steady/kernels.py``) with Z from a
+Cost: :meth:`TransientSystem.evaluate` computes the residual in one pass (:class:`Evaluation`)
+and keeps what the Jacobian needs, which :meth:`TransientSystem.linearise` builds only if a
+Newton step is taken from that point; the pipe-segment rows are the steady pipe law
+(:mod:`linepack.transient.pipelaw`) with Z of the segments and of the storage from one
 one-temperature table look-up (:mod:`linepack.transient.eosline`); elements a network does not
 have cost nothing; the Jacobian goes straight to the reduced (segment flows eliminated) entry
 values, which :class:`linepack.transient.linear.ReducedSolver` solves in band storage when the
