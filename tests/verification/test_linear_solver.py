@@ -176,3 +176,21 @@ def test_level_segment_shortcut_is_the_general_formula(q: float) -> None:
         # the same operations on the same numbers, so equal to the last bit
         np.testing.assert_array_equal(a[:2], b[:2])
     assert mixed[0][2] != level[0][2]  # and the inclined one is not level
+
+
+@pytest.mark.parametrize(("setting", "expected"), [("0", "False"), ("1", "True")])
+def test_heap_setting_can_be_switched_off(setting: str, expected: str) -> None:
+    """``LINEPACK_KEEP_HEAP=0`` leaves the C allocator alone (a fresh process for each)."""
+    import os
+    import platform
+    import subprocess
+    import sys
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("mallopt is glibc's")
+    code = "from linepack.steady.newton import keep_heap; print(keep_heap())"
+    env = {**os.environ, "LINEPACK_KEEP_HEAP": setting}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == expected
