@@ -429,15 +429,18 @@ class Integrator:
                 dx = self._direction(ev)
             except RuntimeError as exc:
                 raise ConvergenceError(f"singular Jacobian ({exc})", report=report) from None
-            if not np.all(np.isfinite(dx)):
+            if not np.isfinite(dx).all():
                 raise ConvergenceError("the Newton step is not finite", report=report)
             # largest α ≤ 1 keeping free pressures above max_pressure_cut of their value
+            # (1 unless some free pressure would fall by more than 1 − max_pressure_cut)
             dp, p = dx[:nn], ev.x[:nn]
-            dec = terms.free & (dp < 0)
             alpha = 1.0
-            if np.any(dec):
-                ratio = (1.0 - opts.max_pressure_cut) * p[dec] / -dp[dec]
-                alpha = float(min(1.0, ratio.min()))
+            keep = 1.0 - opts.max_pressure_cut
+            with np.errstate(divide="ignore", invalid="ignore"):
+                fall = float(np.min(dp / p, where=terms.free, initial=0.0))
+            dec = terms.free & (dp < 0) if not fall >= -keep else None
+            if dec is not None and dec.any():
+                alpha = float(min(1.0, (keep * p[dec] / -dp[dec]).min()))
             ev, alpha = self._line_search(ev, dx, alpha, modes, terms)
             report.iterations += 1
             report.step_lengths.append(alpha)
