@@ -36,6 +36,8 @@ from linepack.report.html import (
 DEFAULT_REPORT_CASE = "psgp-56in-phase1"
 #: Bundled transient scenario run for PSGP cases on its network.
 DEFAULT_TRANSIENT_SCENARIO = "psgp-56in-fsru-trip"
+#: Most compressor stations of the capacity curve (as ``linepack capacity``'s default).
+CAPACITY_STATIONS = 3
 #: Longest transient run the report makes [h] (keeps ``linepack report`` short).
 MAX_TRANSIENT_HOURS = 36.0
 
@@ -325,11 +327,93 @@ def _as_dict(obj: Any) -> Any:
 
 
 def _capacity_section(ctx: _Context) -> Section:
-    title, src = "Capacity vs number of stations", "linepack.studies.capacity.capacity_vs_stations"
-    mod, why = _study("linepack.studies.capacity", "capacity_vs_stations")
+    title = "Capacity vs number of stations"
+    src = (
+        "linepack capacity (linepack.studies.capacity.max_throughput, capacity_vs_stations; "
+        "limits from the case's [design] table)"
+    )
+    mod, why = _study("linepack.studies.capacity", "capacity_vs_stations", "max_throughput")
     if mod is None:
         return Section(title, src, unavailable=why)
-    return Section(title, src, unavailable=_NOT_WIRED.format(mod.__name__))
+    return _guarded(title, src, lambda: _capacity_blocks(ctx))
+
+
+def _capacity_blocks(ctx: _Context) -> list[Any]:
+    """The case's capacity and the capacity with 0 ... N stations (as ``linepack capacity``)."""
+    from linepack.io.design_toml import read_design
+    from linepack.studies.capacity import capacity_vs_stations, max_throughput
+
+    d = read_design(ctx.net)
+    cap = max_throughput(ctx.net, design=d).to_dict()
+    curve = capacity_vs_stations(
+        ctx.net, CAPACITY_STATIONS, "optimal", design=d, supply_limit=False
+    ).to_dict()
+    rows = curve["rows"]
+    path = figures.capacity_vs_stations(
+        [r["n_stations"] for r in rows],
+        [r["max_throughput_mmscfd"] for r in rows],
+        ctx.tmp / "capacity_vs_stations.png",
+        title=f"{ctx.net.name}: capacity vs number of compressor stations",
+        power_mw=[r["power_mw"] for r in rows],
+        demand_mmscfd=[(d.mmscfd(q), f"target {d.mmscfd(q):,.0f} MMSCFD") for q in d.targets],
+    )
+    ctx.cards.append(
+        Card(
+            "capacity",
+            cap["max_throughput_mmscfd"],
+            "MMSCFD",
+            ",.0f",
+            f"{cap['max_throughput_bcm_per_year']:.2f} bcm/yr; binds: {cap['binding']}",
+        )
+    )
+    return [
+        Paragraph(
+            "Largest throughput delivered within every limit (inlet pressure, MAOP, minimum "
+            "delivery pressure, velocity, station power, ratio and suction limits) of the "
+            "case's design basis ([design] table). The station curve removes the case's own "
+            f"stations and places 0 to {CAPACITY_STATIONS} new ones where they carry the most "
+            "(optimal placement), without the supply's flow limit, as `linepack capacity` does."
+        ),
+        Facts(
+            "Capacity of the case as given",
+            (
+                Card("capacity", cap["max_throughput_mmscfd"], "MMSCFD", ",.1f"),
+                Card("capacity", cap["max_throughput_bcm_per_year"], "bcm/yr", ".2f"),
+                Card("binding constraint", cap["binding"], ""),
+                Card("just above the capacity", cap["infeasible_above"], ""),
+                Card("inlet pressure", cap["inlet_pressure_barg"], "barg", ".1f"),
+                Card("minimum delivery pressure", cap["min_delivery_pressure_barg"], "barg", ".1f"),
+                Card("velocity limit", cap["max_velocity_limit_m_s"], "m/s", ".1f"),
+                Card("search tolerance", cap["tolerance_mmscfd"], "MMSCFD", ".2g"),
+            ),
+        ),
+        Figure.from_file(
+            path,
+            "Largest throughput [MMSCFD] (bars) and total compressor power [MW] against the "
+            "number of stations, with the design targets [MMSCFD].",
+        ),
+        Table.from_records(
+            [
+                {
+                    "stations_n": r["n_stations"],
+                    "capacity_mmscfd": r["max_throughput_mmscfd"],
+                    "power_mw": r["power_mw"],
+                    "fuel_mmscfd": r["fuel_mmscfd"],
+                    "delivery pressure_barg": r["delivery_pressure_barg"],
+                    "sites": "; ".join(
+                        f"{st['name']} at km {st['chainage_km']:.0f}" for st in r["stations"]
+                    )
+                    or "–",
+                    "binding": r["binding"],
+                }
+                for r in rows
+            ],
+            caption="Capacity vs number of compressor stations (optimal placement)",
+            units={"stations_n": "-"},
+            names={"stations_n": "stations"},
+            formats={"stations_n": "d", "capacity_mmscfd": ",.1f", "power_mw": ".1f"},
+        ),
+    ]
 
 
 def _design_section(ctx: _Context) -> Section:
