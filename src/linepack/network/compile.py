@@ -11,6 +11,7 @@ compressors, regulators, valves, short pipes and resistors, in the order of the 
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -229,7 +230,91 @@ def _boundaries(net: Network, index: dict[str, int]) -> tuple[FloatArray, FloatA
 def _split_pipes(
     net: Network, index: dict[str, int], elevation: list[float]
 ) -> tuple[dict[str, Any], list[str], list[str]]:
-    """Split pipes into segments no longer than the case's segment length."""
+    """Split pipes into segments no longer than the case's segment length.
+
+    Returns columns of per-segment values (arrays, ``law`` a list), the names of the interior
+    nodes (appended to ``elevation`` with linearly interpolated heights) and the segment names.
+    Interior nodes and segments are numbered pipe by pipe, inlet first.
+    """
+    st = net.settings
+    pipes = net.pipes
+    n_pipes = len(pipes)
+    kinds: set[type] = set()
+    for key in ("length", "diameter", "roughness", "efficiency"):
+        kinds |= set(map(type, map(operator.attrgetter(key), pipes)))
+    if not kinds <= {float, int, np.float64}:
+        return _split_pipes_one_by_one(net, index, elevation)
+
+    def col(key: str) -> FloatArray:
+        return np.asarray(list(map(operator.attrgetter(key), pipes)), dtype=float)
+
+    length = col("length")
+    n_seg = np.maximum(1, np.ceil(length / st.segment_length - 1e-9)).astype(np.int64)
+    at = index.__getitem__
+    a = np.fromiter(map(at, map(operator.attrgetter("from_node"), pipes)), np.int64, n_pipes)
+    b = np.fromiter(map(at, map(operator.attrgetter("to_node"), pipes)), np.int64, n_pipes)
+    h = np.asarray(elevation, dtype=float)
+    h0, h1 = h[a], h[b]
+    # segment s of pipe ip is its k-th (k = 0 .. n_seg - 1)
+    total = int(n_seg.sum())
+    first = np.concatenate([[0], np.cumsum(n_seg)[:-1]]).astype(np.int64)
+    pipe = np.repeat(np.arange(n_pipes, dtype=np.int64), n_seg)
+    k = np.arange(total, dtype=np.int64) - first[pipe]
+    nseg_s = n_seg[pipe]
+    # interior node of pipe ip after its k-th segment (k = 1 .. n_seg - 1), numbered in order
+    interior = k > 0
+    n_case = len(elevation)
+    node_of = np.full(total, -1, dtype=np.int64)
+    node_of[interior] = n_case + np.arange(int(interior.sum()), dtype=np.int64)
+    from_node = np.where(interior, node_of, a[pipe])
+    last = k == nseg_s - 1
+    to_node = np.empty(total, dtype=np.int64)
+    to_node[last] = b[pipe[last]]
+    to_node[~last] = node_of[np.flatnonzero(~last) + 1]
+    ki = k[interior].astype(float)
+    pi = pipe[interior]
+    elevation.extend((h0[pi] + (h1[pi] - h0[pi]) * ki / n_seg[pi]).tolist())
+    dl = length / n_seg
+    diameter = col("diameter")
+    friction_value = _opt(st.friction_value, np.nan)
+    temps = [st.gas_temperature if v is None else float(v) for v in map(_TEMPERATURE, pipes)]
+    fvals = [friction_value if v is None else float(v) for v in map(_FRICTION_VALUE, pipes)]
+    laws = [v or st.friction for v in map(_FRICTION, pipes)]
+    cols: dict[str, Any] = {
+        "from_node": from_node,
+        "to_node": to_node,
+        "pipe": pipe,
+        "x_start": k * dl[pipe],
+        "length": dl[pipe],
+        "diameter": diameter[pipe],
+        "rel_roughness": (col("roughness") / diameter)[pipe],
+        "efficiency": col("efficiency")[pipe],
+        "temperature": np.asarray(temps, dtype=float)[pipe],
+        "dh": ((h1 - h0) / n_seg)[pipe],
+        "law": laws if total == n_pipes else [laws[i] for i in pipe.tolist()],
+        "friction_value": np.asarray(fvals, dtype=float)[pipe],
+    }
+    names = list(map(_NAME, pipes))
+    if total == n_pipes:  # no pipe split: segments named as their pipes, no interior nodes
+        return cols, [], names
+    seg_names = [
+        f"{names[i]}#{j}" if m > 1 else names[i]
+        for i, j, m in zip(pipe.tolist(), k.tolist(), nseg_s.tolist(), strict=True)
+    ]
+    new_nodes = [f"{names[i]}#{j}" for i, j in zip(pi.tolist(), k[interior].tolist(), strict=True)]
+    return cols, new_nodes, seg_names
+
+
+_NAME = operator.attrgetter("name")
+_TEMPERATURE = operator.attrgetter("temperature")
+_FRICTION_VALUE = operator.attrgetter("friction_value")
+_FRICTION = operator.attrgetter("friction")
+
+
+def _split_pipes_one_by_one(
+    net: Network, index: dict[str, int], elevation: list[float]
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """:func:`_split_pipes` pipe by pipe, for values that are not all plain numbers."""
     st = net.settings
     cols: dict[str, list[Any]] = {
         k: []
@@ -279,7 +364,7 @@ def _split_pipes(
 
 
 def _pressure_range(net: Network, p_set: FloatArray) -> tuple[float, float]:
-    highs = [v for v in p_set if np.isfinite(v)]
+    highs = p_set[np.isfinite(p_set)].tolist()
     highs += [n.p_max for n in net.nodes if n.p_max is not None]
     highs += [c.max_outlet_pressure for c in net.compressors if c.max_outlet_pressure]
     highs += [c.setpoint for c in net.compressors if c.mode is CompressorMode.OUTLET_PRESSURE]
@@ -399,9 +484,10 @@ def compile_network(net: Network) -> CompiledNetwork:
     gas = _gas_constants(net, p_nom, st.gas_temperature)
 
     fvals = np.asarray(cols["friction_value"], dtype=float)
-    laws = np.asarray(cols["law"])
-    for law in set(cols["law"]):
-        sel = laws == law
+    law_set = set(cols["law"])
+    laws = np.asarray(cols["law"]) if len(law_set) > 1 else None
+    for law in law_set:
+        sel = laws == law if laws is not None else np.ones(fvals.size, dtype=bool)
         friction_mod.friction_factor(
             law,
             np.full(sel.sum(), 1e7),

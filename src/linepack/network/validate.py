@@ -14,11 +14,14 @@ connected through open links holds a pressure reference).
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from linepack.errors import CaseError, TopologyError
 from linepack.network import topology
@@ -35,6 +38,9 @@ from linepack.network.model import (
     Supply,
     Valve,
 )
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 
 #: Equation-of-state names a case may ask for.
 EOS_MODELS = ("ideal", "papay", "aga88", "cnga-full", "cnga-simple", "gerg2008", "detail")
@@ -207,10 +213,11 @@ def _indexed(elements: Iterable[Any]) -> list[tuple[Any, int]]:
     """Pair each element with its position in its own list."""
     out: list[tuple[Any, int]] = []
     counters: dict[type, int] = {}
-    for e in elements:
-        i = counters.get(type(e), 0)
-        counters[type(e)] = i + 1
-        out.append((e, i))
+    for kind, run in itertools.groupby(elements, key=type):
+        items = list(run)
+        i = counters.get(kind, 0)
+        counters[kind] = i + len(items)
+        out.extend(zip(items, range(i, i + len(items)), strict=True))
     return out
 
 
@@ -524,13 +531,14 @@ def _names(names: list[str], limit: int = 12) -> str:
 
 def _check_islands(net: Network) -> None:
     index = {n.name: i for i, n in enumerate(net.nodes)}
-    links = [k for k in net.links() if _connects(k)]
-    f = [index[k.from_node] for k in links]
-    t = [index[k.to_node] for k in links]
+    f, t = _connecting_pairs(net, index)
     referenced = np.zeros(len(net.nodes), dtype=bool)
     for b in _boundaries(net):
         if b.pressure is not None:
             referenced[index[b.node]] = True
+    n_comp, labels = topology.component_labels(len(net.nodes), f, t)
+    if n_comp == 0 or bool(np.all(np.bincount(labels[referenced], minlength=n_comp) > 0)):
+        return
     for island in topology.islands(len(net.nodes), f, t):
         if not referenced[island].any():
             names = [net.nodes[i].name for i in island]
@@ -540,6 +548,203 @@ def _check_islands(net: Network) -> None:
                 expected="a supply or demand with a set 'pressure' on one of these nodes "
                 "(closed valves and compressors that are 'off' separate islands)",
             )
+
+
+def _connecting_pairs(net: Network, index: dict[str, int]) -> tuple[list[int], list[int]]:
+    """Node indices of the ends of every link that connects (see :func:`_connects`)."""
+    f: list[int] = []
+    t: list[int] = []
+    at = index.__getitem__
+    for group in (net.pipes, net.short_pipes, net.regulators, net.resistors):
+        f.extend(map(at, map(_FROM, group)))
+        t.extend(map(at, map(_TO, group)))
+    switched: list[Link] = [*net.compressors, *net.valves]
+    for link in switched:
+        if _connects(link):
+            f.append(index[link.from_node])
+            t.append(index[link.to_node])
+    return f, t
+
+
+_FROM = operator.attrgetter("from_node")
+_TO = operator.attrgetter("to_node")
+
+
+# -- fast path -------------------------------------------------------------------------------
+# The checks above go element by element, which costs seconds on networks of a million
+# elements. ``_looks_valid`` makes the same checks on whole columns of values; when it finds
+# nothing it is certain the element-wise checks would find nothing either, and when it finds
+# anything (or meets a value it does not handle) the element-wise checks run as before and
+# raise their first error, so every message stays what it was.
+
+_NAME = operator.attrgetter("name")
+_NODE = operator.attrgetter("node")
+#: Types whose values the column checks take as numbers (``check_value`` accepts these).
+_NUMBER_TYPES = frozenset({float, int, np.float64, type(None)})
+
+
+def _column(elements: list[Any], key: str) -> tuple[FloatArray, BoolArray] | None:
+    """The values of one attribute as floats and which of them are None.
+
+    None when a value is not None, an int or a float (the element-wise checks decide then).
+    """
+    values = list(map(operator.attrgetter(key), elements))
+    kinds = set(map(type, values))
+    if not kinds <= _NUMBER_TYPES:
+        return None
+    if kinds == {type(None)}:
+        return np.full(len(values), np.nan), np.ones(len(values), dtype=bool)
+    arr = np.array(values, dtype=float)
+    if type(None) in kinds:
+        missing = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+    else:
+        missing = np.zeros(len(values), dtype=bool)
+    return arr, missing
+
+
+#: Vectorised predicates of :data:`CHECKS` (finite values only reach them).
+_VECTOR_CHECKS: dict[str, Callable[[FloatArray], BoolArray]] = {
+    "positive": lambda v: v > 0,
+    "nonnegative": lambda v: v >= 0,
+    "fraction": lambda v: (v > 0) & (v <= 1),
+    "ratio": lambda v: v >= 1,
+    "finite": lambda v: np.ones(v.shape, dtype=bool),
+}
+
+
+def _column_ok(elements: list[Any], key: str, check: str) -> bool:
+    """Whether ``check_value`` would pass the attribute ``key`` of every element."""
+    col = _column(elements, key)
+    if col is None:
+        return False
+    arr, missing = col
+    if bool(missing.all()):
+        return True
+    with np.errstate(invalid="ignore"):
+        good = np.isfinite(arr) & _VECTOR_CHECKS[check](arr)
+    return bool(np.all(good | missing))
+
+
+def _in_range(elements: list[Any], key: str, low: float, high: float) -> bool:
+    """Whether every value of ``key`` is None or within [low, high] (NaN is not)."""
+    col = _column(elements, key)
+    if col is None:
+        return False
+    arr, missing = col
+    with np.errstate(invalid="ignore"):
+        return bool(np.all(missing | ((arr >= low) & (arr <= high))))
+
+
+def _names_ok(elements: list[Any]) -> bool:
+    names = list(map(_NAME, elements))
+    return (
+        set(map(type, names)) <= {str}
+        and all(map(str.strip, names))
+        and len(set(names)) == len(names)
+    )
+
+
+def _references_ok(net: Network) -> bool:
+    names = set(map(_NAME, net.nodes))
+    links = net.links()
+    froms = list(map(_FROM, links))
+    tos = list(map(_TO, links))
+    return (
+        names.issuperset(froms)
+        and names.issuperset(tos)
+        and not any(map(operator.eq, froms, tos))
+        and names.issuperset(map(_NODE, _boundaries(net)))
+        and names.issuperset(net.route)
+        and (net.delivery is None or net.delivery in names)
+    )
+
+
+def _nodes_ok(nodes: list[Node]) -> bool:
+    if not (
+        _column_ok(nodes, "elevation", "finite")
+        and _in_range(nodes, "lat", -90.0, 90.0)
+        and _in_range(nodes, "lon", -180.0, 180.0)
+        and _column_ok(nodes, "p_min", "positive")
+        and _column_ok(nodes, "p_max", "positive")
+    ):
+        return False
+    lo, hi = _column(nodes, "p_min"), _column(nodes, "p_max")
+    if lo is None or hi is None:
+        return False
+    return not bool(np.any(~lo[1] & ~hi[1] & (lo[0] > hi[0])))
+
+
+#: (attribute, check) of the pipe values checked column by column.
+_PIPE_COLUMNS = (
+    ("length", "positive"),
+    ("diameter", "positive"),
+    ("roughness", "nonnegative"),
+    ("efficiency", "positive"),
+    ("outer_diameter", "positive"),
+    ("wall_thickness", "positive"),
+    ("maop", "positive"),
+    ("temperature", "positive"),
+    ("friction_value", "positive"),
+)
+
+
+def _pipes_ok(net: Network) -> bool:
+    pipes = net.pipes
+    if not all(_column_ok(pipes, key, check) for key, check in _PIPE_COLUMNS):
+        return False
+    # the checks that involve several values or a name: element by element, where they apply
+    od = _column(pipes, "outer_diameter")
+    wt = _column(pipes, "wall_thickness")
+    if od is None or wt is None:
+        return False
+    special = ~od[1] & ~wt[1]
+    special |= np.fromiter((p.friction is not None for p in pipes), dtype=bool, count=len(pipes))
+    for i in np.flatnonzero(special).tolist():
+        _check_pipe(pipes[i], label(pipes[i], i), net.settings.friction_value)
+    return True
+
+
+def _boundaries_ok(net: Network) -> bool:
+    bounds = _boundaries(net)
+    pressure, flow = _column(bounds, "pressure"), _column(bounds, "flow")
+    if pressure is None or flow is None or bool(np.any(pressure[1] == flow[1])):
+        return False
+    return (
+        _column_ok(bounds, "pressure", "positive")
+        and _column_ok(bounds, "flow", "finite")
+        and _column_ok(net.supplies, "flow_max", "nonnegative")
+    )
+
+
+def _looks_valid(net: Network) -> bool:
+    """Whether names, references and values pass, checked column by column.
+
+    True only when :func:`_check_names`, :func:`_check_references` and :func:`_check_values`
+    would raise nothing; False when one of them might (they then run and say what).
+    """
+    try:
+        if not (
+            _names_ok(net.nodes)
+            and _names_ok(net.links())
+            and _names_ok(_boundaries(net))
+            and _references_ok(net)
+            and _nodes_ok(net.nodes)
+            and _pipes_ok(net)
+            and _boundaries_ok(net)
+        ):
+            return False
+        # the other elements are few: element by element, as in _check_values
+        for c, i in _indexed(net.compressors):
+            _check_compressor(c, label(c, i))
+        for g, i in _indexed(net.regulators):
+            _check_regulator(g, label(g, i))
+        if not all(isinstance(v.open, bool) for v in net.valves):
+            return False
+        for r, i in _indexed(net.resistors):
+            _check_resistor(r, label(r, i))
+    except Exception:  # any doubt: the element-wise checks decide and name the problem
+        return False
+    return True
 
 
 def validate(network: Network) -> None:
@@ -560,9 +765,10 @@ def validate(network: Network) -> None:
     """
     try:
         _check_settings(network)
-        _check_names(network)
-        _check_references(network)
-        _check_values(network)
+        if not _looks_valid(network):
+            _check_names(network)
+            _check_references(network)
+            _check_values(network)
         _check_islands(network)
     except CaseError as err:
         if network.source:
