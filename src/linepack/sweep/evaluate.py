@@ -74,6 +74,9 @@ METRIC_UNITS = {
 }
 #: ``error`` of a fast-path row that the general path must redo.
 FALLBACK = "fallback"
+#: Most rows given to the fast path at once: its rate per row falls past ~1,000 rows, when the
+#: batched arrays outgrow the cache (docs/benchmarks.md, "Sweep fast path").
+FAST_BATCH = 1000
 #: Compiled networks kept per evaluator (one per distinct set of structural values).
 CACHE_SIZE = 16
 
@@ -240,12 +243,17 @@ def _fast(ev: Evaluator, table: pd.DataFrame) -> pd.DataFrame | None:
         from linepack.sweep.fast import evaluate_fast  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
-    try:
-        out = evaluate_fast(ev.base, ev.compiled, table)
-    except Exception:  # the fast path is an optimisation: the general path still answers
-        log.exception("the fast path failed on a batch; using the general path")
-        return None
-    return None if out is None else rows_frame(out)
+    parts = []
+    for start in range(0, max(len(table), 1), FAST_BATCH):
+        try:
+            out = evaluate_fast(ev.base, ev.compiled, table.iloc[start : start + FAST_BATCH])
+        except Exception:  # the fast path is an optimisation: the general path still answers
+            log.exception("the fast path failed on a batch; using the general path")
+            return None
+        if out is None:
+            return None
+        parts.append(rows_frame(out))
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 def evaluate_batch(ev: Evaluator, table: pd.DataFrame, fast: bool = True) -> pd.DataFrame:
