@@ -192,7 +192,7 @@ def test_tables_carry_units_and_sections_say_their_source() -> None:
     assert tables[1]["head"] == [["node", "pressure [barg]", "elevation [m]"]]
     assert "Produced by: <code>linepack.studies.capacity</code>" in page
     assert "not available: not written yet" in page
-    assert "61.43 barg" in page  # the card, formatted with its spec
+    assert '61.43 <span class="unit">barg</span>' in page  # the card, formatted with its spec
     assert "<dt>throughput</dt><dd>1,200 MMSCFD</dd>" in page  # facts state their own units
     assert "<dt>iterations</dt><dd>4</dd>" in page  # '-': dimensionless, no unit printed
 

@@ -160,10 +160,21 @@ class Card:
             raise ValueError(f"card {self.label!r}: a number needs a unit ('-' if dimensionless)")
 
     @property
+    def value_text(self) -> str:
+        """The value alone, formatted."""
+        if isinstance(self.value, str):
+            return self.value
+        return format_number(self.value, self.fmt)
+
+    @property
+    def unit_text(self) -> str:
+        """The unit as printed (nothing for a dimensionless ``"-"``)."""
+        return "" if self.unit == "-" else self.unit
+
+    @property
     def text(self) -> str:
         """The value with its unit, as printed."""
-        v = str(self.value) if isinstance(self.value, str) else format_number(self.value, self.fmt)
-        return f"{v} {self.unit}".strip() if self.unit not in ("", "-") else v
+        return f"{self.value_text} {self.unit_text}".strip()
 
 
 @dataclass(frozen=True)
@@ -410,6 +421,7 @@ nav a { color:var(--accent); margin-right:14px; text-decoration:none; white-spac
 .card { border:1px solid var(--line); border-radius:8px; padding:12px 14px; background:#fff; }
 .card .label { color:var(--muted); font-size:13px; text-transform:uppercase; letter-spacing:.03em; }
 .card .value { font-size:24px; font-weight:600; color:var(--accent); }
+.card .value .unit { font-size:15px; font-weight:500; }
 .card .note { color:var(--muted); font-size:12px; }
 details.section { border-top:1px solid var(--line); padding:6px 0 14px; }
 details.section > summary { cursor:pointer; font-size:20px; font-weight:600; padding:8px 0; }
@@ -541,9 +553,10 @@ def _render_section(s: Section, numbers: dict[int, int]) -> str:
 
 def _render_card(c: Card) -> str:
     note = f'<div class="note">{_e(c.note)}</div>' if c.note else ""
+    unit = f' <span class="unit">{_e(c.unit_text)}</span>' if c.unit_text else ""
     return (
         f'<div class="card"><div class="label">{_e(c.label)}</div>'
-        f'<div class="value">{_e(c.text)}</div>{note}</div>'
+        f'<div class="value">{_e(c.value_text)}{unit}</div>{note}</div>'
     )
 
 
