@@ -4,6 +4,7 @@ and the least-power siting needs no more power than the hand layouts of the bund
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -139,3 +140,29 @@ def test_least_power_siting_beats_the_hand_layout(case: str, mmscfd: float) -> N
     # the hand layouts deliver well above 50 barg; the optimum needs no more power than them
     assert ev.solution.power.sum() <= hand.power.sum()
     assert len(chain) == n
+
+
+def test_compare_diameters_at_phase_one_throughput() -> None:
+    from linepack.studies.design import compare_diameters
+
+    net = load("psgp-56in-phase1")
+    d = read_design(net)
+    cmp = compare_diameters(net, ("42 in", "56 in"), d.kg_s(1200.0), design=d)
+    small, big = cmp.options
+    # walls from ASME B31.8 at 99.3 barg, X70, F 0.72, rounded up to 0.1 mm (by hand:
+    # 15.168 -> 15.2 mm and 20.224 -> 20.3 mm)
+    assert small.wall == pytest.approx(15.2e-3, abs=1e-12)
+    assert big.wall == pytest.approx(20.3e-3, abs=1e-12)
+    # FACTS sec. 2 [A]: 56 in carries 1.2 bcfd without compression, 42 in (free flow ~460-670
+    # MMSCFD) needs stations
+    assert big.targets[0].n_stations == 0
+    assert big.targets[0].feasible
+    assert small.targets[0].n_stations >= 1
+    assert small.targets[0].feasible
+    assert small.free_flow.max_throughput < d.kg_s(1200.0) < big.free_flow.max_throughput
+    s = small.targets[0]
+    units = s.units_per_station
+    # installed power: every station as large as the largest, plus one spare unit
+    assert units == math.ceil(max(s.station_power) / d.station.unit_size) + 1
+    assert s.installed_power == pytest.approx(s.n_stations * units * d.station.unit_size)
+    assert cmp.to_dict()["options"][1]["wall_mm"] == pytest.approx(20.3, abs=1e-9)

@@ -8,7 +8,7 @@
   any layout of that many stations does).
 * :func:`place_stations`: the chainages of ``n`` stations that minimise the total shaft power
   at a target throughput, by Nelder-Mead (scipy) over the chainages, started from even spacing
-  (and from the greedy layout when even spacing does not deliver), with an exact penalty on
+  (or from the greedy layout when even spacing does not deliver), with an exact penalty on
   any violated limit. Every evaluation is a full steady solve of the network with the stations
   inserted (:func:`~linepack.studies.stations.compile_like` keeps it at a few ms).
 * :func:`compare_diameters`: per diameter the wall from the design basis, steel mass,
@@ -48,6 +48,8 @@ from linepack.units import MMSCFD_PER_SCF_M3_S, parse
 STEEL_DENSITY = 7850.0
 #: Penalty on the sum of relative limit violations [W per unit] in the placement search.
 PENALTY = 1e9
+#: Value of a layout without a steady solution or with sites too close [W].
+UNUSABLE = 1e10
 
 
 def wall_thickness(
@@ -281,16 +283,25 @@ def _evaluate(
     d: DesignBasis,
     like: CompiledNetwork,
 ) -> _Eval:
-    """Total shaft power [W] plus the penalty, for stations at ``chainages``."""
+    """Total shaft power [W] plus the penalty, for stations at ``chainages``.
+
+    Sites closer than the minimum spacing, and layouts without a steady solution, get a
+    large finite value (:data:`UNUSABLE` plus the spacing deficit) so the simplex search can
+    move away from them.
+    """
     ch = sorted(float(c) for c in chainages)
+    gaps = np.diff(ch) if len(ch) > 1 else np.zeros(0)
+    deficit = float(np.sum(np.maximum(d.min_station_spacing - gaps, 0.0)))
+    if deficit > 0:
+        return _Eval(UNUSABLE + PENALTY * deficit / d.min_station_spacing, None, math.inf)
     try:
         net = insert_stations(bare, ch, d.station, min_spacing=d.min_station_spacing)
     except CaseError:
-        return _Eval(math.inf, None, math.inf)
+        return _Eval(UNUSABLE, None, math.inf)
     pb = prepare(net, design=d, like=like, supply_limit=False)
     t = pb.trial(target)
     if t.solution is None:
-        return _Eval(math.inf, None, math.inf)
+        return _Eval(UNUSABLE, None, math.inf)
     bad = sum(max(0.0, -m.relative) for m in t.margins if m.decides)
     power = float(t.solution.power.sum())
     return _Eval(power + PENALTY * bad, t.solution, bad)
@@ -336,8 +347,9 @@ def place_stations(
 ) -> tuple[tuple[float, ...], _Eval, int, str]:
     """Chainages of ``n`` stations minimising the total shaft power at ``target``.
 
-    Nelder-Mead over the chainages in km (bounded to the route), started from even spacing;
-    if that ends infeasible, again from ``feasible_start``. Limits enter as an exact penalty
+    Nelder-Mead over the chainages in km (bounded to the route, at most ``40 n + 40``
+    evaluations), started from even spacing when that delivers the target within every limit,
+    else from ``feasible_start`` (the greedy furthest layout). Limits enter as an exact penalty
     (:data:`PENALTY` W per unit of summed relative violation).
 
     Returns
@@ -366,20 +378,20 @@ def place_stations(
                 "initial_simplex": simplex,
                 "xatol": 0.5,
                 "fatol": 1e-3,
-                "maxfev": max_evaluations or 80 * n + 40,
+                "maxfev": max_evaluations or 40 * n + 40,
             },
         )
         return np.sort(np.asarray(res.x, dtype=float))
 
-    starts = [np.asarray(evenly_spaced(n, total)) / 1e3]
-    method = "Nelder-Mead from even spacing"
-    best = run(starts[0])
+    even = np.asarray(evenly_spaced(n, total))
+    if _evaluate(bare, even, target, design, like).violation == 0 or feasible_start is None:
+        x0, method = even / 1e3, "Nelder-Mead from even spacing"
+    else:
+        x0 = np.sort(np.asarray(feasible_start, dtype=float)) / 1e3
+        method = "Nelder-Mead from the greedy furthest layout (even spacing does not deliver)"
+    best = run(x0)
     ev = _evaluate(bare, best * 1e3, target, design, like)
-    if ev.violation > 0 and feasible_start is not None and len(feasible_start) == n:
-        best = run(np.sort(np.asarray(feasible_start, dtype=float)) / 1e3)
-        ev = _evaluate(bare, best * 1e3, target, design, like)
-        method = "Nelder-Mead from the greedy furthest layout (even spacing did not deliver)"
-    return tuple(float(c) for c in best * 1e3), ev, count[0], method
+    return tuple(float(c) for c in best * 1e3), ev, count[0] + 2, method
 
 
 def station_design(

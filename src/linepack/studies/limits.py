@@ -18,7 +18,8 @@ A trial is feasible when the steady solve succeeds and
 Compressor-station limits (ratio, power, suction, discharge) are held by the solver, which
 switches a station that reaches one to hold it; their margins are reported but do not decide
 feasibility. A solve that raises :class:`~linepack.errors.InfeasibleError` (or does not
-converge) is an infeasible trial. The supply pressure is an input and must not exceed the MAOP.
+converge within :data:`TRIAL_NEWTON_STEPS` Newton steps per round) is an infeasible trial.
+The supply pressure is an input and must not exceed the MAOP.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from linepack.io.design_toml import DesignBasis, read_design
 from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Demand, Network
 from linepack.steady import system as sy
+from linepack.steady.newton import NewtonOptions
 from linepack.steady.solve import SteadyOptions, SteadySolution, solve
 from linepack.studies.stations import compile_like
 from linepack.units import MMSCFD_PER_SCF_M3_S
@@ -50,8 +52,11 @@ STATION_POWER = "station_max_power"
 STATION_SUCTION = "station_min_suction_pressure"
 STATION_OUTLET = "station_max_outlet_pressure"
 NO_SOLUTION = "no_steady_solution"
+#: Newton steps per solve of a trial: feasible PSGP trials converge in 4-10; a trial beyond
+#: the capacity may otherwise take the default 60 (x rounds) before the solver gives up.
+TRIAL_NEWTON_STEPS = 25
 #: Steady options of every trial (limits are checked here, not raised by the solver).
-OPTIONS = SteadyOptions(enforce_limits=False)
+OPTIONS = SteadyOptions(newton=NewtonOptions(max_iter=TRIAL_NEWTON_STEPS), enforce_limits=False)
 
 
 @dataclass(frozen=True)
