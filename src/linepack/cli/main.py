@@ -65,6 +65,13 @@ def run(
         ),
     ] = False,
     plot: Annotated[bool, typer.Option(help="Write the pressure profile PNG.")] = True,
+    headline: Annotated[
+        bool,
+        typer.Option(
+            help="For the bundled PSGP cases, also compute and print the PSGP headline answers "
+            "(free flow, power for 2,000 MMSCFD, 42-inch stations, tariff)."
+        ),
+    ] = True,
 ) -> None:
     """Solve the steady state of a case (default: the PSGP 56-inch phase-1 twin)."""
     t0 = time.perf_counter()
@@ -75,22 +82,50 @@ def run(
 
         net = load(case, scenario=scenario, decisions=decisions)
         sol = solve(net, SteadyOptions(enforce_limits=not allow_violations))
-        return _write_outputs(sol, out, plot)
+        heads = _headlines(case, sol) if headline else None
+        return _write_outputs(sol, out, plot, heads)
 
     summary = _guard(work)
     _print_summary(summary)
+    if summary.get("headline"):
+        _print_headlines(summary["headline"])
     files = ", ".join(
         sorted(p.name for p in out.iterdir() if p.suffix in (".json", ".csv", ".png"))
     )
     console.print(f"wrote {out}/ ({files}) in {time.perf_counter() - t0:.2f} s")
 
 
-def _write_outputs(sol: Any, out: Path, plot: bool) -> dict[str, Any]:
+def _headlines(case: str | None, sol: Any) -> dict[str, Any] | None:
+    """The PSGP headline answers when ``case`` is a bundled PSGP case, else None."""
+    from linepack.io.load import bundled_path
+    from linepack.studies.headline import PHASE1, psgp_headlines
+
+    name = case or PHASE1
+    if not (name.startswith("psgp-") and bundled_path(name).is_file()):
+        return None
+    heads = psgp_headlines(sol if name == PHASE1 else None)
+    return {h.key: h.to_dict() for h in heads}
+
+
+def _print_headlines(heads: dict[str, Any]) -> None:
+    t = Table(title="PSGP headline answers", show_header=True, header_style="bold")
+    t.add_column("question", ratio=1)
+    t.add_column("answer (computed by)", ratio=2)
+    for h in heads.values():
+        t.add_row(escape(h["label"]), f"{escape(h['text'])}\n[dim]{escape(h['study'])}[/dim]")
+    console.print(t)
+
+
+def _write_outputs(
+    sol: Any, out: Path, plot: bool, headline: dict[str, Any] | None = None
+) -> dict[str, Any]:
     from linepack.io.results_files import write_json, write_tables
     from linepack.results.steady import route_path, route_profile, summary, to_dataset
 
     ds = to_dataset(sol)
     summ = summary(sol, ds)
+    if headline:
+        summ["headline"] = headline
     files = [p.name for p in write_tables(ds, out)]
     files.append(write_json(summ, out / "summary.json").name)
     if plot:
