@@ -258,3 +258,39 @@ def test_default_report_is_self_contained_with_units(psgp_report: Path) -> None:
     # every section names what produced it or says why it is not available
     assert page.count('class="section"') == page.count('class="source"')
     assert 'id="sec-transient-survival-time-and-line-pack"' in page
+    assert "not available: not run (--no-design-study)" in page  # as the fixture asked
+
+
+def test_design_tables_state_units() -> None:
+    """A real 42"/56" comparison at 500 MMSCFD (below both free-flow capacities: no siting)."""
+    from linepack.io.design_toml import read_design
+    from linepack.io.load import load
+    from linepack.report.build import design_blocks
+    from linepack.studies.design import compare_diameters
+
+    net = load("psgp-56in-phase1")
+    d = read_design(net)
+    comparison = compare_diameters(net, ("42 in", "56 in"), target=d.kg_s(500.0)).to_dict()
+    _, per_diameter, per_target = design_blocks(comparison)
+    page = render(Document("t", sections=[Section("d", "s", [per_diameter, per_target])]))
+    _assert_units(page)
+    heads = [c.header for c in per_diameter.columns]
+    assert heads[:3] == ["diameter", "outer diameter [mm]", "wall required [mm]"]
+    assert "steel [kt]" in heads
+    assert "free-flow capacity [MMSCFD]" in heads
+    rows = {r[0]: dict(zip(heads, r, strict=True)) for r in per_diameter.rows}
+    assert set(rows) == {"42 in", "56 in"}
+    # 56 in: OD 1422.4 mm exactly; steel over the route = t/km x km (rounding only, 1e-12)
+    assert rows["56 in"]["outer diameter [mm]"] == pytest.approx(1422.4, rel=1e-12)
+    for r in rows.values():
+        assert r["steel [kt]"] == pytest.approx(
+            r["steel [t/km]"] * r["route [km]"] / 1e3, rel=1e-12
+        )
+    # the larger pipe carries more without compression
+    assert (
+        rows["56 in"]["free-flow capacity [MMSCFD]"] > rows["42 in"]["free-flow capacity [MMSCFD]"]
+    )
+    theads = [c.header for c in per_target.columns]
+    assert "stations [-]" in theads
+    assert "shaft power [MW]" in theads
+    assert [r[theads.index("stations [-]")] for r in per_target.rows] == [0, 0]

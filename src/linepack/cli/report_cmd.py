@@ -34,6 +34,14 @@ def report_cmd(
     no_transient: Annotated[
         bool, typer.Option("--no-transient", help="Leave out the transient section.")
     ] = False,
+    design_study: Annotated[
+        bool,
+        typer.Option(
+            "--design-study/--no-design-study",
+            help='Run the 42"/56" comparison (the slowest part: about 1.5 min of CPU for the '
+            "PSGP cases).",
+        ),
+    ] = True,
 ) -> None:
     """Write report.html (self-contained, opens offline) and its figures as PNG files."""
     from rich.markup import escape
@@ -48,7 +56,7 @@ def report_cmd(
         from linepack.report.build import build_report
 
         transient: str | bool | None = False if no_transient else transient_case
-        return build_report(case, out, transient=transient)
+        return build_report(case, out, transient=transient, design_study=design_study)
 
     path = _guard(work)
     console.print(

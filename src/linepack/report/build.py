@@ -306,9 +306,6 @@ def _profile_section(ctx: _Context) -> Section:
 # -- studies ------------------------------------------------------------------------------------
 
 
-_NOT_WIRED = "{} exists, but this version of the report does not read its results yet"
-
-
 def _study(module: str, *names: str) -> tuple[Any, str | None]:
     """The study module if it has every function named, else (None, why not)."""
     try:
@@ -416,12 +413,120 @@ def _capacity_blocks(ctx: _Context) -> list[Any]:
     ]
 
 
-def _design_section(ctx: _Context) -> Section:
-    title, src = '42"/56" comparison', "linepack.studies.design.compare_diameters"
+DESIGN_TITLE = '42"/56" comparison'
+DESIGN_SOURCE = (
+    "linepack.studies.design.compare_diameters (design basis: the case's [design] table)"
+)
+
+
+def _design_section(ctx: _Context, run: bool) -> Section:
     mod, why = _study("linepack.studies.design", "compare_diameters")
     if mod is None:
-        return Section(title, src, unavailable=why)
-    return Section(title, src, unavailable=_NOT_WIRED.format(mod.__name__))
+        return Section(DESIGN_TITLE, DESIGN_SOURCE, unavailable=why)
+    if not run:
+        why = (
+            "not run (--no-design-study): compare_diameters sites the stations of each "
+            "diameter and target by Nelder-Mead, about 1.5 min of CPU for the PSGP cases"
+        )
+        return Section(DESIGN_TITLE, DESIGN_SOURCE, unavailable=why)
+
+    def make() -> list[Any]:
+        t0 = time.perf_counter()
+        comparison = mod.compare_diameters(ctx.net, ("42 in", "56 in"))
+        ctx.timings["design"] = time.perf_counter() - t0
+        return design_blocks(comparison.to_dict())
+
+    return _guarded(DESIGN_TITLE, DESIGN_SOURCE, make)
+
+
+def design_blocks(comparison: dict[str, Any]) -> list[Any]:
+    """Tables of a diameter comparison.
+
+    Parameters
+    ----------
+    comparison : dict
+        :meth:`linepack.studies.design.DiameterComparison.to_dict`.
+
+    Returns
+    -------
+    list
+        A paragraph, the per-diameter table and the per-target station table.
+    """
+    options = comparison["options"]
+    basis = comparison.get("design_basis", {})
+    text = (
+        "Each diameter gets the wall of the design basis (ASME B31.8 at the MAOP, corrosion "
+        "allowance, rounded up to the commercial increment); the case's stations are removed; "
+        "per target throughput, the fewest stations that carry it are sited for least total "
+        "shaft power."
+    )
+    if basis:
+        text += (
+            f" Design basis: {basis.get('steel_grade')}, MAOP {basis.get('maop_barg', 0):.1f} "
+            f"barg, inlet {basis.get('inlet_pressure_barg', 0):.1f} barg, minimum delivery "
+            f"{basis.get('min_delivery_pressure_barg', 0):.1f} barg, stations of up to "
+            f"{basis.get('station_max_power_mw', 0):.0f} MW."
+        )
+    per_diameter = Table.from_records(
+        [
+            {
+                "diameter": o["diameter"],
+                "outer diameter_mm": o["outer_diameter_mm"],
+                "wall required_mm": o["wall_required_mm"],
+                "wall_mm": o["wall_mm"],
+                "inner diameter_mm": o["inner_diameter_mm"],
+                "steel_t_per_km": o["steel_t_per_km"],
+                "steel_kt": o["steel_t"] / 1e3,
+                "route_km": o["route_length_km"],
+                "free-flow capacity_mmscfd": o["free_flow_mmscfd"],
+                "free flow limited by": o["free_flow_binding"],
+            }
+            for o in options
+        ],
+        caption="Diameters: wall, steel and capacity without compression",
+        formats={
+            "outer diameter_mm": ".1f",
+            "wall required_mm": ".2f",
+            "wall_mm": ".1f",
+            "inner diameter_mm": ".1f",
+            "steel_t_per_km": ".1f",
+            "steel_kt": ",.0f",
+            "route_km": ",.0f",
+            "free-flow capacity_mmscfd": ",.0f",
+        },
+    )
+    rows = []
+    for o in options:
+        for t in o["targets"]:
+            rows.append(
+                {
+                    "diameter": o["diameter"],
+                    "target_mmscfd": t["target_mmscfd"],
+                    "feasible": t["feasible"],
+                    "stations_n": t["n_stations"],
+                    "sites": ", ".join(f"km {c:.0f}" for c in t["chainages_km"]) or "–",
+                    "shaft power_mw": t["total_power_mw"],
+                    "installed power_mw": t["installed_power_mw"],
+                    "fuel_mmscfd": t["fuel_mmscfd"],
+                    "delivery pressure_barg": t["delivery_pressure_barg"],
+                    "siting": t["method"] + (f" ({t['note']})" if t["note"] else ""),
+                }
+            )
+    per_target = Table.from_records(
+        rows,
+        caption="Stations per diameter and target throughput",
+        units={"stations_n": "-"},
+        names={"stations_n": "stations"},
+        formats={
+            "target_mmscfd": ",.0f",
+            "stations_n": "d",
+            "shaft power_mw": ".1f",
+            "installed power_mw": ".0f",
+            "fuel_mmscfd": ".2f",
+            "delivery pressure_barg": ".2f",
+        },
+    )
+    return [Paragraph(text), per_diameter, per_target]
 
 
 def _tariff_section(ctx: _Context) -> Section:
@@ -700,7 +805,11 @@ def _transient_blocks(s: dict[str, Any], files: dict[str, Path]) -> list[Any]:
 
 
 def build_document(
-    case: str | Path | None = None, *, transient: str | bool | None = None, work_dir: Path
+    case: str | Path | None = None,
+    *,
+    transient: str | bool | None = None,
+    design_study: bool = True,
+    work_dir: Path,
 ) -> Document:
     """Solve the case, run the studies and assemble the report's :class:`Document`.
 
@@ -711,6 +820,9 @@ def build_document(
     transient : str or bool, optional
         Transient scenario to run: a bundled name or case file; False for none; None (default)
         for the bundled FSRU-trip scenario when the case is a PSGP case on its network.
+    design_study : bool
+        Run the 42"/56" comparison (:func:`linepack.studies.design.compare_diameters`; the
+        slowest part: about 1.5 min of CPU for the PSGP cases).
     work_dir : Path
         Folder for the figures' PNG files while the document is built.
 
@@ -728,7 +840,11 @@ def build_document(
     ds = to_dataset(sol)
     ctx = _Context(case_arg, sol, ds, summary(sol, ds), work_dir)
     sections = [_solution_section(ctx), _route_map_section(ctx), _profile_section(ctx)]
-    sections += [_capacity_section(ctx), _design_section(ctx), _tariff_section(ctx)]
+    sections += [
+        _capacity_section(ctx),
+        _design_section(ctx, design_study),
+        _tariff_section(ctx),
+    ]
     tsec, tsumm = _transient_section(ctx, transient)
     sections.append(tsec)
     sections.append(
@@ -757,7 +873,11 @@ def build_document(
 
 
 def build_report(
-    case: str | Path | None, out_dir: Path, *, transient: str | bool | None = None
+    case: str | Path | None,
+    out_dir: Path,
+    *,
+    transient: str | bool | None = None,
+    design_study: bool = True,
 ) -> Path:
     """Write ``report.html`` and its figures as PNG files to ``out_dir``.
 
@@ -768,6 +888,8 @@ def build_report(
     out_dir : Path
         Output folder (created if missing).
     transient : str or bool, optional
+        As :func:`build_document`.
+    design_study : bool
         As :func:`build_document`.
 
     Returns
@@ -781,5 +903,7 @@ def build_report(
         If the case cannot be read or its steady state solved.
     """
     with tempfile.TemporaryDirectory() as tmp:
-        doc = build_document(case, transient=transient, work_dir=Path(tmp))
+        doc = build_document(
+            case, transient=transient, design_study=design_study, work_dir=Path(tmp)
+        )
         return write(doc, Path(out_dir))

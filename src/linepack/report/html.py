@@ -30,7 +30,11 @@ if TYPE_CHECKING:
 
 #: Key suffixes naming a unit (``delivery_pressure_barg`` → ``barg``), longest first.
 UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("_mmscm_per_year", "MMSm³/yr"),
+    ("_tbtu_per_year", "TBtu/yr"),
     ("_usd_per_mmbtu", "USD/MMBtu"),
+    ("_t_per_year", "t/yr"),
+    ("_t_per_km", "t/km"),
     ("_musd_per_year", "MUSD/yr"),
     ("_musd_per_yr", "MUSD/yr"),
     ("_bcm_per_year", "bcm/yr"),
@@ -59,6 +63,7 @@ UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("_in", "in"),
     ("_yr", "yr"),
     ("_kg", "kg"),
+    ("_kt", "kt"),
     ("_m", "m"),
     ("_h", "h"),
     ("_s", "s"),
