@@ -14,7 +14,7 @@ from linepack.cli.main import app
 def psgp_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``report.html`` of the default case (PSGP 56 in phase 1, with the FSRU-trip transient)."""
     out = tmp_path_factory.mktemp("report")
-    # the 42"/56" comparison is left out: its station siting takes about 1.5 min of CPU
+    # the 42"/56" comparison is left out: its station siting takes about half a minute of CPU
     # (test_design_tables renders a cheap real comparison instead)
     res = CliRunner().invoke(app, ["report", "--no-design-study", "--out", str(out)])
     assert res.exit_code == 0, res.output

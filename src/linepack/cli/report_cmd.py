@@ -38,7 +38,7 @@ def report_cmd(
         bool,
         typer.Option(
             "--design-study/--no-design-study",
-            help='Run the 42"/56" comparison (the slowest part: about 1.5 min of CPU for the '
+            help='Run the 42"/56" comparison (the slowest part: about half a minute of CPU for the '
             "PSGP cases).",
         ),
     ] = True,
