@@ -326,8 +326,8 @@ def _as_dict(obj: Any) -> Any:
 def _capacity_section(ctx: _Context) -> Section:
     title = "Capacity vs number of stations"
     src = (
-        "linepack capacity (linepack.studies.capacity.max_throughput, capacity_vs_stations; "
-        "limits from the case's [design] table)"
+        "linepack capacity (linepack.studies.capacity.max_throughput, capacity_vs_stations, "
+        "calibrate_free_flow; limits from the case's [design] table)"
     )
     mod, why = _study("linepack.studies.capacity", "capacity_vs_stations", "max_throughput")
     if mod is None:
@@ -338,7 +338,11 @@ def _capacity_section(ctx: _Context) -> Section:
 def _capacity_blocks(ctx: _Context) -> list[Any]:
     """The case's capacity and the capacity with 0 ... N stations (as ``linepack capacity``)."""
     from linepack.io.design_toml import read_design
-    from linepack.studies.capacity import capacity_vs_stations, max_throughput
+    from linepack.studies.capacity import (
+        calibrate_free_flow,
+        capacity_vs_stations,
+        max_throughput,
+    )
 
     d = read_design(ctx.net)
     cap = max_throughput(ctx.net, design=d).to_dict()
@@ -363,6 +367,16 @@ def _capacity_blocks(ctx: _Context) -> list[Any]:
             f"{cap['max_throughput_bcm_per_year']:.2f} bcm/yr; binds: {cap['binding']}",
         )
     )
+    calibration: list[Any] = []
+    if str(ctx.net.name).startswith("psgp"):
+        statements = calibrate_free_flow(ctx.net, design=d).statements
+        calibration = [
+            Paragraph(
+                "Against the published PSGP figures "
+                "(linepack.studies.capacity.calibrate_free_flow):"
+            ),
+            *[Paragraph(text) for text in statements],
+        ]
     return [
         Paragraph(
             "Largest throughput delivered within every limit (inlet pressure, MAOP, minimum "
@@ -410,6 +424,7 @@ def _capacity_blocks(ctx: _Context) -> list[Any]:
             names={"stations_n": "stations"},
             formats={"stations_n": "d", "capacity_mmscfd": ",.1f", "power_mw": ".1f"},
         ),
+        *calibration,
     ]
 
 
