@@ -26,7 +26,8 @@ outputs are SI arrays with a leading scenario dimension.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,6 +37,9 @@ from scipy.sparse.csgraph import connected_components
 from linepack.errors import ConvergenceError, InfeasibleError
 from linepack.gas.friction import friction_factor
 from linepack.network.compile import MODE_CODES, CompiledNetwork
+
+if TYPE_CHECKING:
+    from linepack.steady.solve import Violation
 from linepack.network.model import CompressorMode
 from linepack.steady import kernels
 
@@ -452,6 +456,10 @@ class MarchResult:
         the steady solver's errors where it has the same diagnosis.
     iterations : ndarray of int, shape (S,)
         Fixed-point rounds until the scenario's pressures stopped moving.
+    violations : list of str
+        Per scenario: the node pressure and supply flow limits its solution passes, in the
+        words of :class:`linepack.steady.solve.Violation` joined by ``"; "`` ("" if none, or
+        if the scenario has no solution). Filled whether or not ``enforce_limits`` is set.
     """
 
     pressure: FloatArray
@@ -462,6 +470,7 @@ class MarchResult:
     status: IntArray
     reason: list[str]
     iterations: IntArray
+    violations: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> BoolArray:
@@ -726,8 +735,8 @@ def _station_limit(
     return ""
 
 
-def _node_limits(cn: CompiledNetwork, p: FloatArray, supply: float) -> str:
-    """The steady solver's error for the first node or supply limit violated ("" if none)."""
+def _violations(cn: CompiledNetwork, p: FloatArray, supply: float) -> list[Violation]:
+    """Node pressure and supply flow limits passed, as the steady solver lists them."""
     from linepack.steady.solve import Violation
 
     out: list[Violation] = []
@@ -768,6 +777,12 @@ def _node_limits(cn: CompiledNetwork, p: FloatArray, supply: float) -> str:
                     f"inflow {supply:.4g} kg/s above",
                 )
             )
+    return out
+
+
+def _node_limits(cn: CompiledNetwork, p: FloatArray, supply: float) -> str:
+    """The steady solver's error for the first node or supply limit violated ("" if none)."""
+    out = _violations(cn, p, supply)
     if not out:
         return ""
     v = out[0]
@@ -811,20 +826,24 @@ def _classify(
             if text:
                 status[i] = FALLBACK
                 reason[i] = text
+    nn = cn.n_case_nodes
+    lo = p[:, :nn] < cn.p_min[:nn] * (1 - 1e-9)
+    hi = p[:, :nn] > cn.p_max[:nn] * (1 + 1e-9)
+    maxflow = min(
+        (
+            sp.flow_max
+            for sp in cn.network.supplies
+            if sp.pressure is not None and sp.flow_max is not None
+        ),
+        default=np.inf,
+    )
+    over = supply > maxflow * (1 + 1e-9)
+    passed = live & (lo.any(axis=1) | hi.any(axis=1) | over)
+    violations = [""] * s
+    for i in np.flatnonzero(passed):
+        violations[i] = "; ".join(str(v) for v in _violations(cn, p[i], float(supply[i])))
     if enforce_limits:
-        nn = cn.n_case_nodes
-        lo = p[:, :nn] < cn.p_min[:nn] * (1 - 1e-9)
-        hi = p[:, :nn] > cn.p_max[:nn] * (1 + 1e-9)
-        maxflow = min(
-            (
-                sp.flow_max
-                for sp in cn.network.supplies
-                if sp.pressure is not None and sp.flow_max is not None
-            ),
-            default=np.inf,
-        )
-        over = supply > maxflow * (1 + 1e-9)
-        for i in np.flatnonzero((status == OK) & (lo.any(axis=1) | hi.any(axis=1) | over)):
+        for i in np.flatnonzero((status == OK) & passed):
             status[i] = INFEASIBLE
             reason[i] = _node_limits(cn, p[i], float(supply[i]))
     p[(status == INFEASIBLE) & ~live] = np.nan
@@ -838,4 +857,5 @@ def _classify(
         status=status,
         reason=reason,
         iterations=st.iterations,
+        violations=violations,
     )

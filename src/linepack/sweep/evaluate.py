@@ -6,12 +6,14 @@ boundaries, pipe roughness/efficiency or compressor set-points patch the compile
 (:func:`linepack.sweep.apply.patch_compiled`); the others compile the modified case once per
 distinct set of their values (a small LRU cache).
 
-Failures do not stop a batch. Each scenario is solved as ``linepack run`` solves a case
-(limits enforced), so ``ok`` means the solve converged and no node pressure limit or supply
-maximum flow is violated. A scenario that fails has NaN metrics and ``error`` the message of
-the typed error the solve raised (:class:`~linepack.errors.InfeasibleError` for a limit, with
-element, bound and amount: ``node 'kasur': pressure 41.89 barg below p_min = 50.00 barg by
-8.105 bar [bound: p_min = 50.00 barg]``; :class:`~linepack.errors.ConvergenceError`; a
+Failures do not stop a batch. ``ok`` means the solve converged and no node pressure limit or
+supply maximum flow is violated. A scenario whose solution passes such a limit keeps its
+metrics (a planner wants to know *how far* below 50 barg Kasur falls), with ``ok`` False and
+``error`` listing the violations as ``linepack run --allow-violations`` does
+(``node 'kasur': pressure 41.89 barg below p_min = 50.00 barg by 8.105 bar``, several joined
+by ``"; "``). A scenario without a solution has NaN metrics and ``error`` the message of the
+typed error the solve raised (:class:`~linepack.errors.InfeasibleError` where pressure runs
+out, naming the node; :class:`~linepack.errors.ConvergenceError`; a
 :class:`~linepack.errors.CaseError` for a value out of range); any other exception (a bug) is
 recorded the same way, its message prefixed by its type (``ValueError: ...``). The fast path
 gives the same texts, so a table reads the same whichever path solved a row.
@@ -153,7 +155,9 @@ class Evaluator:
     names : sequence of str
         Parameter names (table columns), resolved against ``base``.
     options : SteadyOptions, optional
-        Defaults to ``SteadyOptions()``: limits enforced, a violation is the row's error.
+        Defaults to ``SteadyOptions(enforce_limits=False)``: a solution that passes a node
+        pressure or supply flow limit keeps its figures, with ``ok`` False and the violations as
+        the row's error.
     """
 
     def __init__(
@@ -161,7 +165,7 @@ class Evaluator:
     ) -> None:
         self.base = base
         self.targets: list[Target] = [resolve(n, base) for n in names]
-        self.options = options or SteadyOptions()
+        self.options = options or SteadyOptions(enforce_limits=False)
         self._cache: OrderedDict[tuple[tuple[str, float], ...], CompiledNetwork] = OrderedDict()
         self._structural = [t for t in self.targets if t.stage == "structural"]
         self._patched = any(t.stage in ("boundary", "segment", "compressor") for t in self.targets)

@@ -289,11 +289,13 @@ def evaluate_fast(
         column is none of the above. Otherwise one row per scenario, in order: ``scenario``,
         ``ok``, ``error`` ("" when ok; ``"fallback"`` where the general path must solve the
         row: a station limit binds so the solver would switch its mode, a value out of range,
-        or set-points that move the equation-of-state table; else the diagnosis naming node or
-        element, bound and amount), ``delivery_pressure_barg``, ``min_pressure_barg`` (lowest
-        pressure anywhere along the pipes), ``max_velocity_m_s``, ``power_mw``, ``fuel_mmscfd``,
-        ``linepack_mmscm``, ``throughput_mmscfd`` (withdrawn at the delivery node),
-        ``iterations`` (rounds of the march). Figures are NaN where ``ok`` is False.
+        or set-points that move the equation-of-state table; the node pressure and supply flow
+        limits a solved row passes, as the steady solver lists them; else the diagnosis naming
+        node or element, bound and amount), ``delivery_pressure_barg``,
+        ``min_pressure_barg`` (lowest pressure anywhere along the pipes), ``max_velocity_m_s``,
+        ``power_mw``, ``fuel_mmscfd``, ``linepack_mmscm``, ``throughput_mmscfd`` (withdrawn at
+        the delivery node), ``iterations`` (rounds of the march). Figures are NaN where the
+        row has no solution (a row that only passes a limit keeps its figures, ``ok`` False).
     """
     if can_march(compiled) is not None:
         return None
@@ -310,21 +312,24 @@ def evaluate_fast(
         viscosity=batch.viscosity,
         kappa=batch.kappa,
         outlet_setpoint=batch.setpoint,
+        enforce_limits=False,
     )
     status = np.where(batch.fallback, FALLBACK, res.status)
-    error = ["fallback" if st == FALLBACK else r for st, r in zip(status, res.reason, strict=True)]
-    error = ["" if st == OK else e for st, e in zip(status, error, strict=True)]
+    solved = status == OK
+    error = [
+        "fallback" if st == FALLBACK else (v if st == OK else r)
+        for st, r, v in zip(status, res.reason, res.violations, strict=True)
+    ]
     figures = _figures(
         base, compiled, res.pressure, res.flow, res.power, res.fuel, batch.injection, res.supply
     )
-    ok = status == OK
     out = {
         "scenario": table["scenario"].to_numpy() if "scenario" in table else np.arange(len(table)),
-        "ok": ok,
+        "ok": solved & np.array([not e for e in error]),
         "error": error,
     }
     for k, v in figures.items():
-        out[k] = np.where(ok, v, np.nan)
+        out[k] = np.where(solved, v, np.nan)
     out["iterations"] = res.iterations
     return pd.DataFrame(out, columns=list(COLUMNS), index=table.index)
 
