@@ -234,7 +234,8 @@ _SINGLE = ("case", "settings", "standard", "gas")
 #: (the network does not depend on them).
 TRANSIENT_SECTIONS = ("simulation", "schedule", "event")
 #: Sections of the design and economic studies: accepted here, read by
-#: :mod:`linepack.io.study_toml` (the network does not depend on them).
+#: :mod:`linepack.io.design_toml` and :mod:`linepack.io.economics_toml` (the network does not
+#: depend on them).
 STUDY_SECTIONS = ("design", "economics")
 _ELEMENTS: dict[str, type] = {
     "node": Node,
