@@ -35,9 +35,9 @@ growth
     Log-log least-squares exponents of the warm solve time against the junction count, per
     family and tool (from the lattice and mesh parts), and where linepack's time goes at the
     largest sizes (cProfile of one extra solve, with a clock around each ``splu`` call: SuperLU
-    factorisations - the initial-guess Laplacian and the first Newton matrix compute their
-    fill-reducing orderings, the later ones reuse the Newton one -, triangular solves, friction
-    law, and the rest: residual and Jacobian assembly, line search).
+    factorisations - all numeric, the fill-reducing ordering being kept from the earlier solves
+    of the same network; in a fresh process the first one computes it -, triangular solves,
+    friction law, and the rest: residual and Jacobian assembly, line search).
 million
     A 1000 x 1000 lattice (``--million-side``) in a fresh process that does nothing else:
     times of case generation, model build (Python objects), compile (of which validation) and
@@ -302,8 +302,11 @@ class Breakdown:
     def splu_detail(self) -> str:
         """The ``splu`` calls: those with an ordering one by one, then the numeric ones."""
         per_n = self.numeric / max(self.n_numeric, 1)
+        numeric = f"{self.n_numeric} × {ms(per_n)} numeric"
+        if not self.ordered:  # the ordering of an earlier solve of the same network was reused
+            return f"{numeric} (ordering kept from the earlier solves)"
         with_ordering = " + ".join(ms(t) for t in self.ordered)
-        return f"{with_ordering} with ordering, {self.n_numeric} × {ms(per_n)} numeric"
+        return f"{with_ordering} with ordering, {numeric}"
 
     def fill(self) -> str:
         """Order and non-zeros of the matrix, entries of its factors."""
