@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import minimize_scalar
 
 from linepack.errors import CaseError
 from linepack.io.design_toml import DesignBasis, grade_smys, read_design
@@ -33,11 +33,10 @@ from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Network
 from linepack.steady.solve import SteadySolution
 from linepack.studies.capacity import SECONDS_PER_YEAR, CapacityResult, max_throughput
-from linepack.studies.limits import prepare
+from linepack.studies.layout import SET_POINT, LayoutState, LayoutTrials
 from linepack.studies.placement import furthest_layout
 from linepack.studies.stations import (
     evenly_spaced,
-    insert_stations,
     remove_stations,
     route_length,
     route_pipes,
@@ -50,6 +49,14 @@ STEEL_DENSITY = 7850.0
 PENALTY = 1e9
 #: Value of a layout without a steady solution or with sites too close [W].
 UNUSABLE = 1e10
+#: The siting search narrows each station's chainage to this [m].
+SITE_TOLERANCE = 1e3
+#: After the first sweep, a line search spans the last move along its direction plus this [m].
+WINDOW = 10e3
+#: The siting search stops when a sweep lowers the objective by less than this fraction.
+SWEEP_GAIN = 1e-3
+#: Most sweeps of the siting search.
+MAX_SWEEPS = 10
 
 
 def wall_thickness(
@@ -274,37 +281,37 @@ class _Eval:
     value: float
     solution: SteadySolution | None
     violation: float
+    state: LayoutState | None = None
 
 
-def _evaluate(
-    bare: Network,
-    chainages: Sequence[float] | np.ndarray,
-    target: float,
-    d: DesignBasis,
-    like: CompiledNetwork,
-) -> _Eval:
-    """Total shaft power [W] plus the penalty, for stations at ``chainages``.
+def _score(trials: LayoutTrials, chainages: Sequence[float] | np.ndarray) -> _Eval:
+    """Total shaft power [W] plus the penalty, for stations at ``chainages`` [m].
 
-    Sites closer than the minimum spacing, and layouts without a steady solution, get a
-    large finite value (:data:`UNUSABLE` plus the spacing deficit) so the simplex search can
-    move away from them.
+    Sites closer than the minimum spacing, and layouts without a steady state, get a large
+    finite value (:data:`UNUSABLE` plus the spacing deficit) so the search can move away.
     """
+    d = trials.design
     ch = sorted(float(c) for c in chainages)
     gaps = np.diff(ch) if len(ch) > 1 else np.zeros(0)
     deficit = float(np.sum(np.maximum(d.min_station_spacing - gaps, 0.0)))
     if deficit > 0:
         return _Eval(UNUSABLE + PENALTY * deficit / d.min_station_spacing, None, math.inf)
-    try:
-        net = insert_stations(bare, ch, d.station, min_spacing=d.min_station_spacing)
-    except CaseError:
-        return _Eval(UNUSABLE, None, math.inf)
-    pb = prepare(net, design=d, like=like, supply_limit=False)
-    t = pb.trial(target)
-    if t.solution is None:
-        return _Eval(UNUSABLE, None, math.inf)
-    bad = sum(max(0.0, -m.relative) for m in t.margins if m.decides)
-    power = float(t.solution.power.sum())
-    return _Eval(power + PENALTY * bad, t.solution, bad)
+    st = trials.state(ch)
+    if not st.ok:
+        return _Eval(UNUSABLE, None, math.inf, st)
+    return _Eval(st.total_power + PENALTY * st.violation, st.solution, st.violation, st)
+
+
+def _fewest(
+    trials: LayoutTrials, n_max: int, counter: list[int]
+) -> tuple[int, tuple[float, ...] | None]:
+    for n in range(n_max + 1):
+        lay = furthest_layout(trials.bare, trials.target, n, trials.design, trials.like, counter)
+        if lay is None:
+            continue
+        if _score(trials, lay).violation == 0.0:
+            return len(lay), lay
+    return n_max + 1, None
 
 
 def fewest_stations(
@@ -316,23 +323,86 @@ def fewest_stations(
 ) -> tuple[int, tuple[float, ...] | None, int]:
     """Fewest stations that carry ``target`` [kg/s], with the greedy layout that does.
 
+    Each greedy furthest layout (:func:`~linepack.studies.placement.furthest_layout`) is
+    checked with every station at its most restrictive limit
+    (:class:`~linepack.studies.layout.LayoutTrials`).
+
     Returns
     -------
     (int, tuple or None, int)
         Number of stations (``n_max + 1`` if none up to ``n_max`` did), their chainages [m]
-        (None if none) and the steady solves used.
+        (None if none) and the steady solves (marches or solver runs) used.
     """
     top = design.max_stations if n_max is None else n_max
+    trials = LayoutTrials(bare, target, design, like)
     count = [0]
-    for n in range(top + 1):
-        lay = furthest_layout(bare, target, n, design, like, count)
-        if lay is None:
-            continue
-        ev = _evaluate(bare, lay, target, design, like)
-        count[0] += 1
-        if ev.violation == 0.0:
-            return len(lay), lay, count[0]
-    return top + 1, None, count[0]
+    n, lay = _fewest(trials, top, count)
+    return n, lay, count[0] + trials.evaluations
+
+
+def _directions(n: int) -> np.ndarray:
+    """Search directions (rows): shift stations ``k`` to ``n - 2`` together, or the last alone.
+
+    Shifting stations ``k..n-2`` lengthens the section before station ``k`` and shortens the
+    one before the last station, leaving the others (and the last station, which with the
+    delivery pressure sets the end of the line) alone. Station powers depend mostly on the
+    length of the section before each station, so these directions are far less coupled than
+    moving one station at a time (which trades two neighbouring sections and zigzags).
+    """
+    out = np.zeros((n, n))
+    for k in range(n - 1):
+        out[k, k : n - 1] = 1.0
+    out[n - 1, n - 1] = 1.0
+    return out
+
+
+def _step_range(x: np.ndarray, u: np.ndarray, top: float, spacing: float) -> tuple[float, float]:
+    """Steps ``t`` [km] keeping ``x + t u`` on ``[0, top]`` with gaps of at least ``spacing``."""
+    lo, hi = -math.inf, math.inf
+    pts = np.concatenate([[-spacing], x, [top + spacing]])
+    du = np.diff(np.concatenate([[0.0], u, [0.0]]))
+    room = np.diff(pts) - spacing
+    for r, v in zip(room, du, strict=True):
+        if v > 0:
+            lo = max(lo, -r / v)
+        elif v < 0:
+            hi = min(hi, r / -v)
+    return min(lo, 0.0), max(hi, 0.0)
+
+
+def _descend(
+    f: Callable[[np.ndarray], float], x0: np.ndarray, top: float, spacing: float, budget: int
+) -> np.ndarray:
+    """Coordinate descent along :func:`_directions` with bounded Brent line searches (km)."""
+    n = x0.size
+    dirs = _directions(n)
+    x, best = x0.copy(), f(x0)
+    moves = np.full(n, math.inf)
+    used = 1
+    for _ in range(MAX_SWEEPS):
+        before = best
+        for k in reversed(range(n)):
+            u = dirs[k]
+            lo, hi = _step_range(x, u, top, spacing)
+            if math.isfinite(moves[k]):
+                w = abs(moves[k]) + WINDOW / 1e3
+                lo, hi = max(lo, -w), min(hi, w)
+            moves[k] = 0.0
+            if hi - lo <= SITE_TOLERANCE / 1e3 or used >= budget:
+                continue
+            xk = x.copy()
+            res = minimize_scalar(
+                lambda t, xk=xk, u=u: f(xk + t * u),
+                bounds=(lo, hi),
+                method="bounded",
+                options={"xatol": SITE_TOLERANCE / 1e3, "maxiter": max(1, budget - used)},
+            )
+            used += int(res.nfev)
+            if float(res.fun) < best:
+                x, best, moves[k] = xk + float(res.x) * u, float(res.fun), float(res.x)
+        if before - best <= SWEEP_GAIN * abs(best) or used >= budget:
+            break
+    return x
 
 
 def place_stations(
@@ -347,51 +417,68 @@ def place_stations(
 ) -> tuple[tuple[float, ...], _Eval, int, str]:
     """Chainages of ``n`` stations minimising the total shaft power at ``target``.
 
-    Nelder-Mead over the chainages in km (bounded to the route, at most ``40 n + 40``
-    evaluations), started from even spacing when that delivers the target within every limit,
-    else from ``feasible_start`` (the greedy furthest layout). Limits enter as an exact penalty
-    (:data:`PENALTY` W per unit of summed relative violation).
+    Every layout is evaluated with each station at its most restrictive limit
+    (:class:`~linepack.studies.layout.LayoutTrials`: the tree march, a few ms, where the
+    line allows it, else the steady solver), limits entering as an exact penalty
+    (:data:`PENALTY` W per unit of summed relative violation). The search starts from the
+    better of even spacing and ``feasible_start`` (the greedy furthest layout) and descends
+    along the directions of :func:`_directions` by bounded Brent line searches to
+    :data:`SITE_TOLERANCE`, each after the first sweep within the last move plus
+    :data:`WINDOW`, until a sweep gains less than :data:`SWEEP_GAIN` of the objective or
+    ``max_evaluations`` (default ``40 n + 40``) are used. The layout found is solved again
+    by the steady solver with each station in the mode of the limit it holds
+    (:meth:`~linepack.studies.layout.LayoutTrials.confirm`).
 
     Returns
     -------
     (tuple of float, _Eval, int, str)
-        Chainages [m], the evaluation there, the number of evaluations and a description.
+        Chainages [m], the evaluation there (``solution`` the confirming steady solution, None
+        if the solver did not confirm it), the number of evaluations and a description.
     """
+    trials = LayoutTrials(bare, target, design, like)
+    return _place(trials, n, feasible_start, max_evaluations)
+
+
+def _place(
+    trials: LayoutTrials,
+    n: int,
+    feasible_start: Sequence[float] | None,
+    max_evaluations: int | None,
+) -> tuple[tuple[float, ...], _Eval, int, str]:
     if n == 0:
-        return (), _evaluate(bare, (), target, design, like), 1, "no stations"
-    total = route_length(bare)
-    count = [0]
+        ev = _confirmed(trials, ())
+        return (), ev, trials.evaluations, "no stations"
+    d = trials.design
+    total = route_length(trials.bare)
 
     def f(x: np.ndarray) -> float:
-        count[0] += 1
-        return _evaluate(bare, np.sort(x) * 1e3, target, design, like).value / 1e6
+        return _score(trials, np.sort(x) * 1e3).value / 1e6
 
-    def run(x0: np.ndarray) -> np.ndarray:
-        step = 0.1 * total / 1e3 / (n + 1)
-        simplex = np.vstack([x0] + [x0 + step * np.eye(n)[i] for i in range(n)])
-        res = minimize(
-            f,
-            x0,
-            method="Nelder-Mead",
-            bounds=[(0.0, (total - 1e3) / 1e3)] * n,
-            options={
-                "initial_simplex": simplex,
-                "xatol": 0.5,
-                "fatol": 1e-3,
-                "maxfev": max_evaluations or 40 * n + 40,
-            },
-        )
-        return np.sort(np.asarray(res.x, dtype=float))
+    even = np.asarray(evenly_spaced(n, total)) / 1e3
+    x0, method = even, "from even spacing"
+    if feasible_start is not None and len(feasible_start) == n:
+        greedy = np.sort(np.asarray(feasible_start, dtype=float)) / 1e3
+        if f(greedy) < f(even):
+            x0, method = greedy, "from the greedy furthest layout"
+    budget = max_evaluations or 40 * n + 40
+    best = _descend(f, x0, (total - 1e3) / 1e3, d.min_station_spacing / 1e3, budget)
+    chain = tuple(float(c) for c in np.sort(best) * 1e3)
+    ev = _confirmed(trials, chain)
+    text = f"coordinate descent (Brent line searches to {SITE_TOLERANCE / 1e3:g} km) {method}"
+    if ev.state is not None and ev.state.ok:
+        names = [c.name for c in ev.state.problem.network.compressors] if ev.state.problem else []
+        at = [f"{nm} at {h}" for nm, h in zip(names, ev.state.held, strict=False) if h != SET_POINT]
+        if at:
+            text += "; " + ", ".join(at)
+    return chain, ev, trials.evaluations, text
 
-    even = np.asarray(evenly_spaced(n, total))
-    if _evaluate(bare, even, target, design, like).violation == 0 or feasible_start is None:
-        x0, method = even / 1e3, "Nelder-Mead from even spacing"
-    else:
-        x0 = np.sort(np.asarray(feasible_start, dtype=float)) / 1e3
-        method = "Nelder-Mead from the greedy furthest layout (even spacing does not deliver)"
-    best = run(x0)
-    ev = _evaluate(bare, best * 1e3, target, design, like)
-    return tuple(float(c) for c in best * 1e3), ev, count[0] + 2, method
+
+def _confirmed(trials: LayoutTrials, chainages: Sequence[float]) -> _Eval:
+    """:func:`_score` with the steady solver's confirming solution attached."""
+    ev = _score(trials, chainages)
+    if ev.state is not None and ev.state.ok and ev.solution is None:
+        ev.solution = trials.confirm(ev.state)
+    return ev
 
 
 def station_design(
@@ -409,11 +496,13 @@ def station_design(
     d = design if design is not None else read_design(network)
     bare = remove_stations(network)
     base = like if like is not None else compile_network(bare)
+    trials = LayoutTrials(bare, target, d, base)
+    count = [0]
     if n_stations is None:
-        n, greedy, solves = fewest_stations(bare, target, d, base)
+        n, greedy = _fewest(trials, d.max_stations, count)
     else:
-        n, solves = n_stations, 0
-        greedy = furthest_layout(bare, target, n, d, base) if n else ()
+        n = n_stations
+        greedy = furthest_layout(bare, target, n, d, base, count) if n else ()
     common = {"atmosphere": d.atmosphere, "density_scf": d.density_scf}
     if n > d.max_stations and n_stations is None:
         return StationDesign(
@@ -428,34 +517,33 @@ def station_design(
             math.nan,
             math.nan,
             "greedy furthest layout",
-            solves,
+            count[0] + trials.evaluations,
             f"no layout of up to {d.max_stations} stations carries the target",
             density_sm3=d.density_sm3,
             **common,
         )
-    chain, ev, evals, method = place_stations(bare, target, n, d, base, feasible_start=greedy)
-    sol = ev.solution
-    power = tuple(float(w) for w in sol.power) if sol is not None else ()
+    chain, ev, _, method = _place(trials, n, greedy, None)
+    st = ev.state
+    ok = st is not None and st.ok
+    power = tuple(float(w) for w in st.power) if st is not None and ok else ()
     units, installed = _installed(power, d)
-    note = "" if ev.violation == 0 else "the placement found violates a limit"
-    delivery = math.nan
-    if sol is not None:
-        node = sol.compiled.network.delivery or ""
-        delivery = float(sol.pressure[sol.compiled.node_names.index(node)])
+    notes = [] if ev.violation == 0 else ["the placement found violates a limit"]
+    if ok and ev.solution is None:
+        notes.append("the steady solver did not confirm the marched state")
     return StationDesign(
         target=target,
         feasible=ev.violation == 0,
         n_stations=n,
         chainages=chain,
         station_power=power,
-        total_power=float(sum(power)),
+        total_power=float(sum(power)) if ok else math.nan,
         units_per_station=units,
         installed_power=installed,
-        fuel=float(sol.fuel.sum()) if sol is not None else math.nan,
-        delivery_pressure=delivery,
+        fuel=float(np.sum(st.fuel)) if st is not None and ok else math.nan,
+        delivery_pressure=st.delivery_pressure if st is not None else math.nan,
         method=method,
-        evaluations=evals + solves,
-        note=note,
+        evaluations=count[0] + trials.evaluations,
+        note="; ".join(notes),
         density_sm3=d.density_sm3,
         **common,
     )

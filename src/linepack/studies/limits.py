@@ -279,10 +279,75 @@ def prepare(
     )
 
 
+def variant(pb: Problem, network: Network, like: CompiledNetwork) -> Problem:
+    """The limits of ``pb`` for a variant of its network (e.g. with stations inserted).
+
+    ``network`` must keep ``pb.network``'s supplies, delivery node and withdrawal (as
+    :func:`~linepack.studies.stations.insert_stations` does); it is compiled with
+    :func:`~linepack.studies.stations.compile_like` (``like``'s EOS table) and not copied.
+    """
+    cn = compile_like(network, like)
+    maop = {p.name: p.maop for p in network.pipes}
+    seg_maop = np.asarray([maop[cn.pipe_names[i]] or np.inf for i in cn.segments.pipe], dtype=float)
+    node = network.delivery or pb.network.delivery or ""
+    return dataclasses.replace(
+        pb,
+        network=network,
+        compiled=cn,
+        delivery=cn.node_names.index(node),
+        seg_maop=seg_maop,
+        solves=0,
+    )
+
+
 def margins(pb: Problem, sol: SteadySolution) -> tuple[Margin, ...]:
     """Every limit's margin in a solution (see the module docstring)."""
-    cn = sol.compiled
-    p = sol.pressure
+    active = ~np.isin(sol.modes.compressor, (sy.M_BYPASS, sy.M_OFF))
+    return state_margins(
+        pb,
+        sol.compiled,
+        sol.pressure,
+        segment_velocity(sol),
+        -sol.node_balance,
+        sol.power,
+        active,
+    )
+
+
+def state_margins(
+    pb: Problem,
+    cn: CompiledNetwork,
+    pressure: np.ndarray,
+    velocity: np.ndarray,
+    inflow: np.ndarray,
+    power: np.ndarray,
+    active: np.ndarray,
+) -> tuple[Margin, ...]:
+    """Every limit's margin in a steady state given as arrays (from any solver).
+
+    Parameters
+    ----------
+    pb : Problem
+        The limits.
+    cn : CompiledNetwork
+        The network solved (``pb.compiled`` or a variant with the same pipes and MAOPs).
+    pressure : ndarray
+        Node pressures [Pa abs].
+    velocity : ndarray
+        Largest gas speed of each pipe segment [m/s].
+    inflow : ndarray
+        Net inflow at each node from outside [kg/s] (at a pressure-set supply: what it gives).
+    power : ndarray
+        Shaft power of each compressor [W].
+    active : ndarray of bool
+        Compressors running (not bypassed or off): only they have station margins.
+
+    Returns
+    -------
+    tuple of Margin
+        As :func:`margins`.
+    """
+    p = pressure
     out = [
         Margin(
             MIN_DELIVERY,
@@ -293,15 +358,14 @@ def margins(pb: Problem, sol: SteadySolution) -> tuple[Margin, ...]:
             "Pa",
         )
     ]
-    out.append(_pressure_margin(pb, sol))
-    out.append(_velocity_margin(pb, sol))
-    out += _supply_margins(pb, sol)
-    out += _station_margins(sol)
+    out.append(_pressure_margin(pb, cn, p))
+    out.append(_velocity_margin(pb, cn, velocity))
+    out += _supply_margins(pb, cn, inflow)
+    out += _station_margins(cn, p, power, active)
     return tuple(out)
 
 
-def _pressure_margin(pb: Problem, sol: SteadySolution) -> Margin:
-    cn, p = sol.compiled, sol.pressure
+def _pressure_margin(pb: Problem, cn: CompiledNetwork, p: np.ndarray) -> Margin:
     nc = cn.n_case_nodes
     node_m = cn.p_max[:nc] - p[:nc]
     seg = cn.segments
@@ -341,9 +405,7 @@ def segment_velocity(sol: SteadySolution) -> np.ndarray:
     return np.asarray(q / (rho * seg.area), dtype=float)
 
 
-def _velocity_margin(pb: Problem, sol: SteadySolution) -> Margin:
-    cn = sol.compiled
-    v = segment_velocity(sol)
+def _velocity_margin(pb: Problem, cn: CompiledNetwork, v: np.ndarray) -> Margin:
     if not v.size:
         return Margin(MAX_VELOCITY, "-", 0.0, pb.max_velocity, pb.max_velocity, "m/s")
     k = int(np.argmax(v))
@@ -358,14 +420,12 @@ def _velocity_margin(pb: Problem, sol: SteadySolution) -> Margin:
     )
 
 
-def _supply_margins(pb: Problem, sol: SteadySolution) -> list[Margin]:
-    cn = sol.compiled
-    bal = sol.node_balance
+def _supply_margins(pb: Problem, cn: CompiledNetwork, inflows: np.ndarray) -> list[Margin]:
     out = []
     for s in cn.network.supplies:
         if s.pressure is not None and s.flow_max is not None:
             i = cn.node_names.index(s.node)
-            inflow = float(-bal[i])
+            inflow = float(inflows[i])
             out.append(
                 Margin(
                     SUPPLY_FLOW,
@@ -380,13 +440,13 @@ def _supply_margins(pb: Problem, sol: SteadySolution) -> list[Margin]:
     return out
 
 
-def _station_margins(sol: SteadySolution) -> list[Margin]:
-    cn = sol.compiled
+def _station_margins(
+    cn: CompiledNetwork, p: np.ndarray, power: np.ndarray, active: np.ndarray
+) -> list[Margin]:
     c = cn.compressors
-    p = sol.pressure
     out: list[Margin] = []
     for k, name in enumerate(x.name for x in cn.network.compressors):
-        if sol.modes.compressor[k] in (sy.M_BYPASS, sy.M_OFF):
+        if not active[k]:
             continue
         ps, pd = float(p[c.from_node[k]]), float(p[c.to_node[k]])
         el = f"compressor '{name}'"
@@ -404,7 +464,7 @@ def _station_margins(sol: SteadySolution) -> list[Margin]:
                 )
             )
         if np.isfinite(c.max_power[k]):
-            w = float(sol.power[k])
+            w = float(power[k])
             out.append(
                 Margin(
                     STATION_POWER,
