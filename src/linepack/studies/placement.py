@@ -3,8 +3,9 @@
 For a given throughput, station ``k`` is placed where the line pressure (from the inlet, or from
 the discharge of station ``k - 1``) falls to the lowest suction at which the station still
 carries the flow within its power, ratio, suction and velocity limits. The line pressure comes
-from steady solves of route sections (:func:`~linepack.studies.stations.route_section`), so a
-section too long to carry the flow is shortened rather than solved to failure.
+from steady states of route sections (:func:`~linepack.studies.stations.route_section`, marched
+by :func:`linepack.steady.march.march` where the section is a tree), so a section too long to
+carry the flow is shortened rather than solved to failure.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from linepack.io.design_toml import DesignBasis
 from linepack.network.compile import CompiledNetwork
 from linepack.network.model import Network
 from linepack.steady.kernels import compression_power
+from linepack.steady.march import OK, can_march, march
 from linepack.steady.solve import solve
 from linepack.studies.limits import OPTIONS
 from linepack.studies.stations import (
@@ -43,6 +45,25 @@ def _route_profile(cn: CompiledNetwork, p: np.ndarray) -> tuple[np.ndarray, np.n
         xs.append(np.asarray([rp.end]))
         ps.append(np.asarray([p[seg.to_node[sel[-1]]]]))
     return np.concatenate(xs), np.concatenate(ps)
+
+
+def _section_profile(cn: CompiledNetwork, p_start: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """Route profile of a compiled route section (None if it has no steady state).
+
+    Solved by the tree march (:func:`linepack.steady.march.march`, the same equations as the
+    steady solver, ~1 ms) when the section is a tree with its inlet as the one pressure
+    reference, else by :func:`linepack.steady.solve.solve`.
+    """
+    if can_march(cn) is None:
+        r = march(cn, np.asarray([p_start]), enforce_limits=False)
+        if r.status[0] != OK:
+            return None
+        return _route_profile(cn, r.pressure[0])
+    try:
+        sol = solve(cn, OPTIONS)
+    except (InfeasibleError, ConvergenceError):
+        return None
+    return _route_profile(sol.compiled, sol.pressure)
 
 
 def suction_threshold(cn: CompiledNetwork, design: DesignBasis, flow: float, vmax: float) -> float:
@@ -115,11 +136,7 @@ def _crossing(
     def attempt(length: float) -> tuple[np.ndarray, np.ndarray] | None:
         sec = route_section(bare, start, start + length, p_start, flow)
         counter[0] += 1
-        try:
-            sol = solve(compile_like(sec, like), OPTIONS)
-        except (InfeasibleError, ConvergenceError):
-            return None
-        return _route_profile(sol.compiled, sol.pressure)
+        return _section_profile(compile_like(sec, like), p_start)
 
     def cross(x: np.ndarray, p: np.ndarray) -> float | None:
         below = np.flatnonzero(p < p_thr)
