@@ -1,8 +1,9 @@
-"""The default report, written once per test session by ``linepack report`` (about 10-20 s)."""
+"""The default report, written once per test session by ``linepack report`` (about 10 s each)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -10,15 +11,27 @@ from typer.testing import CliRunner
 from linepack.cli.main import app
 
 
-@pytest.fixture(scope="session")
-def psgp_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``report.html`` of the default case (PSGP 56 in phase 1, with the FSRU-trip transient)."""
-    out = tmp_path_factory.mktemp("report")
-    # the 42"/56" comparison is left out: its station siting takes about half a minute of CPU
-    # (test_design_tables renders a cheap real comparison instead)
-    res = CliRunner().invoke(app, ["report", "--no-design-study", "--out", str(out)])
+def _report(out: Path, *flags: str) -> Path:
+    res = CliRunner().invoke(app, ["report", *flags, "--out", str(out)])
     assert res.exit_code == 0, res.output
     return out / "report.html"
+
+
+@pytest.fixture(scope="session")
+def psgp_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``report.html`` of the default case without the 42"/56" comparison (--no-design-study).
+
+    (PSGP 56 in phase 1, with the FSRU-trip transient.) test_report_html checks the text of a
+    section that was not run; the browser test uses :func:`psgp_full_report`.
+    """
+    return _report(tmp_path_factory.mktemp("report"), "--no-design-study")
+
+
+@pytest.fixture(scope="session")
+def psgp_full_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``report.html`` of the default case as ``linepack report`` writes it: every section,
+    the 42"/56" comparison included."""
+    return _report(tmp_path_factory.mktemp("full-report"))
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +43,12 @@ def psgp_summary() -> dict[str, object]:
 
     sol = solve(load("psgp-56in-phase1"))
     return summary(sol, to_dataset(sol))
+
+
+@pytest.fixture(scope="session")
+def psgp_design() -> dict[str, Any]:
+    """The 42"/56" comparison of the default case, computed here (what the report must show)."""
+    from linepack.io.load import load
+    from linepack.studies.design import compare_diameters
+
+    return compare_diameters(load("psgp-56in-phase1"), ("42 in", "56 in")).to_dict()

@@ -1,5 +1,6 @@
-"""The default report renders in headless Chromium from disk: no console error, a non-blank page,
-the key figures in its text, every image decoded, nothing fetched over the network.
+"""The default report (every section, the 42"/56" comparison included) renders in headless
+Chromium from disk: no console error, a non-blank page, the key figures and the comparison in its
+text, every image decoded, nothing fetched over the network.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them). Outside CI a
 missing browser skips these tests; with ``CI`` set it fails them.
@@ -113,9 +114,9 @@ def test_controls_console_error_and_blank_page_are_detected(browser: Any, tmp_pa
 
 
 def test_report_renders_without_errors(
-    browser: Any, psgp_report: Path, psgp_summary: dict[str, Any]
+    browser: Any, psgp_full_report: Path, psgp_summary: dict[str, Any]
 ) -> None:
-    log = _open(browser, psgp_report)
+    log = _open(browser, psgp_full_report)
     assert _severe(log) == []
     colours, std = _screenshot_stats(browser)
     assert colours > MIN_COLOURS, colours
@@ -143,11 +144,43 @@ def test_report_renders_without_errors(
     assert fetched == []
 
 
-def test_report_table_sorts_on_click(browser: Any, psgp_report: Path) -> None:
+def test_report_shows_the_diameter_comparison(
+    browser: Any, psgp_full_report: Path, psgp_design: dict[str, Any]
+) -> None:
+    """The 42"/56" comparison ran and its station table is in the page as the study gives it."""
+    from selenium.webdriver.common.by import By
+
+    _open(browser, psgp_full_report)
+    text = browser.execute_script("return document.body.innerText")
+    assert '42"/56" comparison' in text
+    assert "not run (--no-design-study)" not in text
+    table = browser.find_element(
+        By.XPATH, "//table[caption[starts-with(., 'Stations per diameter and target')]]"
+    )
+    heads = [th.text for th in table.find_elements(By.XPATH, ".//thead//th")]
+    rows = [
+        [td.text for td in r.find_elements(By.TAG_NAME, "td")]
+        for r in table.find_elements(By.XPATH, ".//tbody/tr")
+    ]
+    shown = {(r[heads.index("diameter")], r[heads.index("target [MMSCFD]")]): r for r in rows}
+    expected = [(o, t) for o in psgp_design["options"] for t in o["targets"]]
+    assert len(rows) == len(expected) == 4  # 42 and 56 in, 1,200 and 2,000 MMSCFD
+    for o, t in expected:
+        row = shown[(o["diameter"], f"{t['target_mmscfd']:,.0f}")]
+        # the station count, and the power to the table's one decimal
+        assert row[heads.index("stations [-]")] == str(t["n_stations"])
+        assert row[heads.index("shaft power [MW]")] == f"{t['total_power_mw']:.1f}"
+    counts = {(o["diameter"], round(t["target_mmscfd"])): t["n_stations"] for o, t in expected}
+    # FACTS sec. 2 [A]: 56 in carries 1,200 MMSCFD without compression, 42 in does not
+    assert counts[("56 in", 1200)] == 0
+    assert counts[("42 in", 1200)] >= 1
+
+
+def test_report_table_sorts_on_click(browser: Any, psgp_full_report: Path) -> None:
     """The inline script runs: clicking 'pressure [barg]' sorts the node table ascending."""
     from selenium.webdriver.common.by import By
 
-    _open(browser, psgp_report)
+    _open(browser, psgp_full_report)
     table = browser.find_element(By.XPATH, "//table[caption[starts-with(., 'Nodes')]]")
     header = table.find_element(By.XPATH, ".//th[.='pressure [barg]']")
     col = [th.text for th in table.find_elements(By.XPATH, ".//thead//th")].index("pressure [barg]")
