@@ -166,3 +166,109 @@ def test_compare_diameters_at_phase_one_throughput() -> None:
     assert units == math.ceil(max(s.station_power) / d.station.unit_size) + 1
     assert s.installed_power == pytest.approx(s.n_stations * units * d.station.unit_size)
     assert cmp.to_dict()["options"][1]["wall_mm"] == pytest.approx(20.3, abs=1e-9)
+
+
+@pytest.fixture(scope="module")
+def line42():  # type: ignore[no-untyped-def]
+    """PSGP phase 1 resized to 42 in x 15.2 mm, without stations, compiled once."""
+    from linepack.studies.design import resize
+
+    net = load("psgp-56in-phase1")
+    bare = resize(remove_stations(net), 42 * 0.0254, 15.2e-3)
+    return bare, read_design(net), compile_network(bare)
+
+
+def test_marched_layout_equals_the_steady_solver_when_no_limit_binds(line42) -> None:  # type: ignore[no-untyped-def]
+    from linepack.studies.layout import SET_POINT, LayoutTrials
+
+    bare, d, like = line42
+    trials = LayoutTrials(bare, d.kg_s(1200.0), d, like)
+    st = trials.state([250 * KM, 620 * KM])
+    assert st.ok
+    assert st.method == "march"
+    assert st.held == (SET_POINT, SET_POINT)
+    # the stations hold their set-point (95 barg) exactly: it is the march's anchor
+    np.testing.assert_array_equal(st.discharge, d.station.outlet_pressure)
+    sol = solve(st.problem.at(d.kg_s(1200.0)))  # the plain solver, stations at their set-point
+    # rtol 1e-9: the same equations; the solver stops at a scaled residual of 1e-10
+    np.testing.assert_allclose(st.pressure, sol.pressure, rtol=1e-9)
+    np.testing.assert_allclose(st.power, sol.power, rtol=1e-9)
+    np.testing.assert_allclose(st.fuel, sol.fuel, rtol=1e-9)
+
+
+def test_held_station_discharges_at_its_ratio_limit_below_its_set_point(line42) -> None:  # type: ignore[no-untyped-def]
+    from linepack.studies.layout import MAX_RATIO, LayoutTrials
+
+    bare, d, like = line42
+    # one station 500 km down the 42 in line at 1,000 MMSCFD: its suction (~51 barg) is below
+    # 96 bar abs / 1.8 = 52.3 barg, so it cannot reach its 95 barg set-point
+    trials = LayoutTrials(bare, d.kg_s(1000.0), d, like)
+    st = trials.state([500 * KM])
+    assert st.ok
+    assert st.violation == 0.0  # it still delivers above 50 barg
+    assert st.held == (MAX_RATIO,)
+    cn = st.problem.compiled
+    ps = st.pressure[cn.compressors.from_node[0]]
+    # 1e-9: the discharges settle to 1e-10 of the inlet pressure
+    assert st.discharge[0] == pytest.approx(d.station.max_ratio * ps, rel=1e-9)
+    assert st.discharge[0] < d.station.outlet_pressure
+    # the steady solver, the station holding that discharge, finds the same state (1e-6: AGREE)
+    sol = trials.confirm(st)
+    assert sol is not None
+    assert sol.power.sum() == pytest.approx(st.total_power, rel=1e-6)
+
+
+def test_held_station_at_its_power_limit(line42) -> None:  # type: ignore[no-untyped-def]
+    from linepack.studies.layout import MAX_POWER, LayoutTrials
+
+    bare, d, like = line42
+    # stations of 10 MW at most: one 250 km down the line at 1,000 MMSCFD would need more
+    small = dataclasses.replace(d, station=dataclasses.replace(d.station, max_power=10e6))
+    trials = LayoutTrials(bare, d.kg_s(1000.0), small, like)
+    st = trials.state([250 * KM])
+    assert st.ok
+    assert st.held == (MAX_POWER,)
+    # the discharge solves the polytropic head for 10 MW (1e-8: settled to 1e-10 in pressure,
+    # the power's sensitivity to the discharge is ~4x larger than to the pressure ratio)
+    assert st.power[0] == pytest.approx(10e6, rel=1e-8)
+    sol = trials.confirm(st)
+    assert sol is not None  # solved again at that discharge: the same state to 1e-6
+    assert sol.pressure[st.problem.delivery] == pytest.approx(st.delivery_pressure, rel=1e-6)
+
+
+def test_no_station_discharges_above_its_set_point(line42) -> None:  # type: ignore[no-untyped-def]
+    from linepack.studies.layout import MAX_RATIO, SET_POINT, LayoutTrials
+
+    bare, d, like = line42
+    # the 42 in / 2,000 MMSCFD layout the old search returned (274.5 MW): the steady solver's
+    # control loop left CS-2 and CS-3 in ratio mode at 96.9 and 97.0 barg and CS-4 at its
+    # 99.3 barg outlet limit; held at their limits (never above 95 barg) the stations cannot
+    # carry the flow: pressure runs out before CS-5
+    old = [119.228, 284.854, 464.146, 630.991, 805.443, 981.518]
+    trials = LayoutTrials(bare, d.kg_s(2000.0), d, like)
+    st = trials.state([c * KM for c in old])
+    assert not st.ok
+    assert "pressure runs out" in st.error
+    # moved upstream (station k by 40 k / 6 km) the line has a state: CS-3 just short of its
+    # set-point at its ratio limit, the others at their set-point, none above it
+    st = trials.state([(c - 40.0 * (k + 1) / 6) * KM for k, c in enumerate(old)])
+    assert st.ok
+    assert st.held == (SET_POINT, SET_POINT, MAX_RATIO, SET_POINT, SET_POINT, SET_POINT)
+    # 1e-9: a held discharge is the set-point exactly or a limit below it
+    assert np.all(st.discharge <= d.station.outlet_pressure * (1 + 1e-9))
+
+
+def test_design_at_2000_mmscfd_on_42in_is_confirmed_by_the_solver(line42) -> None:  # type: ignore[no-untyped-def]
+    from linepack.studies.design import station_design
+
+    bare, d, like = line42
+    sd = station_design(bare, d.kg_s(2000.0), design=d, like=like)
+    # the greedy furthest layout of 5 stations does not deliver 2,000 MMSCFD above 50 barg
+    assert sd.n_stations == 6
+    assert sd.feasible
+    assert sd.note == ""  # the steady solver solved the layout to the marched state (1e-6)
+    # limits to the solver's switching tolerance (1e-9 relative)
+    assert max(sd.station_power) <= d.station.max_power * (1 + 1e-9)
+    assert sd.delivery_pressure >= d.min_delivery_pressure * (1 - 1e-9)
+    # sites at least the minimum spacing apart (to rounding of the km search, 1e-6 m)
+    assert min(np.diff(sd.chainages)) >= d.min_station_spacing - 1e-6

@@ -23,7 +23,7 @@ layouts (chainages) this way: stations inserted
 (:func:`~linepack.studies.limits.state_margins`). A line the march cannot solve (loops,
 valves, regulators, several pressure references) is solved by
 :func:`linepack.steady.solve.solve` instead. :meth:`LayoutTrials.confirm` solves a marched layout
-with the steady solver, each station in the mode of the limit it holds, as a check.
+again with the steady solver, each station holding the discharge it holds here, as a check.
 
 The steady solver switches a station to a limit it passes but does not switch it back when the
 limit later allows more than the set-point, so its answer can have a station in its ratio mode
@@ -350,11 +350,13 @@ class LayoutTrials:
         )
 
     def confirm(self, state: LayoutState) -> SteadySolution | None:
-        """Solve a layout's state with the steady solver, each station in the mode it holds.
+        """Solve a layout's state again with the steady solver, as a check.
 
-        A station at its ratio or power limit is put in ratio or power mode at that limit,
-        one at its maximum outlet pressure in outlet-pressure mode there, a bypassed one in
-        bypass. The solver then has no limit to switch.
+        Each station holds, in outlet-pressure mode, the discharge it holds in ``state`` (its
+        set-point, or the pressure at which its limit binds); a bypassed station is bypassed.
+        The solver then has the state's equations and, within its tolerance, no limit to
+        switch. (Its power mode cannot be used here: on a line the flow through a station is
+        fixed by the withdrawals, and the solver's Jacobian is then singular.)
 
         Returns
         -------
@@ -369,15 +371,11 @@ class LayoutTrials:
         net = dataclasses.replace(
             pb.network, compressors=[dataclasses.replace(c) for c in pb.network.compressors]
         )
-        for comp, what in zip(net.compressors, state.held, strict=True):
-            if what == MAX_RATIO:
-                comp.mode, comp.setpoint = CompressorMode.RATIO, float(comp.max_ratio or 0.0)
-            elif what == MAX_POWER:
-                comp.mode, comp.setpoint = CompressorMode.POWER, float(comp.max_power or 0.0)
-            elif what == MAX_OUTLET:
-                comp.setpoint = float(comp.max_outlet_pressure or comp.setpoint)
-            elif what == BYPASS:
+        for comp, what, pd in zip(net.compressors, state.held, state.discharge, strict=True):
+            if what == BYPASS:
                 comp.mode = CompressorMode.BYPASS
+            else:
+                comp.mode, comp.setpoint = CompressorMode.OUTLET_PRESSURE, float(pd)
         check = variant(pb, net, self.like)
         try:
             sol = solve(check.at(self.target), OPTIONS)
