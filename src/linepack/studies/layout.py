@@ -355,8 +355,8 @@ class LayoutTrials:
         Each station holds, in outlet-pressure mode, the discharge it holds in ``state`` (its
         set-point, or the pressure at which its limit binds); a bypassed station is bypassed.
         The solver then has the state's equations and, within its tolerance, no limit to
-        switch. (Its power mode cannot be used here: on a line the flow through a station is
-        fixed by the withdrawals, and the solver's Jacobian is then singular.)
+        switch. (Started with a station in power mode, the solver stopped on a singular
+        Jacobian on the PSGP line; the outlet-pressure form has the same solution.)
 
         Returns
         -------
