@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from linepack.errors import CaseError
@@ -117,3 +118,29 @@ def test_bad_design_values_name_file_table_key(tmp_path: Path, line: str, key: s
     assert err.value.element == "[design]"
     assert err.value.key == key
     assert err.value.expected
+
+
+def test_search_directions_trade_a_section_against_the_one_before_the_last_station() -> None:
+    from linepack.studies.design import _directions
+
+    u = _directions(4)
+    # shift stations k..2 together (k = 0, 1, 2), or move the last (3) alone
+    np.testing.assert_array_equal(u, [[1, 1, 1, 0], [0, 1, 1, 0], [0, 0, 1, 0], [0, 0, 0, 1]])
+    # along direction k the sections (gaps, the first from chainage 0) change only at k and 3
+    for k in range(3):
+        gaps = np.diff(np.concatenate([[0.0], u[k]]))
+        assert set(np.flatnonzero(gaps)) == {k, 3}
+    np.testing.assert_array_equal(_directions(1), [[1.0]])
+
+
+def test_step_range_keeps_the_route_and_the_spacing() -> None:
+    from linepack.studies.design import _step_range
+
+    x = np.array([100.0, 200.0, 300.0])  # km, route end 1000 km, spacing 50 km
+    # moving the first two together: the first may go back to 0, the second up to 250
+    assert _step_range(x, np.array([1.0, 1.0, 0.0]), 1000.0, 50.0) == (-100.0, 50.0)
+    # the last alone: back to 250 (spacing), on to the route end
+    assert _step_range(x, np.array([0.0, 0.0, 1.0]), 1000.0, 50.0) == (-50.0, 700.0)
+    # a layout already too tight still allows no move rather than a reversed range
+    lo, hi = _step_range(np.array([100.0, 120.0]), np.array([1.0, 0.0]), 1000.0, 50.0)
+    assert lo <= 0.0 <= hi
