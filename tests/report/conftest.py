@@ -1,4 +1,4 @@
-"""The default report, written once per test session by ``linepack report`` (about 10 s each)."""
+"""The default report, written once per test session by ``linepack report`` (about 10 s)."""
 
 from __future__ import annotations
 
@@ -18,19 +18,9 @@ def _report(out: Path, *flags: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def psgp_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``report.html`` of the default case without the 42"/56" comparison (--no-design-study).
-
-    (PSGP 56 in phase 1, with the FSRU-trip transient.) test_report_html checks the text of a
-    section that was not run; the browser test uses :func:`psgp_full_report`.
-    """
-    return _report(tmp_path_factory.mktemp("report"), "--no-design-study")
-
-
-@pytest.fixture(scope="session")
 def psgp_full_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``report.html`` of the default case as ``linepack report`` writes it: every section,
-    the 42"/56" comparison included."""
+    the 42"/56" comparison and the FSRU-trip transient included."""
     return _report(tmp_path_factory.mktemp("full-report"))
 
 

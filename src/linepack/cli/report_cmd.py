@@ -38,8 +38,8 @@ def report_cmd(
         bool,
         typer.Option(
             "--design-study/--no-design-study",
-            help='Run the 42"/56" comparison (the slowest part: about half a minute of CPU for the '
-            "PSGP cases).",
+            help='Run the 42"/56" comparison (least-power station siting for each diameter and '
+            "target; a few seconds for the PSGP cases).",
         ),
     ] = True,
 ) -> None:

@@ -441,7 +441,7 @@ def _design_section(ctx: _Context, run: bool) -> Section:
     if not run:
         why = (
             "not run (--no-design-study): compare_diameters sites the stations of each "
-            "diameter and target by Nelder-Mead, about half a minute of CPU for the PSGP cases"
+            "diameter and target for least shaft power (a few seconds for the PSGP cases)"
         )
         return Section(DESIGN_TITLE, DESIGN_SOURCE, unavailable=why)
 
@@ -836,8 +836,8 @@ def build_document(
         Transient scenario to run: a bundled name or case file; False for none; None (default)
         for the bundled FSRU-trip scenario when the case is a PSGP case on its network.
     design_study : bool
-        Run the 42"/56" comparison (:func:`linepack.studies.design.compare_diameters`; the
-        slowest part: about half a minute of CPU for the PSGP cases).
+        Run the 42"/56" comparison (:func:`linepack.studies.design.compare_diameters`; about
+        2.4 s of CPU for the PSGP cases).
     work_dir : Path
         Folder for the figures' PNG files while the document is built.
 
