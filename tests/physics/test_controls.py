@@ -71,6 +71,29 @@ def test_max_ratio_binds(methane) -> None:  # type: ignore[no-untyped-def]
     assert sol.modes.limit == ["max_ratio"]
 
 
+def test_ratio_limit_is_released_when_the_set_point_binds_again(methane) -> None:  # type: ignore[no-untyped-def]
+    """A station put on its ratio limit goes back to its outlet set-point once the limit would
+    discharge above it (e.g. after a station upstream raised its suction): it never
+    discharges above its own set-point."""
+    from linepack.steady import system as sy
+    from linepack.steady.solve import update_modes
+
+    sol = solve(station(methane, comp(max_ratio=1.2)))
+    assert sol.modes.limit == ["max_ratio"]
+    cn, modes = sol.compiled, sol.modes
+    x = np.concatenate([sol.pressure, sol.flow])
+    b = cn.node_names.index("b")
+    x[b] = 62 * BAR  # suction raised: the ratio limit alone would discharge 74.4 bar > 70
+    x[cn.node_names.index("c")] = 1.2 * x[b]
+    changes = update_modes(cn, sol.system, x, modes)
+    assert modes.compressor[0] == sy.M_OUT
+    assert modes.value[0] == 70 * BAR  # exactly its own set-point again
+    assert modes.limit == [""]  # held by no limit
+    assert changes == [
+        "compressor 'k': back to its set-point (discharge 74.400 bar > set-point 70.000 bar abs)"
+    ]
+
+
 def test_max_power_binds(methane) -> None:  # type: ignore[no-untyped-def]
     free = solve(station(methane, comp())).power[0]
     sol = solve(station(methane, comp(max_power=0.5 * free)))

@@ -34,6 +34,8 @@ from linepack.steady.policy import keep_within_bounds
 from linepack.steady.zones import fix_structure
 
 FloatArray = NDArray[np.float64]
+#: What the control loop says when a station leaves a limit for its own outlet set-point.
+RELEASED = "back to its set-point"
 
 
 @dataclass(frozen=True)
@@ -361,6 +363,8 @@ def update_modes(
     pw = system.power(p, q)[0]
     o = system.off["compressor"]
     names = cn.edge_names
+    # under the operating policy the set-points are the policy's to move, not the case's
+    policy_sets = cn.network.settings.control == "bounds"
     for k in range(len(c.setpoint)):
         ps, pd, qk, m = p[c.from_node[k]], p[c.to_node[k]], q[o + k], modes.compressor[k]
         if m in (sy.M_BYPASS, sy.M_OFF):
@@ -390,6 +394,17 @@ def update_modes(
             ),
             (pw[k] > c.max_power[k] * (1 + 1e-9), sy.M_POWER, c.max_power[k], "max_power"),
             (
+                # a limit that no longer binds: the station is back on its own outlet set-point
+                m in (sy.M_RATIO, sy.M_POWER)
+                and c.mode[k] == sy.M_OUT
+                and not policy_sets
+                and pd > c.setpoint[k] * (1 + 1e-9)
+                and not held,
+                sy.M_OUT,
+                c.setpoint[k],
+                RELEASED,
+            ),
+            (
                 pd < ps * (1 - 1e-9) and m != sy.M_RATIO,
                 sy.M_BYPASS,
                 0.0,
@@ -398,7 +413,8 @@ def update_modes(
         ]
         for hit, mode, value, label in checks:
             if hit and not (mode == m and value == modes.value[k]):
-                modes.compressor[k], modes.value[k], modes.limit[k] = mode, value, label
+                held_by = "" if label == RELEASED else label  # "": its own set-point
+                modes.compressor[k], modes.value[k], modes.limit[k] = mode, value, held_by
                 changes.append(
                     f"compressor '{names[o + k]}': {label} "
                     f"({_violation(label, ps, pd, qk, pw[k], value)})"
@@ -439,6 +455,8 @@ def _violation(label: str, ps: float, pd: float, q: float, power: float, limit: 
         return f"power {power / 1e6:.3f} MW > {limit / 1e6:.3f} MW"
     if label.startswith("reverse"):
         return f"flow {q:.4g} kg/s"
+    if label == RELEASED:
+        return f"discharge {pd / 1e5:.3f} bar > set-point {limit / 1e5:.3f} bar abs"
     return f"suction {ps / 1e5:.3f} bar > discharge {pd / 1e5:.3f} bar abs"
 
 
