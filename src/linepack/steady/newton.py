@@ -68,9 +68,11 @@ def keep_heap() -> bool:
     10,000-junction lattice that was a fifth of the steady solve's time (8,500 page faults
     per solve); at 50,000 junctions 68,000 faults and 0.13 s of system time per solve, most of
     them in SuperLU's allocations. With :data:`HEAP_SETTINGS` freed memory is reused. The
-    settings are process-wide, made once, and keep at most 256 MB of freed memory resident
-    at the top of the heap. Set the environment variable ``LINEPACK_KEEP_HEAP=0`` to leave
-    the allocator alone.
+    settings are process-wide and made once. The price is resident memory: up to 256 MB free
+    at the top of the heap, and large blocks freed below the top (a big factorisation's)
+    stay with the process until reused instead of going back to the system at once (the
+    1,000,000-junction lattice peaked at 4.4 GB with them, 4.5 GB before). Set the
+    environment variable ``LINEPACK_KEEP_HEAP=0`` to leave the allocator alone.
 
     Returns
     -------
