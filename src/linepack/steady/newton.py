@@ -165,6 +165,8 @@ class _Ordering:
         self.perm_indices = (key[order] % n).astype(np.intc)
         counts = np.bincount(self.pos[col_of], minlength=n)
         self.perm_indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.intc)
+        #: P A Pᵀ of the last factorisation; the next one only puts its values in.
+        self.matrix: sp.csc_matrix | None = None
         # entries of a Pattern (pattern order) -> position in P A Pᵀ's data (see ``scatter``)
         self._scatter: tuple[weakref.ref[Pattern], IntArray] | None = None
 
@@ -318,7 +320,14 @@ class LinearSolver:
         od = self._ordering
         assert od is not None
         n = od.cols.size
-        b = sp.csc_matrix((data, indices, indptr), shape=(n, n))
+        own = indices is od.perm_indices
+        if own and od.matrix is not None:
+            b = od.matrix  # same structure: only the values change
+            b.data = data
+        else:
+            b = sp.csc_matrix((data, indices, indptr), shape=(n, n))
+            if own:
+                od.matrix = b
         lu = spla.splu(
             b,
             permc_spec="NATURAL",
