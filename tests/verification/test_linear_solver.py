@@ -178,9 +178,9 @@ def test_level_segment_shortcut_is_the_general_formula(q: float) -> None:
     assert mixed[0][2] != level[0][2]  # and the inclined one is not level
 
 
-@pytest.mark.parametrize(("setting", "expected"), [("0", "False"), ("1", "True")])
-def test_heap_setting_can_be_switched_off(setting: str, expected: str) -> None:
-    """``LINEPACK_KEEP_HEAP=0`` leaves the C allocator alone (a fresh process for each)."""
+@pytest.mark.parametrize(("setting", "expected"), [(None, "False"), ("0", "False"), ("1", "True")])
+def test_heap_setting_is_opt_in(setting: str | None, expected: str) -> None:
+    """The C allocator is left alone unless ``LINEPACK_KEEP_HEAP=1`` (a fresh process each)."""
     import os
     import platform
     import subprocess
@@ -189,7 +189,9 @@ def test_heap_setting_can_be_switched_off(setting: str, expected: str) -> None:
     if platform.libc_ver()[0] != "glibc":
         pytest.skip("mallopt is glibc's")
     code = "from linepack.steady.newton import keep_heap; print(keep_heap())"
-    env = {**os.environ, "LINEPACK_KEEP_HEAP": setting}
+    env = {k: v for k, v in os.environ.items() if k != "LINEPACK_KEEP_HEAP"}
+    if setting is not None:
+        env["LINEPACK_KEEP_HEAP"] = setting
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )

@@ -131,7 +131,7 @@ def _with_laminar(re: ArrayLike, turbulent: Callable[[FloatArray], Pair]) -> Pai
 def _quarter_inv_log10_sq(u: FloatArray, du: FloatArray) -> Pair:
     """λ = 0.25 / log10(u)² and dλ = −0.5 du / (u ln10 log10(u)³)."""
     lg = np.log10(u)
-    return 0.25 / lg**2, -0.5 * du / (u * _LN10 * lg**3)
+    return 0.25 / (lg * lg), -0.5 * du / (u * _LN10 * lg * lg * lg)  # lg**3 is 10x slower
 
 
 def swamee_jain(re: ArrayLike, rel_roughness: ArrayLike) -> Pair:

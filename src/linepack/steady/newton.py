@@ -71,18 +71,23 @@ def keep_heap() -> bool:
     settings are process-wide and made once. The price is resident memory: up to 256 MB free
     at the top of the heap, and large blocks freed below the top (a big factorisation's)
     stay with the process until reused instead of going back to the system at once (the
-    1,000,000-junction lattice peaked at 4.4 GB with them, 4.5 GB before). Set the
-    environment variable ``LINEPACK_KEEP_HEAP=0`` to leave the allocator alone.
+    1,000,000-junction lattice peaked at 4.4 GB with them, 4.5 GB before).
+
+    Because they change the allocator of the whole process (a notebook, a service that
+    imports linepack), they are opt-in: set the environment variable ``LINEPACK_KEEP_HEAP=1``
+    to use them. They also speed up other libraries in the same process (pandapipes too), so
+    side-by-side benchmarks state whether they were on.
 
     Returns
     -------
     bool
-        Whether the settings are in force (False off glibc or when switched off).
+        Whether the settings are in force (False unless ``LINEPACK_KEEP_HEAP=1``, or off
+        glibc).
     """
     global _heap_kept
     if _heap_kept:
         return True
-    if os.environ.get("LINEPACK_KEEP_HEAP", "1").strip() == "0":
+    if os.environ.get("LINEPACK_KEEP_HEAP", "0").strip() != "1":
         return False
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
