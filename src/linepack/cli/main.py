@@ -263,8 +263,23 @@ def simulate_cmd(
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("linepack-transient"),
     plot: Annotated[bool, typer.Option(help="Write the PNG plots.")] = True,
+    inertia: Annotated[
+        bool, typer.Option(help="Keep the inertia term of the momentum equation.")
+    ] = True,
+    restart: Annotated[
+        Path | None,
+        typer.Option(
+            "--restart",
+            help="Start from a saved state (the state.npz an earlier run wrote) instead of the "
+            "steady state; the run continues at that state's time.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Simulate a case over time: line pack, delivery pressures, survival time."""
+    """Simulate a case over time: line pack, delivery pressures, survival time.
+
+    The state at the end is written to OUT/state.npz, from which ``--restart`` continues.
+    """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     t_start = time.perf_counter()
@@ -301,7 +316,9 @@ def simulate_cmd(
                 hours=span / 3600.0,
                 dt=step,
                 scheme=scheme.value,
+                inertia=inertia,
                 output_every=every,
+                initial=restart,
                 on_failure="stop",
                 progress=lambda f: bar.update(task, completed=f),
             )
@@ -310,6 +327,7 @@ def simulate_cmd(
         ds = res.to_dataset()
         notes = report.write_results(res, out, ds)
         write_json(summ, out / "summary.json")
+        res.save_state(out / "state.npz")
         if plot:
             from linepack.plot.transient import plot_run
 
@@ -327,7 +345,7 @@ def simulate_cmd(
         )
     pngs = ", pressure/linepack/pressure_map PNG" if plot else ""
     console.print(
-        f"wrote {escape(str(out))}/ (summary.json, time-series CSV{pngs}) "
+        f"wrote {escape(str(out))}/ (summary.json, time-series CSV{pngs}, state.npz) "
         f"in {time.perf_counter() - t_start:.2f} s",
         highlight=False,
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from linepack.errors import SolverError
+from linepack.errors import LinepackError, SolverError
 from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Network
 from linepack.steady import system as sy
@@ -48,6 +48,28 @@ def initial_state(
     sol = solve(cn, options)
     inflow = cn.injection - np.where(np.isfinite(sol.modes.p_set), sol.node_balance, 0.0)
     return cn, TransientState(t0, sol.pressure.copy(), sol.flow.copy(), sol.modes, inflow=inflow)
+
+
+def _fraction_base(
+    case: Network | CompiledNetwork,
+    schedule: Schedule,
+    cn: CompiledNetwork,
+    state: TransientState,
+    options: SteadyOptions | None,
+) -> TransientState:
+    """The state whose values event fractions refer to, for a run restarted from ``state``.
+
+    A fraction ("the supply falls to 20 %") means 20 % of the value in the run's *initial*
+    steady state, not of the value at the restart: that steady state is solved again here. If
+    it cannot be (or is of another layout), the restart state is the base.
+    """
+    try:
+        cn0, start = initial_state(case, schedule, 0.0, options)
+    except LinepackError:
+        return state
+    if cn0.node_names != cn.node_names or cn0.edge_names != cn.edge_names:
+        return state
+    return start
 
 
 def _deliveries(cn: CompiledNetwork) -> NDArray[np.int64]:
@@ -121,17 +143,19 @@ def simulate(
     net = case.network if isinstance(case, CompiledNetwork) else case
     if initial is None:
         cn, state = initial_state(case, schedule, 0.0, steady_options)
+        start = state
     else:
         cn = case if isinstance(case, CompiledNetwork) else compile_network(case)
         state = initial if isinstance(initial, TransientState) else TransientState.load(initial, cn)
+        start = _fraction_base(case, schedule, cn, state, steady_options)
     nominal = np.asarray([sy.MODE_CODES[c.mode] for c in net.compressors], dtype=np.int64)
     bmap = BoundaryMap(
         cn,
         schedule,
-        base=state.modes,
+        base=start.modes,
         nominal_mode=nominal,
-        base_pressure=state.pressure,
-        base_inflow=state.inflow,
+        base_pressure=start.pressure,
+        base_inflow=start.inflow,
     )
     integ = Integrator(cn, bmap, state, opts)
 

@@ -92,9 +92,24 @@ class TransientState:
         Raises
         ------
         CaseError
-            If the file's node or edge names differ from the network's.
+            If the file cannot be read, is not a state file, or its node or edge names differ
+            from the network's.
         """
-        with np.load(Path(path), allow_pickle=False) as z:
+        try:
+            z = np.load(Path(path), allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            raise CaseError(
+                f"cannot read the saved state ({exc})",
+                file=str(path),
+                expected="a state.npz written by linepack simulate",
+            ) from None
+        with z:
+            if "node_names" not in z or "t" not in z:
+                raise CaseError(
+                    "not a linepack state file",
+                    file=str(path),
+                    expected="a state.npz written by linepack simulate",
+                )
             if (
                 tuple(z["node_names"].tolist()) != cn.node_names
                 or tuple(z["edge_names"].tolist()) != cn.edge_names
