@@ -263,12 +263,20 @@ def linepack_compile(net: Any, phys: Physics) -> Any:
     return dataclasses.replace(compile_network(net), eos=phys.eos())
 
 
+#: Environment variable naming ``NewtonOptions.chord`` for the linepack solves ("auto",
+#: "never", "always"; unset: the default). Set by ``--chord``; the 1M child inherits it.
+CHORD_ENV = "LINEPACK_BENCH_CHORD"
+
+
 def linepack_solve(cn: Any) -> Any:
     """One steady solve of a compiled network with pandapipes' friction law."""
-    from linepack.steady.solve import solve
+    from linepack.steady.newton import NewtonOptions
+    from linepack.steady.solve import SteadyOptions, solve
 
+    chord = os.environ.get(CHORD_ENV)
+    opts = SteadyOptions(newton=NewtonOptions(chord=chord)) if chord else None
     with pandapipes_friction():
-        return solve(cn)
+        return solve(cn, opts)
 
 
 @dataclass(frozen=True)
@@ -624,6 +632,8 @@ def million_child(side: int) -> None:
     out["rss_solve"] = rss()
     out["solve"] = dataclasses.asdict(bd)
     out["iterations"] = sol.report.iterations
+    out["factorisations"] = sol.report.factorisations
+    out["chord"] = os.environ.get(CHORD_ENV, "default")
     out["junctions"], out["pipes"] = case.n_junctions, case.n_pipes
     out["sources"] = int(case.source_nodes.size)
     p = np.asarray(sol.pressure[: case.n_junctions])
@@ -667,7 +677,9 @@ def million_table(m: dict[str, Any]) -> str:
         [
             "solve (cProfile on)",
             ms(bd.total),
-            f"{m['iterations']} Newton its; CPU {ms(m['solve_cpu'])}; goal < {goal_t:g} s: "
+            f"{m['iterations']} Newton its, {m.get('factorisations', '?')} factorisations "
+            f"(chord: {m.get('chord', 'default')}); CPU {ms(m['solve_cpu'])}; "
+            f"goal < {goal_t:g} s: "
             f"{verdict(bd.total, goal_t)}",
         ],
         [
@@ -978,8 +990,16 @@ def main(argv: list[str] | None = None) -> None:
         default=LINK_LENGTH,
         help="GasLib-4197: length [m] of the pandapipes pipes standing for zero-loss links",
     )
+    ap.add_argument(
+        "--chord",
+        choices=("auto", "never", "always"),
+        default=None,
+        help="NewtonOptions.chord of the linepack solves (default: the library's)",
+    )
     ap.add_argument("--million-child", type=int, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.chord:
+        os.environ[CHORD_ENV] = args.chord
     if args.million_child is not None:
         million_child(args.million_child)
         return

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import math
 import os
+import time
 import weakref
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -48,6 +51,36 @@ LU_RELAX, LU_PANEL = 8, 2
 #: numeric factorisations: 16,000-junction random mesh 30 → 21 ms, 700k → 510k entries in
 #: L+U; 10,000- and 50,000-junction lattices unchanged within the spread).
 NODAL_RELAX, NODAL_PANEL = 2, 1
+
+#: How :func:`newton` may reuse LU factors: "auto" (chord steps where a factorisation is
+#: costly, see :data:`CHORD_MIN_FACTOR_TIME`), "never" (exact Newton), "always" (chord steps
+#: whatever the costs; for tests and benchmarks).
+CHORD_MODES = ("auto", "never", "always")
+#: "auto" takes chord steps only once a numeric factorisation has taken at least this long
+#: [s]: below it (PSGP, GasLib-4197, lattices to ~50,000 junctions: 1–70 ms) a factorisation
+#: costs about as much as the assembly of a step, reuse cannot pay, and the iteration stays
+#: exact Newton (the same steps and results whatever the clock says).
+CHORD_MIN_FACTOR_TIME = 0.1
+#: ... and at least this many times a triangular solve with its factors (256,000-junction
+#: lattice: 525 ms vs 22 ms; 1,000,000: 4.3 s vs 0.33 s).
+CHORD_MIN_COST_RATIO = 10.0
+#: A chord step solves the new Newton system by GMRES preconditioned with the old factors
+#: until its residual is this fraction of the right-hand side's (inexact Newton forcing
+#: term: the step then reduces ‖F‖ about as much as an exact one, ~0.2 in the tail) ...
+CHORD_FORCING = 1e-2
+#: ... or for at most this many iterations (one triangular solve and one product each).
+CHORD_KRYLOV = 4
+#: Chord steps that did not pay (discarded, or followed at once by a refactorisation) after
+#: which a solve takes exact Newton steps only: on meshed networks the reduced matrix holds
+#: the conductances ∝ 1/|q| of pipes whose flow is near zero, which change by orders of
+#: magnitude from one iterate to the next, so old factors can be far from the new matrix.
+CHORD_STRIKES = 2
+#: The rule assumes a fresh Newton step reduces the residual at least this much (ratio of
+#: norms), whatever the last one did: a damped step far from the solution says little about
+#: the next (in the tail of meshed networks exact Newton gains a factor 3–7 a step).
+NEWTON_RATIO_CAP = 0.5
+#: A fresh Newton step that gained more than this is taken as this (keeps log finite).
+NEWTON_RATIO_FLOOR = 1e-12
 
 
 #: glibc ``mallopt`` settings of :func:`keep_heap`, (parameter, value): M_MMAP_MAX = 0 (every
@@ -115,12 +148,30 @@ class NewtonOptions:
         Backtrack on the residual norm (Armijo) when a full step does not reduce it.
     max_pressure_cut : float
         A step may lower a free pressure to no less than this fraction of its value.
+    chord : str
+        Reuse of LU factors (one of :data:`CHORD_MODES`): after a full Newton step, take
+        chord steps (new residual, the kept factors: one triangular solve) while they reduce
+        the residual fast enough for their cost, see :func:`refactorise`. "auto" does so only
+        where a factorisation is costly (:data:`CHORD_MIN_FACTOR_TIME`).
+    chord_cost_ratio : float or None
+        Cost of a Newton step relative to a chord step used by the rule; None measures both
+        (wall clock). A fixed value makes the choice of steps independent of the clock.
     """
 
     tol: float = 1e-10
     max_iter: int = 60
     line_search: bool = True
     max_pressure_cut: float = 0.2
+    chord: str = "auto"
+    chord_cost_ratio: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.chord not in CHORD_MODES:
+            raise ValueError(f"NewtonOptions.chord = {self.chord!r}: expected one of {CHORD_MODES}")
+        if self.chord_cost_ratio is not None and not self.chord_cost_ratio >= 1.0:
+            raise ValueError(
+                f"NewtonOptions.chord_cost_ratio = {self.chord_cost_ratio!r}: expected >= 1"
+            )
 
 
 @dataclass
@@ -135,12 +186,25 @@ class NewtonReport:
         Largest scaled residual before each step and at the end.
     step_lengths : list of float
         Damping factor α of each step.
+    chord_steps : int
+        Steps (of ``iterations``) taken with the factors of an earlier step.
+    step_kinds : list of str
+        "newton" (fresh factorisation) or "chord" (kept factors) for each step.
+    contractions : list of float
+        ‖F‖₂ after / before each step (what the refactorisation rule uses).
+    chord_rejected : int
+        Chord directions discarded because they did not reduce the residual norm (the step
+        was then taken with a fresh factorisation; not counted in ``iterations``).
     """
 
     converged: bool = False
     iterations: int = 0
     residual_norms: list[float] = field(default_factory=list)
     step_lengths: list[float] = field(default_factory=list)
+    chord_steps: int = 0
+    chord_rejected: int = 0
+    step_kinds: list[str] = field(default_factory=list)
+    contractions: list[float] = field(default_factory=list)
 
 
 class _Ordering:
@@ -223,8 +287,59 @@ def _known(pattern: Pattern) -> _Ordering | None:
     return None
 
 
+@dataclass
+class ChordSession:
+    """What :func:`newton` and a :class:`LinearSolver` share during one Newton solve.
+
+    :func:`newton` opens one per solve (in a context variable, so the callers in between,
+    e.g. :meth:`linepack.steady.system.SteadySystem.newton_direction`, need not pass it on);
+    a solver asked for a direction while it is open keeps its LU factors and times them.
+
+    Attributes
+    ----------
+    reuse : bool
+        Set by :func:`newton`: solve the next system with the kept factors.
+    chord : bool or None
+        Set by the solver: whether its last solve used kept factors (None: no
+        :class:`LinearSolver` was asked).
+    factor_time, solve_time : float
+        Wall time of the last numeric factorisation and of a triangular solve with it [s].
+    krylov_iterations : int
+        GMRES iterations of the chord steps so far.
+    strikes : int
+        Chord steps that did not pay (see :data:`CHORD_STRIKES`).
+    """
+
+    reuse: bool = False
+    chord: bool | None = None
+    factor_time: float = 0.0
+    solve_time: float = 0.0
+    krylov_iterations: int = 0
+    strikes: int = 0
+    _holders: list[weakref.ref[LinearSolver]] = field(default_factory=list)
+
+    def hold(self, solver: LinearSolver) -> None:
+        """Remember a solver that keeps factors for this session (released at its end)."""
+        if not any(h() is solver for h in self._holders):
+            self._holders.append(weakref.ref(solver))
+
+    def release(self) -> None:
+        """Let every solver of the session drop its factors (their memory goes back)."""
+        for h in self._holders:
+            solver = h()
+            if solver is not None:
+                solver.drop_factors()
+        self._holders.clear()
+
+
+_SESSION: ContextVar[ChordSession | None] = ContextVar("linepack_chord", default=None)
+
+
 class LinearSolver:
     """Sparse LU (SuperLU) that reuses the fill-reducing ordering of its first factorisation.
+
+    Inside a :func:`newton` solve it also keeps the factors of its last factorisation, so a
+    chord step can solve with them (see :class:`ChordSession`).
 
     Attributes
     ----------
@@ -238,7 +353,27 @@ class LinearSolver:
         self.cols: IntArray | None = None
         self.factorisations = 0
         self._ordering: _Ordering | None = None
+        # factors of the last factorisation within a ChordSession, and the pattern they are of
+        self._lu: spla.SuperLU | None = None
+        self._lu_pattern: weakref.ref[Pattern] | None = None
         keep_heap()
+
+    def drop_factors(self) -> None:
+        """Forget the kept LU factors."""
+        self._lu = None
+        self._lu_pattern = None
+
+    def chord_ready(self, pattern: Pattern) -> bool:
+        """Whether the next :meth:`solve_entries` of ``pattern`` will use the kept factors."""
+        session = _SESSION.get()
+        return (
+            session is not None
+            and session.reuse
+            and self._lu is not None
+            and self._ordering is not None
+            and self._lu_pattern is not None
+            and self._lu_pattern() is pattern
+        )
 
     def solve(self, jac: sp.csc_matrix, rhs: FloatArray) -> FloatArray:
         """Solve ``jac @ dx = rhs``.
@@ -249,6 +384,7 @@ class LinearSolver:
             If the matrix is singular (SuperLU's message is kept).
         """
         self.factorisations += 1
+        self.drop_factors()
         a = sp.csc_matrix(jac)
         if not a.has_canonical_format:  # sorted, no duplicates (a copy: jac stays as it is)
             a = a.copy()
@@ -274,15 +410,27 @@ class LinearSolver:
         """Solve the system whose entries (in ``pattern`` order, duplicates summed) are given.
 
         The same as ``solve(pattern.matrix(values), rhs)``, but once the ordering is known the
-        entries are summed straight into the permuted matrix's storage.
+        entries are summed straight into the permuted matrix's storage. Within a
+        :class:`ChordSession` that asks for ``reuse``, the system is not factorised: the
+        kept factors of the same pattern (an earlier Newton step's) precondition GMRES on it
+        (:func:`stale_gmres`), a chord step made nearly a Newton step again.
 
         Raises
         ------
         RuntimeError
             If the matrix is singular.
         """
+        session = _SESSION.get()
+        lu, od = self._lu, self._ordering
+        if session is not None:
+            if self.chord_ready(pattern):
+                assert lu is not None
+                assert od is not None
+                session.chord = True
+                return self._krylov(lu, od, pattern, values, rhs, session)
+            session.chord = False
         self.factorisations += 1
-        od = self._ordering
+        self.drop_factors()
         if od is None:
             od = _known(pattern)
             if od is not None:
@@ -294,7 +442,7 @@ class LinearSolver:
                 _remember(pattern, self._ordering)
             return x
         data = np.asarray(np.bincount(slot, weights=values, minlength=od.gather.size), np.float64)
-        return self._permuted(data, od.perm_indices, od.perm_indptr, rhs)
+        return self._permuted(data, od.perm_indices, od.perm_indptr, rhs, session, pattern)
 
     def _adopt(self, ordering: _Ordering) -> None:
         self._ordering = ordering
@@ -319,9 +467,19 @@ class LinearSolver:
         return np.asarray(lu.solve(rhs), dtype=np.float64)
 
     def _permuted(
-        self, data: FloatArray, indices: NDArray[np.intc], indptr: NDArray[np.intc], rhs: FloatArray
+        self,
+        data: FloatArray,
+        indices: NDArray[np.intc],
+        indptr: NDArray[np.intc],
+        rhs: FloatArray,
+        session: ChordSession | None = None,
+        pattern: Pattern | None = None,
     ) -> FloatArray:
-        """Factorise P A Pᵀ (given by its CSC arrays) in natural order and solve."""
+        """Factorise P A Pᵀ (given by its CSC arrays) in natural order and solve.
+
+        With a ``session`` (and the ``pattern`` the entries are of) the factors are kept and
+        timed for chord steps.
+        """
         od = self._ordering
         assert od is not None
         n = od.cols.size
@@ -333,6 +491,7 @@ class LinearSolver:
             b = sp.csc_matrix((data, indices, indptr), shape=(n, n))
             if own:
                 od.matrix = b
+        t0 = time.perf_counter()
         lu = spla.splu(
             b,
             permc_spec="NATURAL",
@@ -340,10 +499,116 @@ class LinearSolver:
             relax=NODAL_RELAX,
             panel_size=NODAL_PANEL,
         )
-        z = lu.solve(rhs[od.cols])
+        if session is None or pattern is None:
+            z = lu.solve(rhs[od.cols])
+            x = np.empty_like(z)
+            x[od.cols] = z
+            return np.asarray(x, dtype=np.float64)
+        session.factor_time = time.perf_counter() - t0
+        self._lu, self._lu_pattern = lu, weakref.ref(pattern)
+        session.hold(self)
+        return self._solve_with(lu, od, rhs, session)
+
+    def _krylov(
+        self,
+        lu: spla.SuperLU,
+        od: _Ordering,
+        pattern: Pattern,
+        values: FloatArray,
+        rhs: FloatArray,
+        session: ChordSession,
+    ) -> FloatArray:
+        """Solve the new system by GMRES preconditioned with the kept factors."""
+        slot = od.scatter(pattern)
+        assert slot is not None
+        data = np.asarray(np.bincount(slot, weights=values, minlength=od.gather.size), np.float64)
+        n = od.cols.size
+        b = sp.csc_matrix((data, od.perm_indices, od.perm_indptr), shape=(n, n))
+        t0 = time.perf_counter()
+        z, its = stale_gmres(b, lu, rhs[od.cols], CHORD_FORCING, CHORD_KRYLOV)
+        session.solve_time = (time.perf_counter() - t0) / (its + 1)
+        session.krylov_iterations += its
         x = np.empty_like(z)
         x[od.cols] = z
         return np.asarray(x, dtype=np.float64)
+
+    @staticmethod
+    def _solve_with(
+        lu: spla.SuperLU, od: _Ordering, rhs: FloatArray, session: ChordSession
+    ) -> FloatArray:
+        """Solve with factors of P A Pᵀ and time the triangular solve."""
+        t0 = time.perf_counter()
+        z = lu.solve(rhs[od.cols])
+        x = np.empty_like(z)
+        x[od.cols] = z
+        session.solve_time = time.perf_counter() - t0
+        return np.asarray(x, dtype=np.float64)
+
+
+def stale_gmres(
+    matrix: sp.csc_matrix,
+    lu: spla.SuperLU,
+    rhs: FloatArray,
+    rtol: float,
+    max_iter: int,
+) -> tuple[FloatArray, int]:
+    """Solve ``matrix @ z = rhs`` by GMRES, right-preconditioned with the factors ``lu``.
+
+    The start is ``lu.solve(rhs)`` (the plain chord step); each iteration costs one
+    triangular solve and one product with ``matrix``. With factors of a nearby matrix (an
+    earlier Newton step's) the few pipes whose derivatives changed much (flows that changed
+    sign) are all that is left to resolve, which takes a few iterations.
+
+    Parameters
+    ----------
+    matrix : csc_matrix
+        The system (n × n).
+    lu : SuperLU
+        Factors of an approximation of ``matrix``.
+    rhs : ndarray
+        Right-hand side.
+    rtol : float
+        Stop when ‖rhs − matrix z‖ ≤ rtol ‖rhs‖ (2-norm).
+    max_iter : int
+        Most iterations (no restart).
+
+    Returns
+    -------
+    tuple
+        The solution ``z`` (the best in the Krylov space after the last iteration) and the
+        number of iterations.
+    """
+    z0 = np.asarray(lu.solve(rhs), dtype=np.float64)
+    r = rhs - matrix @ z0
+    beta = float(np.linalg.norm(r))
+    goal = rtol * float(np.linalg.norm(rhs))
+    if beta <= goal or max_iter < 1:
+        return z0, 0
+    basis = [r / beta]
+    pre: list[FloatArray] = []
+    h = np.zeros((max_iter + 1, max_iter))
+    y: FloatArray = np.zeros(0)
+    its = 0
+    for j in range(max_iter):
+        its = j + 1
+        zj = np.asarray(lu.solve(basis[j]), dtype=np.float64)
+        pre.append(zj)
+        w = matrix @ zj
+        for i in range(j + 1):  # modified Gram-Schmidt
+            h[i, j] = float(w @ basis[i])
+            w -= h[i, j] * basis[i]
+        h[j + 1, j] = float(np.linalg.norm(w))
+        e1 = np.zeros(j + 2)
+        e1[0] = beta
+        y = np.asarray(np.linalg.lstsq(h[: j + 2, : j + 1], e1, rcond=None)[0], np.float64)
+        res = float(np.linalg.norm(h[: j + 2, : j + 1] @ y - e1))
+        if res <= goal or h[j + 1, j] <= 1e-300:
+            break
+        basis.append(w / h[j + 1, j])
+    z = z0.copy()
+    for yi, zi in zip(y, pre, strict=True):
+        z += yi * zi
+    return z, its
 
 
 def newton(
@@ -353,7 +618,16 @@ def newton(
     free_pressure: NDArray[np.bool_],
     options: NewtonOptions,
 ) -> tuple[FloatArray, NewtonReport]:
-    """Solve F(x) = 0 by damped Newton.
+    """Solve F(x) = 0 by damped Newton, with chord steps where factorisations are costly.
+
+    After a full-length Newton step, if the :class:`LinearSolver` behind ``direction`` took
+    long to factorise (``options.chord``), the next directions reuse its factors (chord
+    steps: −J(x_k)⁻¹F(x), one triangular solve). A chord step is taken at full length if it
+    reduces the residual norm (Armijo); otherwise it is discarded and the step is taken with
+    a fresh factorisation and the line search. After each chord step :func:`refactorise`
+    decides from its contraction and the measured costs whether the next one refactorises.
+    Convergence is judged on F alone, so the solution meets ``options.tol`` whatever
+    directions led to it.
 
     Parameters
     ----------
@@ -378,28 +652,158 @@ def newton(
     ConvergenceError
         If the linear system is singular or the step is not finite.
     """
+    session = None if options.chord == "never" else ChordSession()
+    token = _SESSION.set(session)
+    try:
+        return _iterate(residual, direction, x0, free_pressure, options, session)
+    finally:
+        _SESSION.reset(token)
+        if session is not None:
+            session.release()
+
+
+def _iterate(
+    residual: Callable[[FloatArray], FloatArray],
+    direction: Callable[[FloatArray], FloatArray],
+    x0: FloatArray,
+    free_pressure: NDArray[np.bool_],
+    options: NewtonOptions,
+    session: ChordSession | None,
+) -> tuple[FloatArray, NewtonReport]:
     x = x0.copy()
     report = NewtonReport()
     f = residual(x)
     norm = float(np.max(np.abs(f))) if f.size else 0.0
     report.residual_norms.append(norm)
+    newton_ratio, newton_cost = NEWTON_RATIO_CAP, 0.0
     for _ in range(options.max_iter):
         if norm < options.tol:
             report.converged = True
             return x, report
-        try:
-            dx = direction(x)
-        except RuntimeError as exc:
-            raise ConvergenceError(f"singular Jacobian ({exc})", report=report) from None
-        if not np.all(np.isfinite(dx)):
-            raise ConvergenceError("the Newton step is not finite", report=report)
-        alpha = _max_step(x, dx, free_pressure, options.max_pressure_cut)
-        x, f, norm, alpha = _line_search(residual, x, dx, f, alpha, options)
+        f_before = float(f @ f)
+        t0 = time.perf_counter()
+        dx = _direction(direction, x, session, report)
+        chord = session is not None and bool(session.chord) and session.reuse
+        if chord:
+            assert session is not None
+            alpha = _max_step(x, dx, free_pressure, options.max_pressure_cut)
+            taken = _chord_step(residual, x, dx, f, alpha)
+            if taken is None:  # not a descent at full length: refactorise here
+                report.chord_rejected += 1
+                session.strikes += 1
+                session.reuse = False
+                t0 = time.perf_counter()
+                dx = _direction(direction, x, session, report)
+                chord = False
+            else:
+                ratio = math.sqrt(float(taken[1] @ taken[1]) / f_before)
+                x, f, norm, alpha = taken
+                report.chord_steps += 1
+                cost = (
+                    newton_cost / options.chord_cost_ratio
+                    if options.chord_cost_ratio is not None
+                    else time.perf_counter() - t0
+                )
+                session.reuse = norm < options.tol or not refactorise(
+                    ratio, newton_ratio, cost, newton_cost
+                )
+                if not session.reuse and report.step_kinds[-1:] == ["newton"]:
+                    session.strikes += 1  # the first chord step after a Newton step was poor
+        if not chord:
+            alpha = _max_step(x, dx, free_pressure, options.max_pressure_cut)
+            x, f, norm, alpha = _line_search(residual, x, dx, f, alpha, options)
+            newton_cost = (
+                options.chord_cost_ratio
+                if options.chord_cost_ratio is not None
+                else time.perf_counter() - t0
+            )
+            newton_ratio = min(
+                NEWTON_RATIO_CAP,
+                max(NEWTON_RATIO_FLOOR, math.sqrt(float(f @ f) / f_before) if f_before else 0.0),
+            )
+            if session is not None:
+                session.reuse = alpha == 1.0 and _worth_chord(session, options)
         report.iterations += 1
+        report.step_kinds.append("chord" if chord else "newton")
+        report.contractions.append(math.sqrt(float(f @ f) / f_before))
         report.step_lengths.append(alpha)
         report.residual_norms.append(norm)
     report.converged = norm < options.tol
     return x, report
+
+
+def refactorise(ratio: float, newton_ratio: float, cost: float, newton_cost: float) -> bool:
+    """Whether the next step should refactorise rather than take another chord step.
+
+    Chord steps that each cost ``cost`` and reduce the residual norm by ``ratio`` need
+    ``cost / −ln(ratio)`` of time per e-fold of reduction; fresh Newton steps
+    ``newton_cost / −ln(newton_ratio)``. The cheaper per e-fold wins (so the expected time to
+    converge is the smaller one).
+
+    Parameters
+    ----------
+    ratio : float
+        ‖F‖ after / before the last chord step.
+    newton_ratio : float
+        The same for a Newton step (the last one, at most :data:`NEWTON_RATIO_CAP`).
+    cost, newton_cost : float
+        Time of a chord step and of a Newton step (any unit, the same for both).
+
+    Returns
+    -------
+    bool
+    """
+    if not ratio < 1.0:
+        return True
+    return cost * -math.log(newton_ratio) > newton_cost * -math.log(ratio)
+
+
+def _worth_chord(session: ChordSession, options: NewtonOptions) -> bool:
+    """Whether factors are kept and (in "auto") costly enough that reusing them may pay."""
+    if session.factor_time <= 0.0:
+        return False  # the directions do not come from a LinearSolver in this session
+    if session.strikes >= CHORD_STRIKES:
+        return False
+    if options.chord == "always":
+        return True
+    return (
+        session.factor_time >= CHORD_MIN_FACTOR_TIME
+        and session.factor_time >= CHORD_MIN_COST_RATIO * session.solve_time
+    )
+
+
+def _direction(
+    direction: Callable[[FloatArray], FloatArray],
+    x: FloatArray,
+    session: ChordSession | None,
+    report: NewtonReport,
+) -> FloatArray:
+    """``direction(x)``, with singular systems and non-finite steps as ConvergenceError."""
+    if session is not None:
+        session.chord = None
+    try:
+        dx = direction(x)
+    except RuntimeError as exc:
+        raise ConvergenceError(f"singular Jacobian ({exc})", report=report) from None
+    if not np.all(np.isfinite(dx)):
+        raise ConvergenceError("the Newton step is not finite", report=report)
+    return dx
+
+
+def _chord_step(
+    residual: Callable[[FloatArray], FloatArray],
+    x: FloatArray,
+    dx: FloatArray,
+    f: FloatArray,
+    alpha: float,
+) -> tuple[FloatArray, FloatArray, float, float] | None:
+    """The step ``alpha`` along a chord direction if it passes Armijo, else None."""
+    xt = x + alpha * dx
+    ft = residual(xt)
+    ft2 = float(ft @ ft)
+    if np.isfinite(ft2) and ft2 <= (1.0 - 1e-4 * alpha) * float(f @ f):
+        return xt, ft, float(np.max(np.abs(ft))), alpha
+    return None
 
 
 def _max_step(x: FloatArray, dx: FloatArray, free: NDArray[np.bool_], cut: float) -> float:
