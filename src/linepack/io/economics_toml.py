@@ -155,6 +155,21 @@ _MESSAGES = {
     "open_unit": "must lie strictly between 0 and 1",
     "unit_upper": "must be above 0 and at most 1",
 }
+
+
+def out_of_range(key: str, value: float) -> str:
+    """Why ``value`` (SI) is not a valid ``[economics]`` ``key`` ("" if it is).
+
+    Used for values that do not come from a case file (sweep samples).
+    """
+    if key not in KEYS:
+        return ""
+    _, check, expected = KEYS[key]
+    if _CHECKS[check](value):
+        return ""
+    return f"{_MESSAGES[check]} (expected {expected})"
+
+
 _COMMENT = re.compile(r"^\s*(?P<key>[A-Za-z_][A-Za-z0-9_]*)\s*=.*?#\s*(?P<note>.+?)\s*$")
 
 

@@ -139,6 +139,21 @@ def _close(name: str, options: Sequence[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def _check_economics_key(name: str, key: str) -> None:
+    """An ``economics.KEY`` must name an input of the tariff (a field of ``Economics``)."""
+    import dataclasses
+
+    from linepack.studies.economics import Economics
+
+    keys = [f.name for f in dataclasses.fields(Economics) if f.name != "notes"]
+    if key not in keys:
+        raise _param_error(
+            name,
+            f"unknown economic input{_close(key, keys)}",
+            "economics.KEY with KEY one of " + ", ".join(keys),
+        )
+
+
 def _throughput(name: str, net: Network) -> Target:
     if net.delivery is None:
         raise _param_error(
@@ -279,6 +294,8 @@ def resolve(name: str, net: Network) -> Target:
         return _inlet_pressure(name, net)
     section, _, rest = name.partition(".")
     sections = [*SPECIAL, "settings", *PASSTHROUGH, *ELEMENT_SECTIONS]
+    if section == "economics" and rest and "." not in rest:
+        _check_economics_key(name, rest)
     if section in PASSTHROUGH and rest and "." not in rest:
         return Target(name, section, (), rest, "generic", None, "passthrough")
     if section == "settings" and rest:

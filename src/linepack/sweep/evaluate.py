@@ -73,6 +73,7 @@ METRIC_UNITS = {
     "linepack_mmscm": "MMSm3",
     "throughput_mmscfd": "MMSCFD",
     "iterations": "",
+    "tariff_usd_per_mmbtu": "USD/MMBtu",  # only in sweeps over economics.* parameters
 }
 #: ``error`` of a fast-path row that the general path must redo.
 FALLBACK = "fallback"
@@ -275,11 +276,14 @@ def evaluate_batch(ev: Evaluator, table: pd.DataFrame, fast: bool = True) -> pd.
     Returns
     -------
     pandas.DataFrame
-        ``scenario``, ``ok``, ``error`` and :data:`METRICS`, in the order of ``table``.
+        ``scenario``, ``ok``, ``error`` and :data:`METRICS`, in the order of ``table``; with
+        ``economics.*`` parameters also ``tariff_usd_per_mmbtu`` (:mod:`linepack.sweep.tariff`).
     """
+    from linepack.sweep.tariff import add_tariff
+
     out = _fast(ev, table) if fast else None
     if out is None:
-        return ev.evaluate_table(table)
+        return add_tariff(ev.base, table, ev.evaluate_table(table))
     redo = out["error"].eq(FALLBACK) & ~out["ok"]
     if redo.any():
         ids = set(out.loc[redo, "scenario"])
@@ -290,4 +294,4 @@ def evaluate_batch(ev: Evaluator, table: pd.DataFrame, fast: bool = True) -> pd.
         missing = table["scenario"][order < 0]
         out = pd.concat([out, ev.evaluate_table(table[table["scenario"].isin(missing)])])
         order = pd.Index(out["scenario"]).get_indexer(table["scenario"])
-    return out.iloc[order].reset_index(drop=True)
+    return add_tariff(ev.base, table, out.iloc[order].reset_index(drop=True))

@@ -245,7 +245,7 @@ def summarise(
     """Counts, metric ranges over the ``ok`` scenarios, failures and timing of a sweep."""
     ok = frame["ok"].to_numpy(dtype=bool) if len(frame) else np.zeros(0, dtype=bool)
     metrics: dict[str, dict[str, Any]] = {}
-    for m in METRICS:
+    for m in (*METRICS, *(c for c in ("tariff_usd_per_mmbtu",) if c in frame)):
         v = frame.loc[ok, m].to_numpy(dtype=float) if len(frame) else np.zeros(0)
         v = v[np.isfinite(v)]
         metrics[m] = {
