@@ -152,7 +152,10 @@ class NewtonOptions:
         Reuse of LU factors (one of :data:`CHORD_MODES`): after a full Newton step, take
         chord steps (new residual, the kept factors: one triangular solve) while they reduce
         the residual fast enough for their cost, see :func:`refactorise`. "auto" does so only
-        where a factorisation is costly (:data:`CHORD_MIN_FACTOR_TIME`).
+        where a factorisation is costly (:data:`CHORD_MIN_FACTOR_TIME`). The default is
+        "never": on the benchmark lattices (256,000 and 1,000,000 junctions) old factors are
+        too far from the new matrix for chord steps to pay (docs/benchmarks.md, "Chord
+        steps"), and keeping them raises the peak memory.
     chord_cost_ratio : float or None
         Cost of a Newton step relative to a chord step used by the rule; None measures both
         (wall clock). A fixed value makes the choice of steps independent of the clock.
@@ -162,7 +165,7 @@ class NewtonOptions:
     max_iter: int = 60
     line_search: bool = True
     max_pressure_cut: float = 0.2
-    chord: str = "auto"
+    chord: str = "never"
     chord_cost_ratio: float | None = None
 
     def __post_init__(self) -> None:
