@@ -14,28 +14,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from linepack.plot.common import pyplot, save
+
 if TYPE_CHECKING:
     from linepack.transient.results import TransientResult
 
 FloatArray = NDArray[np.float64]
 #: Most route nodes drawn in the pressure plot (the delivery nodes are added to them).
 MAX_ROUTE_NODES = 6
-
-
-def _pyplot() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _save(fig: Any, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    _pyplot().close(fig)
-    return path
 
 
 def _mark(ax: Any, survival_h: float | None, events: list[tuple[float, str]]) -> None:
@@ -87,7 +73,7 @@ def plot_pressures(
     -------
     Path
     """
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(10, 5), dpi=110)
     for k, (name, p) in enumerate(series.items()):
         ax.plot(time_h, p, lw=1.6, color=f"C{k % 10}", label=name)
@@ -101,7 +87,7 @@ def plot_pressures(
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=4, fontsize=8)
     ax.set_title(title)
     fig.tight_layout()
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def plot_linepack(
@@ -136,7 +122,7 @@ def plot_linepack(
     -------
     Path
     """
-    plt = _pyplot()
+    plt = pyplot()
     fig, (top, bottom) = plt.subplots(
         2, 1, figsize=(10, 6.5), dpi=110, sharex=True, height_ratios=(1, 1.4)
     )
@@ -154,7 +140,7 @@ def plot_linepack(
     bottom.grid(alpha=0.3)
     bottom.legend(fontsize=8, loc="best")
     fig.tight_layout()
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def plot_pressure_map(
@@ -186,7 +172,7 @@ def plot_pressure_map(
     -------
     Path
     """
-    plt = _pyplot()
+    plt = pyplot()
     # on an even grid (a node where two pipes meet is a repeated chainage: np.interp takes it)
     grid = np.linspace(float(chainage_km[0]), float(chainage_km[-1]), 400)
     field = np.array([np.interp(grid, chainage_km, row) for row in pressure_barg])
@@ -204,7 +190,7 @@ def plot_pressure_map(
         top.set_xticks([km for _, km in nodes], [n for n, _ in nodes], rotation=60, fontsize=7)
     ax.set_title(title, pad=40 if nodes else 6)
     fig.tight_layout()
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def _levels(field: FloatArray) -> FloatArray:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from linepack.plot.common import pyplot, save
+
 if TYPE_CHECKING:
     import xarray as xr
 
@@ -30,22 +32,6 @@ if TYPE_CHECKING:
 
 #: Kilometres per degree of latitude (mean Earth radius 6371 km), for the map's scale bar.
 KM_PER_DEG = math.pi * 6371.0 / 180.0
-
-
-def _pyplot() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _save(fig: Any, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    _pyplot().close(fig)
-    return path
 
 
 def _scale_km(span_km: float) -> float:
@@ -89,7 +75,7 @@ def route_map(
     xy = {n.name: (n.lon, n.lat) for n in net.nodes if n.lat is not None and n.lon is not None}
     if len(xy) < 2:
         return None
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(8, 7.5), dpi=110)
     for link in net.links():
         a, b = xy.get(link.from_node), xy.get(link.to_node)
@@ -143,7 +129,7 @@ def route_map(
         ax.legend(loc="lower right", fontsize=8)
     ax.set_title(title)
     fig.tight_layout()
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def steady_profile(
@@ -246,7 +232,7 @@ def capacity_vs_stations(
     -------
     Path
     """
-    plt = _pyplot()
+    plt = pyplot()
     n = np.asarray(stations, dtype=float)
     q = np.asarray(throughput_mmscfd, dtype=float)
     fig, ax = plt.subplots(figsize=(9, 5), dpi=110)
@@ -268,4 +254,4 @@ def capacity_vs_stations(
     ax.legend(handles, labels, loc="upper left", fontsize=8)
     ax.set_title(title)
     fig.tight_layout()
-    return _save(fig, path)
+    return save(fig, path)

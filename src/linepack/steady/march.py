@@ -737,31 +737,9 @@ def _station_limit(
 
 def _violations(cn: CompiledNetwork, p: FloatArray, supply: float) -> list[Violation]:
     """Node pressure and supply flow limits passed, as the steady solver lists them."""
-    from linepack.steady.solve import Violation
+    from linepack.steady.solve import Violation, pressure_violations
 
-    out: list[Violation] = []
-    for i in range(cn.n_case_nodes):
-        node = f"node '{cn.node_names[i]}'"
-        if p[i] < cn.p_min[i] * (1 - 1e-9):
-            out.append(
-                Violation(
-                    node,
-                    f"p_min = {_barg(cn, cn.p_min[i])}",
-                    (cn.p_min[i] - p[i]) / 1e5,
-                    "bar",
-                    f"pressure {_barg(cn, p[i])} below",
-                )
-            )
-        elif p[i] > cn.p_max[i] * (1 + 1e-9):
-            out.append(
-                Violation(
-                    node,
-                    f"p_max = {_barg(cn, cn.p_max[i])}",
-                    (p[i] - cn.p_max[i]) / 1e5,
-                    "bar",
-                    f"pressure {_barg(cn, p[i])} above",
-                )
-            )
+    out = pressure_violations(cn, p)
     for sp in cn.network.supplies:
         if (
             sp.pressure is not None

@@ -488,40 +488,35 @@ class Violation:
         return f"{self.element}: {self.text} {self.bound} by {self.amount:.4g} {self.unit}"
 
 
-def check_limits(sol: SteadySolution) -> list[Violation]:
-    """Bound violations of a converged solution (node pressure limits, supply maximum flows)."""
-    cn = sol.compiled
+def pressure_violations(cn: CompiledNetwork, p: FloatArray) -> list[Violation]:
+    """Case nodes whose pressure ``p`` [Pa] is below ``p_min`` or above ``p_max`` (relative
+    tolerance 1e-9), in node order."""
     atm = cn.network.settings.atmosphere
-    out: list[Violation] = []
-    p = sol.pressure
-    if np.any(p <= 0):
-        raise SolverError("non-positive pressure in a converged solution")
 
     def barg(v: float) -> str:
         return f"{(v - atm) / 1e5:.2f} barg"
 
+    out: list[Violation] = []
     for i in range(cn.n_case_nodes):
         node = f"node '{cn.node_names[i]}'"
         if p[i] < cn.p_min[i] * (1 - 1e-9):
-            out.append(
-                Violation(
-                    node,
-                    f"p_min = {barg(cn.p_min[i])}",
-                    (cn.p_min[i] - p[i]) / 1e5,
-                    "bar",
-                    f"pressure {barg(p[i])} below",
-                )
-            )
+            below = (cn.p_min[i] - p[i]) / 1e5
+            text = f"pressure {barg(p[i])} below"
+            out.append(Violation(node, f"p_min = {barg(cn.p_min[i])}", below, "bar", text))
         elif p[i] > cn.p_max[i] * (1 + 1e-9):
-            out.append(
-                Violation(
-                    node,
-                    f"p_max = {barg(cn.p_max[i])}",
-                    (p[i] - cn.p_max[i]) / 1e5,
-                    "bar",
-                    f"pressure {barg(p[i])} above",
-                )
-            )
+            above = (p[i] - cn.p_max[i]) / 1e5
+            text = f"pressure {barg(p[i])} above"
+            out.append(Violation(node, f"p_max = {barg(cn.p_max[i])}", above, "bar", text))
+    return out
+
+
+def check_limits(sol: SteadySolution) -> list[Violation]:
+    """Bound violations of a converged solution (node pressure limits, supply maximum flows)."""
+    cn = sol.compiled
+    p = sol.pressure
+    if np.any(p <= 0):
+        raise SolverError("non-positive pressure in a converged solution")
+    out = pressure_violations(cn, p)
     bal = sol.node_balance
     for s in cn.network.supplies:
         if s.pressure is not None and s.flow_max is not None:
