@@ -90,9 +90,12 @@ def sweep_cmd(
     ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Run a scenario sweep: every combination of the grid values (and N random samples per
-    grid point for distributions); each finished chunk is written at once, so --resume
-    continues an interrupted sweep."""
+    """Run a scenario sweep over grids and Monte Carlo samples, resumable.
+
+    Every combination of the grid values (and N random samples per grid point for
+    distributions); each finished chunk is written at once, so --resume continues an
+    interrupted sweep.
+    """
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
