@@ -76,3 +76,24 @@ def test_capacity_bad_input_exits_2_without_traceback(tmp_path: Path) -> None:
     res = runner.invoke(app, ["capacity", "no-such-case"])
     assert res.exit_code == 2
     assert "Traceback" not in res.output
+
+
+def test_capacity_with_stations_at_given_sites(tmp_path: Path) -> None:
+    args = ["capacity", "--site", "393", "--site", "737 km", "--stations", "0"]
+    args += ["--no-calibrate", "--inlet", "85", "--no-supply-limit", "--out", str(tmp_path)]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    s = json.loads((tmp_path / "summary.json").read_text())
+    at = s["capacity_at_sites"]
+    assert at["sites_km"] == [393.0, 737.0]
+    # two stations at Sukkur and Bahawalpur carry more than the free-flowing line (which is
+    # the case itself: no stations) -- by far, not by a search tolerance
+    assert at["max_throughput_mmscfd"] > s["max_throughput_mmscfd"] + 300.0
+    assert "stations at km 393, 737" in res.output
+
+
+def test_site_off_the_route_is_an_input_error(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["capacity", "--site", "5000", "--out", str(tmp_path)])
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output
+    assert "outside the route" in res.output

@@ -8,6 +8,7 @@ published 56 in figures (700-800 MMSCFD free flow, 2,000 MMSCFD with compressors
 
 from __future__ import annotations
 
+import math
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -81,6 +82,16 @@ def capacity_cmd(
             help="Compare with the published 700-800 / 2,000 MMSCFD figures.",
         ),
     ] = True,
+    sites: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--site",
+            help="Also the capacity with stations at these route chainages instead of the "
+            "case's own, e.g. --site 393 --site '737 km' (repeat the option; bare numbers "
+            "are km; the [design] station spec).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Capacity of a case: the largest throughput, what binds, vs inlet pressure and stations."""
     from linepack.cli.main import _guard
@@ -95,6 +106,7 @@ def capacity_cmd(
             placement.value,
             supply_limit,
             calibrate,
+            sites,
         )
 
     summary = _guard(work)
@@ -119,6 +131,7 @@ def run_capacity(
     placement: str,
     supply_limit: bool,
     calibrate: bool,
+    sites: list[str] | None = None,
 ) -> dict[str, Any]:
     """Run the studies and build the ``summary.json`` dict (see docs/studies.md)."""
     from linepack.io.design_toml import read_design
@@ -142,6 +155,7 @@ def run_capacity(
     sweep = capacity_vs_inlet(net, pressures, design=d, supply_limit=supply_limit)
     curve = capacity_vs_stations(net, n_stations, placement, design=d, supply_limit=False)
     cal = calibrate_free_flow(net, design=d) if calibrate else None
+    at_sites = _capacity_at_sites(net, sites, d, supply_limit) if sites else None
     capd = cap.to_dict()
     assumptions = {
         **d.to_dict(),
@@ -164,7 +178,27 @@ def run_capacity(
         "capacity_vs_stations": curve.to_dict(),
         "calibration": cal.to_dict() if cal is not None else None,
         "statements": list(cal.statements) if cal is not None else [],
+        "capacity_at_sites": at_sites,
     }
+
+
+def _capacity_at_sites(
+    net: Any, sites: list[str], design: Any, supply_limit: bool
+) -> dict[str, Any]:
+    """Capacity with the case's stations replaced by stations at the chainages ``sites``."""
+    from linepack.studies.capacity import max_throughput
+    from linepack.studies.stations import insert_stations, remove_stations
+    from linepack.units import parse
+
+    where = [
+        parse(v, "length", key="--site", default_unit="km") if v.strip() else math.nan
+        for v in sites
+    ]
+    placed = insert_stations(
+        remove_stations(net), where, design.station, min_spacing=design.min_station_spacing
+    )
+    res = max_throughput(placed, design=design, supply_limit=supply_limit)
+    return {"sites_km": [w / 1e3 for w in where], **res.to_dict(), "binding": res.binding_text()}
 
 
 def _say(text: str) -> None:
@@ -242,6 +276,14 @@ def _print(s: dict[str, Any]) -> None:
             escape(r["binding"]),
         )
     console.print(st)
+    if s.get("capacity_at_sites"):
+        at = s["capacity_at_sites"]
+        where = ", ".join(f"{x:.0f}" for x in at["sites_km"])
+        console.print(
+            f"[bold]stations at km {escape(where)}:[/] {at['max_throughput_mmscfd']:,.1f} MMSCFD, "
+            f"{at['power_mw']:.1f} MW; binding: {escape(at['binding'])}",
+            highlight=False,
+        )
     if s["statements"]:
         console.print("[bold]published figures[/]")
         for line in s["statements"]:
