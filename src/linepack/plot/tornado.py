@@ -40,16 +40,26 @@ def plot_tornado(
     Path
         The file written.
     """
-    import matplotlib
+    from linepack.plot.common import pyplot, save
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     n = len(bars)
     fig, ax = plt.subplots(figsize=(9, 1.0 + 0.45 * max(n, 1)), dpi=110)
     base = bars[0].tariff_base if bars else 0.0
     for i, b in enumerate(bars):
         y = n - 1 - i
+        if abs(b.tariff_high - b.tariff_low) <= 1e-9 * max(abs(base), 1e-300):
+            # an input that does not move the tariff (no stations: no compressor cost, no fuel)
+            ax.annotate(
+                "no effect",
+                (base, y),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+                color="0.4",
+            )
+            continue
         for value, tariff, color, label in (
             (b.low_value, b.tariff_low, "C0", "input low"),
             (b.high_value, b.tariff_high, "C3", "input high"),
@@ -72,6 +82,7 @@ def plot_tornado(
                 fontsize=7,
                 color="0.25",
             )
+    ax.set_ylim(-0.6, n - 0.4)  # rows without a bar ("no effect") keep their space
     ax.set_yticks(range(n))
     ax.set_yticklabels(
         [f"{b.name.replace('_', ' ')} [{b.unit}]" for b in reversed(bars)], fontsize=8
@@ -84,7 +95,4 @@ def plot_tornado(
     ax.legend(loc="lower right", fontsize=7)
     ax.set_title(title)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save(fig, path)
