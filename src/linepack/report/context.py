@@ -1,0 +1,72 @@
+"""What the report's sections share: the build context and helpers to run studies safely.
+
+:class:`_Context` carries the solved case (solution, dataset, summary), the figure folder and
+what the study sections add (timings, key-figure cards); :func:`_study` and :func:`_guarded`
+turn a missing or failing study into a section that says so.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from linepack.errors import LinepackError
+from linepack.report.html import Card, Section
+
+
+@dataclass
+class _Context:
+    """What the sections are built from."""
+
+    case_arg: str
+    sol: Any
+    ds: Any
+    summary: dict[str, Any]
+    tmp: Path
+    timings: dict[str, float] = field(default_factory=dict)
+    #: Key figures from the studies, shown after the steady ones.
+    cards: list[Card] = field(default_factory=list)
+
+    @property
+    def net(self) -> Any:
+        return self.sol.compiled.network
+
+
+def _barg(pa: float, atm: float) -> float | None:
+    return (pa - atm) / 1e5 if np.isfinite(pa) and pa > 0 else None
+
+
+def _mmscfd_per_kg_s(ctx: _Context) -> float:
+    from linepack.results.steady import MMSCFD_PER_SCF_M3_S
+
+    return float(MMSCFD_PER_SCF_M3_S / ctx.sol.compiled.gas.density_scf)
+
+
+def _study(module: str, *names: str) -> tuple[Any, str | None]:
+    """The study module if it has every function named, else (None, why not)."""
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as exc:
+        return None, f"{module} is not in this version of linepack ({exc})"
+    missing = [n for n in names if not hasattr(mod, n)]
+    if missing:
+        return None, f"{module} has no {', '.join(missing)} in this version of linepack"
+    return mod, None
+
+
+def _as_dict(obj: Any) -> Any:
+    to_dict = getattr(obj, "to_dict", None)
+    return to_dict() if callable(to_dict) else obj
+
+
+def _guarded(title: str, source: str, make: Callable[[], list[Any]]) -> Section:
+    """A section from ``make``, or one saying why the study failed (its own error message)."""
+    try:
+        return Section(title, source, make())
+    except LinepackError as exc:
+        return Section(title, source, unavailable=f"the study failed: {exc}")
