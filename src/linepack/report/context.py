@@ -59,11 +59,6 @@ def _study(module: str, *names: str) -> tuple[Any, str | None]:
     return mod, None
 
 
-def _as_dict(obj: Any) -> Any:
-    to_dict = getattr(obj, "to_dict", None)
-    return to_dict() if callable(to_dict) else obj
-
-
 def _guarded(title: str, source: str, make: Callable[[], list[Any]]) -> Section:
     """A section from ``make``, or one saying why the study failed (its own error message)."""
     try:
