@@ -259,6 +259,8 @@ def test_default_report_is_self_contained_with_units(psgp_full_report: Path) -> 
     assert page.count('class="section"') == page.count('class="source"')
     assert 'id="sec-transient-survival-time-and-line-pack"' in page
     assert "not available" not in page  # every study of the default case ran
+    assert "Cost of each design" in page  # the 42/56 in designs priced (studies.design_costs)
+    assert "saves up to $500 m" in page  # and read against the published claim
 
 
 def test_design_tables_state_units() -> None:

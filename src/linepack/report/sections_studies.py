@@ -142,23 +142,32 @@ def _design_section(ctx: _Context, run: bool) -> Section:
         t0 = time.perf_counter()
         comparison = mod.compare_diameters(ctx.net, ("42 in", "56 in"))
         ctx.timings["design"] = time.perf_counter() - t0
-        return design_blocks(comparison.to_dict())
+        from linepack.io.economics_toml import read_economics
+        from linepack.studies.design_costs import design_costs
+
+        costs = design_costs(comparison, ctx.net, read_economics(ctx.net))
+        return design_blocks(comparison.to_dict(), costs)
 
     return _guarded(DESIGN_TITLE, DESIGN_SOURCE, make)
 
 
-def design_blocks(comparison: dict[str, Any]) -> list[Any]:
+def design_blocks(
+    comparison: dict[str, Any], costs: list[dict[str, Any]] | None = None
+) -> list[Any]:
     """Tables of a diameter comparison.
 
     Parameters
     ----------
     comparison : dict
         :meth:`linepack.studies.design.DiameterComparison.to_dict`.
+    costs : list of dict, optional
+        :func:`linepack.studies.design_costs.design_costs` of the same comparison.
 
     Returns
     -------
     list
-        A paragraph, the per-diameter table and the per-target station table.
+        A paragraph, the per-diameter table and the per-target station table; with ``costs``
+        also the cost table and what it says about the published 42" saving.
     """
     options = comparison["options"]
     basis = comparison.get("design_basis", {})
@@ -234,4 +243,60 @@ def design_blocks(comparison: dict[str, Any]) -> list[Any]:
             "delivery pressure_barg": ".2f",
         },
     )
-    return [Paragraph(text), per_diameter, per_target]
+    blocks: list[Any] = [Paragraph(text), per_diameter, per_target]
+    return blocks + (cost_blocks(costs) if costs else [])
+
+
+#: The published claim the cost table is read against (FACTS sec. 2).
+SAVING_CLAIM = (
+    'a 42" line built by local companies "saves up to $500 m" (SAPM Tabish Gauhar, The News, '
+    "27 Aug 2021)"
+)
+
+
+def cost_blocks(costs: list[dict[str, Any]]) -> list[Any]:
+    """The cost table of the designs and, per target, the 56" minus 42" capex in words."""
+    table = Table.from_records(
+        [
+            {
+                "diameter": c["diameter"],
+                "target_mmscfd": c["target_mmscfd"],
+                "stations_n": c["n_stations"],
+                "capex_musd": c["capex_musd"],
+                "line pipe_musd": c["steel_musd"],
+                "construction_musd": c["construction_musd"],
+                "compressors_musd": c["compressors_musd"],
+                "tariff_usd_per_mmbtu": c["tariff_usd_per_mmbtu"],
+            }
+            for c in costs
+        ],
+        caption="Cost of each design (the case's [economics] inputs; the target throughput as "
+        "design throughput)",
+        units={"stations_n": "-"},
+        names={"stations_n": "stations"},
+        formats={
+            "target_mmscfd": ",.0f",
+            "stations_n": "d",
+            "capex_musd": ",.0f",
+            "line pipe_musd": ",.0f",
+            "construction_musd": ",.0f",
+            "compressors_musd": ",.0f",
+            "tariff_usd_per_mmbtu": ".3f",
+        },
+    )
+    lines = []
+    by = {(c["diameter"], round(c["target_mmscfd"])): c for c in costs}
+    for target in sorted({round(c["target_mmscfd"]) for c in costs}):
+        a, b = by.get(("42 in", target)), by.get(("56 in", target))
+        if not (a and b and a["capex_musd"] is not None and b["capex_musd"] is not None):
+            continue
+        saving = b["capex_musd"] - a["capex_musd"]
+        lines.append(
+            f"At {target:,} MMSCFD the 42 in design costs {abs(saving):,.0f} MUSD "
+            f"{'less' if saving > 0 else 'more'} than the 56 in "
+            f"({a['capex_musd']:,.0f} against {b['capex_musd']:,.0f} MUSD; tariff "
+            f"{a['tariff_usd_per_mmbtu']:.2f} against {b['tariff_usd_per_mmbtu']:.2f} USD/MMBtu)."
+        )
+    if lines:
+        lines.append(f"Published: {SAVING_CLAIM}.")
+    return [table, *(Paragraph(x) for x in lines)]
