@@ -39,6 +39,7 @@ from linepack.network.model import Network
 from linepack.results.steady import MMSCFD_PER_SCF_M3_S, segment_state
 from linepack.steady.solve import SteadyOptions, SteadySolution, solve
 from linepack.sweep.apply import Target, apply_values, patch_compiled, resolve
+from linepack.sweep.tariff import TariffModel, add_tariff
 
 __all__ = [
     "FALLBACK",
@@ -170,6 +171,13 @@ class Evaluator:
         self._cache: OrderedDict[tuple[tuple[str, float], ...], CompiledNetwork] = OrderedDict()
         self._structural = [t for t in self.targets if t.stage == "structural"]
         self._patched = any(t.stage in ("boundary", "segment", "compressor") for t in self.targets)
+        self._tariff: TariffModel | None = None
+
+    def tariff_model(self) -> TariffModel:
+        """The base case's economics and pipeline facts (built on first use, then kept)."""
+        if self._tariff is None:
+            self._tariff = TariffModel(self.base)
+        return self._tariff
 
     @property
     def compiled(self) -> CompiledNetwork:
@@ -279,11 +287,9 @@ def evaluate_batch(ev: Evaluator, table: pd.DataFrame, fast: bool = True) -> pd.
         ``scenario``, ``ok``, ``error`` and :data:`METRICS`, in the order of ``table``; with
         ``economics.*`` parameters also ``tariff_usd_per_mmbtu`` (:mod:`linepack.sweep.tariff`).
     """
-    from linepack.sweep.tariff import add_tariff
-
     out = _fast(ev, table) if fast else None
     if out is None:
-        return add_tariff(ev.base, table, ev.evaluate_table(table))
+        return add_tariff(table, ev.evaluate_table(table), ev.tariff_model)
     redo = out["error"].eq(FALLBACK) & ~out["ok"]
     if redo.any():
         ids = set(out.loc[redo, "scenario"])
@@ -294,4 +300,4 @@ def evaluate_batch(ev: Evaluator, table: pd.DataFrame, fast: bool = True) -> pd.
         missing = table["scenario"][order < 0]
         out = pd.concat([out, ev.evaluate_table(table[table["scenario"].isin(missing)])])
         order = pd.Index(out["scenario"]).get_indexer(table["scenario"])
-    return add_tariff(ev.base, table, out.iloc[order].reset_index(drop=True))
+    return add_tariff(table, out.iloc[order].reset_index(drop=True), ev.tariff_model)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -76,19 +77,22 @@ class TariffModel:
         return levelised_tariff(econ, facts).tariff
 
 
-def add_tariff(base: Network, table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+def add_tariff(
+    table: pd.DataFrame, rows: pd.DataFrame, model: Callable[[], TariffModel]
+) -> pd.DataFrame:
     """``rows`` with a ``tariff_usd_per_mmbtu`` column if ``table`` sweeps economic inputs.
 
     Parameters
     ----------
-    base : Network
-        The base case.
     table : pandas.DataFrame
         Scenario table (``scenario`` and parameter columns, SI values), in the order of
         ``rows``.
     rows : pandas.DataFrame
         Metric rows of the same scenarios (``throughput_mmscfd``, ``power_mw``,
         ``fuel_mmscfd``).
+    model : callable
+        Gives the base case's :class:`TariffModel` (called only if economic inputs are swept;
+        :meth:`linepack.sweep.evaluate.Evaluator.tariff_model` builds it once per sweep).
 
     Returns
     -------
@@ -98,7 +102,7 @@ def add_tariff(base: Network, table: pd.DataFrame, rows: pd.DataFrame) -> pd.Dat
     cols = economic_columns(table)
     if not cols:
         return rows
-    model = TariffModel(base)
+    tm = model()
     fields = [c[len(PREFIX) :] for c in cols]
     econ = table[cols].to_numpy(dtype=float)
     q = rows["throughput_mmscfd"].to_numpy(dtype=float)
@@ -115,6 +119,6 @@ def add_tariff(base: Network, table: pd.DataFrame, rows: pd.DataFrame) -> pd.Dat
             rows.loc[row, "ok"] = False
             rows.loc[row, "error"] = "; ".join(filter(None, [rows.loc[row, "error"], *bad]))
             continue
-        out[i] = model.tariff(values, q[i], pw[i], fuel[i])
+        out[i] = tm.tariff(values, q[i], pw[i], fuel[i])
     rows[TARIFF] = out
     return rows
