@@ -310,3 +310,20 @@ def test_sections_left_out_say_why(tmp_path: Path) -> None:
     _assert_self_contained(page)
     assert "not available: not run (--no-design-study)" in page
     assert "not available: disabled (--no-transient)" in page
+
+
+def test_gaslib_case_with_its_nomination_reports_what_it_can(tmp_path: Path) -> None:
+    """A GasLib network with its .scn: the steady sections render; the studies that need
+    inputs GasLib does not carry (minimum delivery pressure, walls) say which input."""
+    from typer.testing import CliRunner
+
+    from linepack.cli.main import app
+
+    data = Path(__file__).resolve().parents[1] / "data" / "gaslib"
+    args = ["report", str(data / "GasLib-24.net"), "--scenario", str(data / "GasLib-24.scn")]
+    res = CliRunner().invoke(app, [*args, "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    _assert_self_contained(page)
+    assert "min_delivery_pressure" in page  # the capacity study names the missing input
+    assert "wall_thickness" in page  # so does the economics

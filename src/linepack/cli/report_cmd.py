@@ -42,6 +42,13 @@ def report_cmd(
             "target; a few seconds for the PSGP cases).",
         ),
     ] = True,
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", help="GasLib nomination (.scn) or morgen scenario (.ini)."),
+    ] = None,
+    decisions: Annotated[
+        str | None, typer.Option("--decisions", help="GasLib combined decisions (.cdf).")
+    ] = None,
 ) -> None:
     """Write report.html (self-contained, opens offline) and its figures as PNG files."""
     from rich.markup import escape
@@ -56,7 +63,14 @@ def report_cmd(
         from linepack.report.build import build_report
 
         transient: str | bool | None = False if no_transient else transient_case
-        return build_report(case, out, transient=transient, design_study=design_study)
+        return build_report(
+            case,
+            out,
+            transient=transient,
+            design_study=design_study,
+            scenario=scenario,
+            decisions=decisions,
+        )
 
     path = _guard(work)
     console.print(

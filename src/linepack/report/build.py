@@ -66,6 +66,8 @@ def build_document(
     transient: str | bool | None = None,
     design_study: bool = True,
     work_dir: Path,
+    scenario: str | None = None,
+    decisions: str | None = None,
 ) -> Document:
     """Solve the case, run the studies and assemble the report's :class:`Document`.
 
@@ -81,6 +83,9 @@ def build_document(
         2.4 s of CPU for the PSGP cases).
     work_dir : Path
         Folder for the figures' PNG files while the document is built.
+    scenario, decisions : str, optional
+        GasLib nomination (``.scn``) or morgen scenario, and GasLib decisions (``.cdf``), as
+        for ``linepack run``.
 
     Returns
     -------
@@ -91,7 +96,7 @@ def build_document(
     from linepack.steady.solve import solve
 
     case_arg = str(case) if case is not None else DEFAULT_REPORT_CASE
-    net = load(case_arg)
+    net = load(case_arg, scenario=scenario, decisions=decisions)
     sol = solve(net)
     ds = to_dataset(sol)
     ctx = _Context(case_arg, sol, ds, summary(sol, ds), work_dir)
@@ -134,6 +139,8 @@ def build_report(
     *,
     transient: str | bool | None = None,
     design_study: bool = True,
+    scenario: str | None = None,
+    decisions: str | None = None,
 ) -> Path:
     """Write ``report.html`` and its figures as PNG files to ``out_dir``.
 
@@ -145,7 +152,7 @@ def build_report(
         Output folder (created if missing).
     transient : str or bool, optional
         As :func:`build_document`.
-    design_study : bool
+    design_study, scenario, decisions
         As :func:`build_document`.
 
     Returns
@@ -160,6 +167,11 @@ def build_report(
     """
     with tempfile.TemporaryDirectory() as tmp:
         doc = build_document(
-            case, transient=transient, design_study=design_study, work_dir=Path(tmp)
+            case,
+            transient=transient,
+            design_study=design_study,
+            work_dir=Path(tmp),
+            scenario=scenario,
+            decisions=decisions,
         )
         return write(doc, Path(out_dir))
