@@ -116,3 +116,23 @@ class ConvergenceError(SolverError):
 
 class InfeasibleError(SolverError):
     """The operating point asked for cannot exist (pressure would fall to zero, a limit binds)."""
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a value sits (file and element), for error messages."""
+
+    file: str
+    element: str | None = None
+
+    def error(
+        self, message: str, key: str | None = None, value: Any = None, expected: str | None = None
+    ) -> CaseError:
+        """Build a :class:`CaseError` located here."""
+        return CaseError(
+            message, file=self.file, element=self.element, key=key, value=value, expected=expected
+        )
+
+    def at(self, element: str) -> Where:
+        """The same file, another element."""
+        return Where(self.file, element)

@@ -25,7 +25,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from linepack.errors import CaseError
+from linepack.errors import CaseError, Where
 from linepack.units import ATMOSPHERE
 
 __all__ = [
@@ -111,26 +111,6 @@ class XmlFile:
 
     name: str
     data: bytes
-
-
-@dataclass(frozen=True)
-class Where:
-    """Where a value sits (file and element), for error messages."""
-
-    file: str
-    element: str | None = None
-
-    def error(
-        self, message: str, key: str | None = None, value: Any = None, expected: str | None = None
-    ) -> CaseError:
-        """Build a :class:`CaseError` located here."""
-        return CaseError(
-            message, file=self.file, element=self.element, key=key, value=value, expected=expected
-        )
-
-    def at(self, element: str) -> Where:
-        """The same file, another element."""
-        return Where(self.file, element)
 
 
 def local(tag: Any) -> str:

@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from linepack.errors import CaseError
+from linepack.errors import CaseError, Where
 from linepack.gas.components import M_AIR as M_AIR_ISO
 from linepack.gas.composition import Gas
 from linepack.network.model import (
@@ -138,29 +138,9 @@ Coordinates = Literal["lat-lon", "lon-lat"]
 # ----------------------------------------------------------------------------- small readers
 
 
-@dataclass(frozen=True)
-class _Where:
-    """Where a value sits, for error messages."""
-
-    file: str
-    element: str | None = None
-
-    def error(
-        self, message: str, key: str | None = None, value: Any = None, expected: str | None = None
-    ) -> CaseError:
-        """Build a :class:`CaseError` located here."""
-        return CaseError(
-            message, file=self.file, element=self.element, key=key, value=value, expected=expected
-        )
-
-    def at(self, element: str) -> _Where:
-        """The same file, another element."""
-        return _Where(self.file, element)
-
-
 def _read_json(path: Path) -> dict[str, Any]:
     """Parse a JSON file into a dict, or raise :class:`CaseError` naming the file."""
-    where = _Where(str(path))
+    where = Where(str(path))
     if not path.is_file():
         raise where.error(
             "file not found", expected="network.json, bc.json and params.json in the case folder"
@@ -176,7 +156,7 @@ def _read_json(path: Path) -> dict[str, Any]:
     return doc
 
 
-def _get(d: Mapping[str, Any], keys: str | tuple[str, ...], where: _Where) -> Any:
+def _get(d: Mapping[str, Any], keys: str | tuple[str, ...], where: Where) -> Any:
     """The value of the first of ``keys`` present in ``d``; CaseError if none is."""
     names = (keys,) if isinstance(keys, str) else keys
     for k in names:
@@ -187,7 +167,7 @@ def _get(d: Mapping[str, Any], keys: str | tuple[str, ...], where: _Where) -> An
     )
 
 
-def _number(value: Any, key: str, where: _Where) -> float:
+def _number(value: Any, key: str, where: Where) -> float:
     """``value`` as a finite float; CaseError otherwise."""
     ok = isinstance(value, int | float) and not isinstance(value, bool)
     if not ok or not math.isfinite(float(value)):
@@ -195,12 +175,12 @@ def _number(value: Any, key: str, where: _Where) -> float:
     return float(value)
 
 
-def _num(d: Mapping[str, Any], keys: str | tuple[str, ...], where: _Where) -> float:
+def _num(d: Mapping[str, Any], keys: str | tuple[str, ...], where: Where) -> float:
     names = (keys,) if isinstance(keys, str) else keys
     return _number(_get(d, names, where), names[0], where)
 
 
-def _int_id(text: Any, key: str, where: _Where) -> int:
+def _int_id(text: Any, key: str, where: Where) -> int:
     """An element id given as an int or a decimal string."""
     if isinstance(text, bool):
         raise where.error("not an integer id", key=key, value=text, expected="an integer")
@@ -214,7 +194,7 @@ def _int_id(text: Any, key: str, where: _Where) -> int:
         raise where.error("not an integer id", key=key, value=text, expected="an integer") from None
 
 
-def _table(doc: Mapping[str, Any], key: str, where: _Where, required: bool) -> dict[str, Any]:
+def _table(doc: Mapping[str, Any], key: str, where: Where, required: bool) -> dict[str, Any]:
     """A JSON object under ``key`` (empty if absent and not required)."""
     if key not in doc:
         if required:
@@ -292,9 +272,9 @@ def read_params(path: str | Path) -> CaseParams:
         Missing ``params`` object, temperature or specific gravity, or a unit flag other than
         0 or 1, naming the file and the key.
     """
-    where = _Where(str(path), "params")
+    where = Where(str(path), "params")
     doc = _read_json(Path(path))
-    params = _get(doc, ("params", "simulation_params"), _Where(str(path)))
+    params = _get(doc, ("params", "simulation_params"), Where(str(path)))
     if not isinstance(params, dict):
         raise where.error("not a JSON object", key="params", value=type(params).__name__)
     values: dict[str, float] = {}
@@ -358,10 +338,10 @@ class _Entry:
     ident: int
     name: str
     data: dict[str, Any]
-    where: _Where
+    where: Where
 
 
-def _entries(doc: Mapping[str, Any], kind: str, where: _Where) -> list[_Entry]:
+def _entries(doc: Mapping[str, Any], kind: str, where: Where) -> list[_Entry]:
     """Elements of one kind, sorted by id; ids checked against their keys."""
     id_keys, prefix = ELEMENT_KINDS[kind]
     out = []
@@ -398,12 +378,12 @@ def element_names(path: str | Path) -> dict[str, dict[int, str]]:
         ``"pipes"``, ``"compressors"``, ...), to match results with GasSteadySim's ids.
     """
     file = network_file(path)
-    doc, where = _read_json(file), _Where(str(file))
+    doc, where = _read_json(file), Where(str(file))
     return {kind: {e.ident: e.name for e in _entries(doc, kind, where)} for kind in ELEMENT_KINDS}
 
 
 def _coordinates(
-    entry: Mapping[str, Any], how: Coordinates | None, w: _Where
+    entry: Mapping[str, Any], how: Coordinates | None, w: Where
 ) -> tuple[float | None, float | None]:
     """(lat, lon) from ``x_coord``/``y_coord`` as ``how`` says, or (None, None)."""
     if how is None or "x_coord" not in entry or "y_coord" not in entry:
@@ -413,7 +393,7 @@ def _coordinates(
 
 
 def _nodes(
-    doc: Mapping[str, Any], where: _Where, units: _Units, coordinates: Coordinates | None
+    doc: Mapping[str, Any], where: Where, units: _Units, coordinates: Coordinates | None
 ) -> tuple[list[Node], dict[int, str], set[int]]:
     """Nodes (sorted by id), id → name, and ids flagged ``slack_bool``."""
     nodes: list[Node] = []
@@ -446,7 +426,7 @@ def _ends(e: _Entry, names: Mapping[int, str]) -> tuple[str, str]:
 
 
 def _pipes(
-    doc: Mapping[str, Any], where: _Where, names: Mapping[int, str], units: _Units
+    doc: Mapping[str, Any], where: Where, names: Mapping[int, str], units: _Units
 ) -> list[Pipe]:
     pipes = []
     for e in _entries(doc, "pipes", where):
@@ -466,7 +446,7 @@ def _pipes(
     return pipes
 
 
-def _status(bc: Mapping[str, Any], key: str, where: _Where) -> tuple[set[int], set[int]]:
+def _status(bc: Mapping[str, Any], key: str, where: Where) -> tuple[set[int], set[int]]:
     """The ``on`` and ``off`` id lists of a valve-like boundary object."""
     table = _table(bc, key, where, required=False)
     out: list[set[int]] = []
@@ -478,7 +458,7 @@ def _status(bc: Mapping[str, Any], key: str, where: _Where) -> tuple[set[int], s
     return out[0], out[1]
 
 
-def _control(table: Mapping[str, Any], e: _Entry, kind: str, bc_where: _Where) -> tuple[int, float]:
+def _control(table: Mapping[str, Any], e: _Entry, kind: str, bc_where: Where) -> tuple[int, float]:
     """``control_type`` and ``value`` of a compressor or control valve in ``bc.json``."""
     entry = table.get(str(e.ident))
     bw = bc_where.at(e.where.element or kind)
@@ -501,7 +481,7 @@ def _control(table: Mapping[str, Any], e: _Entry, kind: str, bc_where: _Where) -
     return int(ctype), _num(entry, "value", bw)
 
 
-def _check_ids(table: Mapping[str, Any], known: set[int], key: str, where: _Where) -> None:
+def _check_ids(table: Mapping[str, Any], known: set[int], key: str, where: Where) -> None:
     """Every id in a boundary object must name an element."""
     for k in table:
         if k in ("on", "off"):
@@ -518,8 +498,8 @@ def _check_ids(table: Mapping[str, Any], known: set[int], key: str, where: _Wher
 def _compressors(
     doc: Mapping[str, Any],
     bc: Mapping[str, Any],
-    where: _Where,
-    bc_where: _Where,
+    where: Where,
+    bc_where: Where,
     names: Mapping[int, str],
     units: _Units,
 ) -> list[Compressor]:
@@ -566,8 +546,8 @@ class _Links:
 def _control_valves(
     doc: Mapping[str, Any],
     bc: Mapping[str, Any],
-    where: _Where,
-    bc_where: _Where,
+    where: Where,
+    bc_where: Where,
     names: Mapping[int, str],
     units: _Units,
     links: _Links,
@@ -600,8 +580,8 @@ def _control_valves(
 def _valves(
     doc: Mapping[str, Any],
     bc: Mapping[str, Any],
-    where: _Where,
-    bc_where: _Where,
+    where: Where,
+    bc_where: Where,
     names: Mapping[int, str],
     links: _Links,
 ) -> None:
@@ -616,7 +596,7 @@ def _valves(
 
 def _resistors(
     doc: Mapping[str, Any],
-    where: _Where,
+    where: Where,
     names: Mapping[int, str],
     units: _Units,
     model: ResistorModel,
@@ -640,14 +620,14 @@ def _resistors(
 
 
 def _short_pipes(
-    doc: Mapping[str, Any], where: _Where, names: Mapping[int, str], links: _Links
+    doc: Mapping[str, Any], where: Where, names: Mapping[int, str], links: _Links
 ) -> None:
     for e in _entries(doc, "short_pipes", where):
         a, b = _ends(e, names)
         links.short_pipes.append(ShortPipe(e.name, a, b))
 
 
-def _check_kinds(doc: Mapping[str, Any], where: _Where) -> None:
+def _check_kinds(doc: Mapping[str, Any], where: Where) -> None:
     """Refuse element kinds this reader does not know, so nothing is dropped silently."""
     for kind, value in doc.items():
         if kind in ELEMENT_KINDS or kind in LABEL_KINDS or not value:
@@ -663,7 +643,7 @@ def _check_kinds(doc: Mapping[str, Any], where: _Where) -> None:
 
 
 def _boundaries(
-    bc: Mapping[str, Any], where: _Where, names: Mapping[int, str], slack: set[int], units: _Units
+    bc: Mapping[str, Any], where: Where, names: Mapping[int, str], slack: set[int], units: _Units
 ) -> tuple[list[Supply], list[Demand]]:
     """Supplies and demands from ``boundary_pslack`` and ``boundary_nonslack_flow``."""
     pslack = _table(bc, "boundary_pslack", where, required=True)
@@ -701,7 +681,7 @@ def _boundaries(
     return supplies, demands
 
 
-def _node_id(key: str, table: str, names: Mapping[int, str], where: _Where) -> int:
+def _node_id(key: str, table: str, names: Mapping[int, str], where: Where) -> int:
     ident = _int_id(key, table, where)
     if ident not in names:
         raise where.error(
@@ -839,7 +819,7 @@ def load_gassteadysim(
     params_path = Path(params_file) if params_file is not None else folder / "params.json"
     doc, bc = _read_json(net_path), _read_json(bc_path)
     params = read_params(params_path)
-    where, bc_where = _Where(str(net_path)), _Where(str(bc_path))
+    where, bc_where = Where(str(net_path)), Where(str(bc_path))
     _check_kinds(doc, where)
     units = _Units.of(params)
     nodes, names, slack = _nodes(doc, where, units, coordinates)
