@@ -37,7 +37,10 @@ growth
     largest sizes (cProfile of one extra solve, with a clock around each ``splu`` call: SuperLU
     factorisations - all numeric, the fill-reducing ordering being kept from the earlier solves
     of the same network; in a fresh process the first one computes it -, triangular solves,
-    friction law, and the rest: residual and Jacobian assembly, line search).
+    friction law, and the rest: residual and Jacobian assembly, line search). With the
+    ``pardiso`` extra installed, linepack's default ("auto") factorises systems of 100,000
+    unknowns or more with oneMKL PARDISO: then the clock is around its analysis, numeric
+    factorisation and solve phases; ``--linear-solver superlu`` keeps SuperLU everywhere.
 million
     A 1000 x 1000 lattice (``--million-side``) in a fresh process that does nothing else:
     times of case generation, model build (Python objects), compile (of which validation) and
@@ -266,6 +269,9 @@ def linepack_compile(net: Any, phys: Physics) -> Any:
 #: Environment variable naming ``NewtonOptions.chord`` for the linepack solves ("auto",
 #: "never", "always"; unset: the default). Set by ``--chord``; the 1M child inherits it.
 CHORD_ENV = "LINEPACK_BENCH_CHORD"
+#: Environment variable naming ``SteadyOptions.linear_solver`` ("auto", "superlu", "pardiso";
+#: unset: the default, "auto"). Set by ``--linear-solver``; the 1M child inherits it.
+LINEAR_ENV = "LINEPACK_BENCH_LINEAR"
 
 
 def linepack_solve(cn: Any) -> Any:
@@ -274,7 +280,8 @@ def linepack_solve(cn: Any) -> Any:
     from linepack.steady.solve import SteadyOptions, solve
 
     chord = os.environ.get(CHORD_ENV)
-    opts = SteadyOptions(newton=NewtonOptions(chord=chord)) if chord else None
+    linear = os.environ.get(LINEAR_ENV, "auto")
+    opts = SteadyOptions(newton=NewtonOptions(chord=chord or "never"), linear_solver=linear)
     with pandapipes_friction():
         return solve(cn, opts)
 
@@ -292,6 +299,7 @@ class Breakdown:
     matrix_n: int = 0  # order of the largest matrix factorised
     matrix_nnz: int = 0  # its non-zeros
     lu_nnz: int = 0  # entries SuperLU stores for its L + U (``SuperLU.nnz``)
+    backend: str = "SuperLU"  # or "PARDISO" (then ordered = analyses, numeric = phase 22)
 
     @property
     def factorise(self) -> float:
@@ -308,13 +316,15 @@ class Breakdown:
         return f"{ms(t)} ({100 * t / self.total:.0f} %)"
 
     def splu_detail(self) -> str:
-        """The ``splu`` calls: those with an ordering one by one, then the numeric ones."""
+        """The factorisations: those with an ordering one by one, then the numeric ones."""
         per_n = self.numeric / max(self.n_numeric, 1)
         numeric = f"{self.n_numeric} × {ms(per_n)} numeric"
         if not self.ordered:  # the ordering of an earlier solve of the same network was reused
-            return f"{numeric} (ordering kept from the earlier solves)"
+            return f"{self.backend}, {numeric} (ordering kept from the earlier solves)"
+        if self.backend == "PARDISO":
+            return f"{self.backend}, {ms(sum(self.ordered))} analysis (METIS), {numeric}"
         with_ordering = " + ".join(ms(t) for t in self.ordered)
-        return f"{with_ordering} with ordering, {numeric}"
+        return f"{self.backend}, {with_ordering} with ordering, {numeric}"
 
     def fill(self) -> str:
         """Order and non-zeros of the matrix, entries of its factors."""
@@ -355,8 +365,21 @@ def profiled(fn: Callable[[], Any]) -> tuple[Breakdown, Any]:
             fill[:] = [a.shape[0], a.nnz, lu.nnz]
         return lu
 
+    from linepack.steady.pardiso import PardisoSolver
+
+    call = PardisoSolver._call
+    phases: list[tuple[int, float]] = []
+
+    def pardiso_call(self: Any, phase: int, *args: Any) -> None:
+        t0 = time.perf_counter()
+        call(self, phase, *args)
+        phases.append((phase, time.perf_counter() - t0))
+        if phase == 11 and self._n >= fill[0]:
+            fill[:] = [self._n, int(self._structure[1].size), self.nnz_factors]
+
     prof = cProfile.Profile()
     spla.splu = recording  # type: ignore[assignment]
+    PardisoSolver._call = pardiso_call  # type: ignore[method-assign]
     try:
         t0 = time.perf_counter()
         prof.enable()
@@ -365,6 +388,9 @@ def profiled(fn: Callable[[], Any]) -> tuple[Breakdown, Any]:
         total = time.perf_counter() - t0
     finally:
         spla.splu = splu
+        PardisoSolver._call = call  # type: ignore[method-assign]
+    if phases:
+        calls += [(ph == 22, t) for ph, t in phases if ph in (11, 22)]
     stats: dict[tuple[str, int, str], tuple[Any, ...]] = pstats.Stats(prof).stats  # type: ignore[attr-defined]
     tri = fric = 0.0
     for (_, _, func), (_, _, tottime, cumtime, _) in stats.items():
@@ -372,9 +398,11 @@ def profiled(fn: Callable[[], Any]) -> tuple[Breakdown, Any]:
             tri += tottime
         elif func in ("swamee_jain_everywhere", "friction_factor"):
             fric = max(fric, cumtime)
+    tri += sum(t for ph, t in phases if ph == 33)
     numeric = [t for natural, t in calls if natural]
     ordered = [t for natural, t in calls if not natural]
-    bd = Breakdown(total, tuple(ordered), sum(numeric), len(numeric), tri, fric, *fill)
+    backend = "PARDISO" if phases else "SuperLU"
+    bd = Breakdown(total, tuple(ordered), sum(numeric), len(numeric), tri, fric, *fill, backend)
     return bd, out
 
 
@@ -634,6 +662,7 @@ def million_child(side: int) -> None:
     out["iterations"] = sol.report.iterations
     out["factorisations"] = sol.report.factorisations
     out["chord"] = os.environ.get(CHORD_ENV, "default")
+    out["linear_solver"] = bd.backend
     out["junctions"], out["pipes"] = case.n_junctions, case.n_pipes
     out["sources"] = int(case.source_nodes.size)
     p = np.asarray(sol.pressure[: case.n_junctions])
@@ -683,7 +712,7 @@ def million_table(m: dict[str, Any]) -> str:
             f"{verdict(bd.total, goal_t)}",
         ],
         [
-            "  SuperLU factorisation",
+            "  LU factorisation",
             ms(bd.factorise),
             f"{share(bd.factorise)}: {bd.splu_detail()}; matrix order, non-zeros → entries of "
             f"L+U: {bd.fill()}",
@@ -943,7 +972,7 @@ def breakdown_table(runs: Sequence[CaseRun]) -> str:
             "case",
             "junctions",
             "solve (cProfile)",
-            "SuperLU factorisation",
+            "LU factorisation (backend)",
             "triangular solves",
             "friction law",
             "rest (assembly, line search)",
@@ -996,10 +1025,18 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="NewtonOptions.chord of the linepack solves (default: the library's)",
     )
+    ap.add_argument(
+        "--linear-solver",
+        choices=("auto", "superlu", "pardiso"),
+        default=None,
+        help="SteadyOptions.linear_solver of the linepack solves (default: 'auto')",
+    )
     ap.add_argument("--million-child", type=int, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.chord:
         os.environ[CHORD_ENV] = args.chord
+    if args.linear_solver:
+        os.environ[LINEAR_ENV] = args.linear_solver
     if args.million_child is not None:
         million_child(args.million_child)
         return

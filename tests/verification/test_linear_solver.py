@@ -1,4 +1,9 @@
-"""The steady solver's linear algebra: reused orderings, direct scatter, cached segment rows."""
+"""The steady solver's linear algebra: reused orderings, direct scatter, cached segment rows,
+and the optional PARDISO (oneMKL) backend and how a backend is chosen.
+
+The ``test`` extra installs oneMKL, so the PARDISO tests run in CI; without it they are skipped
+(and say so) while the choice of backend is still tested.
+"""
 
 from __future__ import annotations
 
@@ -21,9 +26,11 @@ from linepack.network.model import (
     ShortPipe,
     Supply,
 )
-from linepack.steady import kernels
+from linepack.steady import kernels, pardiso
 from linepack.steady import system as sy
-from linepack.steady.newton import LinearSolver
+from linepack.steady.newton import LinearSolver, NewtonOptions
+from linepack.steady.pardiso import PardisoSolver, linear_solver
+from linepack.steady.solve import SteadyOptions, solve
 
 
 def meshed(methane) -> Network:  # type: ignore[no-untyped-def]
@@ -196,3 +203,105 @@ def test_heap_setting_is_opt_in(setting: str | None, expected: str) -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == expected
+
+
+# --------------------------------------------------------------------------- PARDISO
+
+needs_mkl = pytest.mark.skipif(not pardiso.available(), reason="oneMKL (extra 'pardiso') absent")
+
+
+def random_system(rng: np.random.Generator, n: int, density: float) -> sp.csc_matrix:
+    """A nonsymmetric sparse matrix with two rows that must pivot off the diagonal."""
+    a = sp.random(n, n, density=density, random_state=rng, format="csc")
+    a = sp.lil_matrix(a + sp.diags(rng.uniform(5.0, 10.0, n)))
+    a[7, 7] = 0.0
+    a[7, 8] = a[8, 7] = 9.0
+    return sp.csc_matrix(a)
+
+
+@needs_mkl
+def test_pardiso_solves_as_a_dense_solver_does() -> None:
+    """New values on one structure are refactorised numerically; a new structure re-analysed."""
+    rng = np.random.default_rng(5)
+    solver = PardisoSolver()
+    first = random_system(rng, 60, 0.05)
+    same_structure = sp.csc_matrix((rng.uniform(-1, 1, first.nnz), first.indices, first.indptr))
+    same_structure = same_structure + sp.diags(np.full(60, 20.0))
+    for a in (first, same_structure, random_system(rng, 60, 0.1)):
+        b = rng.normal(size=60)
+        x = solver.solve(a, b)
+        # 60 x 60 systems with condition numbers below 1e3: LU solutions agree with dense ones
+        # to ~1e-13 relative; 1e-10 still catches a misplaced entry or a transposed solve
+        np.testing.assert_allclose(x, np.linalg.solve(a.toarray(), b), rtol=1e-10, atol=1e-12)
+    assert solver.factorisations == 3
+    assert solver.fallback_reason is None
+
+
+@needs_mkl
+def test_pardiso_newton_steps_are_the_exact_ones(methane) -> None:  # type: ignore[no-untyped-def]
+    """The reduced Newton system (compressor and regulator rows without diagonal entries)."""
+    cn = compile_network(meshed(methane))
+    system = sy.SteadySystem(cn)
+    modes = sy.Modes.initial(cn)
+    solver = PardisoSolver()
+    for seed in range(4):
+        x = state(system, seed)
+        step = system.newton_direction(x, modes, solver)
+        full = full_step(system, x, modes)
+        # as for SuperLU (test_linear_solver): round-off times the scaled Jacobian's ~1e6
+        assert np.max(np.abs(step - full)) < 1e-8 * np.abs(full).max()
+    assert solver.factorisations == 4
+    assert solver.fallback_reason is None
+
+
+@needs_mkl
+def test_a_singular_system_falls_back_to_superlu_which_says_so() -> None:
+    """PARDISO perturbs a zero pivot instead of failing: the backward-error check catches it."""
+    a = sp.csc_matrix(np.array([[1.0, 2.0, 0.0], [2.0, 4.0, 0.0], [0.0, 0.0, 3.0]]))
+    solver = PardisoSolver()
+    with pytest.raises(RuntimeError, match=r"(?i)singular"):
+        solver.solve(a, np.array([1.0, 0.0, 1.0]))
+    assert solver.fallback_reason is not None
+    assert "perturbed 1 pivot" in solver.fallback_reason
+
+
+@needs_mkl
+def test_pardiso_and_superlu_reach_the_same_steady_state(methane) -> None:  # type: ignore[no-untyped-def]
+    net = meshed(methane)
+    ref = solve(net, SteadyOptions(linear_solver="superlu"))
+    got = solve(net, SteadyOptions(linear_solver="pardiso"))
+    # both stop at scaled residual 1e-10, so pressures agree to ~1e-10 relative; 1e-8 is the
+    # bound the steady tests use for one solution reached two ways
+    np.testing.assert_allclose(got.pressure, ref.pressure, rtol=1e-8)
+    np.testing.assert_allclose(got.flow, ref.flow, rtol=1e-8, atol=1e-6)
+
+
+def test_auto_takes_superlu_below_the_size_threshold() -> None:
+    small = linear_solver("auto", pardiso.PARDISO_MIN_UNKNOWNS - 1)
+    assert isinstance(small, LinearSolver)
+    assert isinstance(linear_solver("superlu", 10**7), LinearSolver)
+    # chord steps need SuperLU's kept factors, whatever the size
+    assert isinstance(linear_solver("auto", 10**7, chord="auto"), LinearSolver)
+
+
+@needs_mkl
+def test_auto_takes_pardiso_for_large_systems_where_installed() -> None:
+    assert isinstance(linear_solver("auto", pardiso.PARDISO_MIN_UNKNOWNS), PardisoSolver)
+
+
+def test_asking_for_pardiso_without_mkl_names_the_extra(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(pardiso, "_LIB", None)
+    with pytest.raises(ValueError, match=r"linepack\[pardiso\]"):
+        linear_solver("pardiso", 10)
+    assert isinstance(linear_solver("auto", 10**7), LinearSolver)
+
+
+@needs_mkl
+def test_pardiso_takes_no_chord_steps() -> None:
+    with pytest.raises(ValueError, match="chord"):
+        linear_solver("pardiso", 10, chord="always")
+
+
+def test_an_unknown_linear_solver_is_refused() -> None:
+    with pytest.raises(ValueError, match="linear_solver = 'umfpack'"):
+        SteadyOptions(linear_solver="umfpack", newton=NewtonOptions())

@@ -30,6 +30,7 @@ from linepack.steady.newton import (
     NewtonReport,
     newton,
 )
+from linepack.steady.pardiso import LINEAR_SOLVERS, PardisoSolver, linear_solver
 from linepack.steady.policy import keep_within_bounds
 from linepack.steady.zones import fix_structure
 
@@ -51,11 +52,25 @@ class SteadyOptions:
     enforce_limits : bool
         Raise :class:`InfeasibleError` when a node falls below its minimum pressure or a supply
         exceeds its maximum flow; if False these are listed in the result's violations.
+    linear_solver : str
+        Sparse LU of the Newton steps, one of :data:`~linepack.steady.pardiso.LINEAR_SOLVERS`:
+        "superlu" (SciPy, always there), "pardiso" (Intel oneMKL, the ``pardiso`` extra:
+        multithreaded, ~3× faster at a million junctions) or "auto" (PARDISO where installed
+        and the system has at least
+        :data:`~linepack.steady.pardiso.PARDISO_MIN_UNKNOWNS` unknowns, SuperLU otherwise).
     """
 
     newton: NewtonOptions = field(default_factory=NewtonOptions)
     max_mode_rounds: int = 25
     enforce_limits: bool = True
+    linear_solver: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.linear_solver not in LINEAR_SOLVERS:
+            raise ValueError(
+                f"SteadyOptions.linear_solver = {self.linear_solver!r}: expected one of "
+                f"{LINEAR_SOLVERS}"
+            )
 
 
 @dataclass
@@ -125,16 +140,17 @@ class SteadySolution:
 
 def initial_guess(cn: CompiledNetwork) -> FloatArray:
     """Free pressures at the highest set-point, zero flows (see :func:`linear_start`)."""
-    cands = [v for v in cn.p_set if np.isfinite(v)]
     c = cn.compressors
-    cands += [v for v, m in zip(c.setpoint, c.mode, strict=True) if m == sy.M_OUT]
-    top = max(cands) if cands else 5e6
+    set_points = np.asarray(cn.p_set, dtype=np.float64)
+    outlets = np.asarray(c.setpoint, dtype=np.float64)[np.asarray(c.mode) == sy.M_OUT]
+    cands = np.concatenate([set_points[np.isfinite(set_points)], outlets])
+    top = float(cands.max()) if cands.size else 5e6
     p = np.where(np.isfinite(cn.p_set), cn.p_set, top)
     return np.concatenate([p, np.zeros(cn.n_edges)])
 
 
 def linear_start(
-    system: sy.SteadySystem, modes: sy.Modes, linear: LinearSolver, x0: FloatArray
+    system: sy.SteadySystem, modes: sy.Modes, linear: LinearSolver | PardisoSolver, x0: FloatArray
 ) -> FloatArray:
     """Put flows of the linear-resistance network into ``x0`` (pressures unchanged).
 
@@ -184,7 +200,7 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
     automatic = cn.network.settings.control == "bounds"
     report = ConvergenceReport()
     report.mode_changes += fix_structure(cn, modes, automatic=automatic)
-    linear = LinearSolver()
+    linear = linear_solver(opts.linear_solver, system.reduced.pattern.n, chord=opts.newton.chord)
 
     def settle(x0: FloatArray) -> FloatArray:
         return _settle(cn, system, modes, linear, report, x0, opts)
@@ -219,7 +235,7 @@ def _settle(
     cn: CompiledNetwork,
     system: sy.SteadySystem,
     modes: sy.Modes,
-    linear: LinearSolver,
+    linear: LinearSolver | PardisoSolver,
     report: ConvergenceReport,
     x: FloatArray,
     opts: SteadyOptions,
@@ -496,14 +512,17 @@ def pressure_violations(cn: CompiledNetwork, p: FloatArray) -> list[Violation]:
     def barg(v: float) -> str:
         return f"{(v - atm) / 1e5:.2f} barg"
 
+    n = cn.n_case_nodes
+    low = p[:n] < cn.p_min[:n] * (1 - 1e-9)
+    high = p[:n] > cn.p_max[:n] * (1 + 1e-9)
     out: list[Violation] = []
-    for i in range(cn.n_case_nodes):
+    for i in np.flatnonzero(low | high).tolist():
         node = f"node '{cn.node_names[i]}'"
-        if p[i] < cn.p_min[i] * (1 - 1e-9):
+        if low[i]:
             below = (cn.p_min[i] - p[i]) / 1e5
             text = f"pressure {barg(p[i])} below"
             out.append(Violation(node, f"p_min = {barg(cn.p_min[i])}", below, "bar", text))
-        elif p[i] > cn.p_max[i] * (1 + 1e-9):
+        else:
             above = (p[i] - cn.p_max[i]) / 1e5
             text = f"pressure {barg(p[i])} above"
             out.append(Violation(node, f"p_max = {barg(cn.p_max[i])}", above, "bar", text))
