@@ -184,6 +184,9 @@ def parse(
     UnitError
         Unknown unit, unreadable text, or a unit of another dimension than ``kind``.
     """
+    fast = _linear_si(value, kind)
+    if fast is not None:
+        return fast
     where: dict[str, Any] = {"element": element, "key": key, "_atmosphere": atmosphere}
     q = _quantity(value, where)
     if q.dimensionless and kind != "dimensionless":
@@ -197,6 +200,48 @@ def parse(
             )
         q = registry().Quantity(float(q.magnitude), default_unit)
     return _to_si(q, kind, value, element, key)
+
+
+#: "<number> <unit>", the form of almost every quantity in a case file.
+_NUMBER_UNIT = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s+(\S.*?)\s*$")
+#: SI value of one (unit, kind), or None where the unit is not a pure factor (gauge pressures,
+#: °C, units pint cannot read or of another dimension: those take the full path each time).
+_FACTORS: dict[tuple[str, str], float | None] = {}
+
+
+def _linear_si(value: Any, kind: str) -> float | None:
+    """SI value of ``"<number> <unit>"`` for a unit that is a pure factor, else None.
+
+    A network case has tens of thousands of quantities in a handful of units: pint parses
+    each unit once per kind here, and each value costs one multiplication, the one pint
+    itself does (magnitude × factor), so the result is the same to the last bit.
+    """
+    if not isinstance(value, str):
+        return None
+    m = _NUMBER_UNIT.match(value)
+    if m is None:
+        return None
+    unit = m[2]
+    key = (unit, kind)
+    if key not in _FACTORS:
+        _FACTORS[key] = _factor(unit, kind)
+    factor = _FACTORS[key]
+    if factor is None:
+        return None
+    number = m[1]
+    magnitude = int(number) if number.lstrip("+-").isdigit() else float(number)
+    return float(magnitude * factor)
+
+
+def _factor(unit: str, kind: str) -> float | None:
+    """SI value of one ``unit`` of ``kind`` if the unit is a pure factor (0 maps to 0)."""
+    _FACTORS[(unit, kind)] = None  # while learning, parse() takes the full path
+    try:
+        zero = parse(f"0 {unit}", kind)
+        one = parse(f"1 {unit}", kind)
+    except UnitError:
+        return None
+    return one if zero == 0.0 else None
 
 
 def _to_si(q: pint.Quantity, kind: str, value: Any, element: str | None, key: str | None) -> float:

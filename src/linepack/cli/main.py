@@ -149,16 +149,82 @@ def _write_outputs(
     return {**summ, "_files": files}
 
 
-def _print_summary(s: dict[str, Any]) -> None:
-    t = Table(title=f"linepack — {s['case']}", show_header=True, header_style="bold")
+#: Networks with more nodes than this print only their lowest pressures (:data:`SHOWN_ROWS`);
+#: the same cap holds for compressors and violations. Everything is in the output files.
+MAX_ROWS, SHOWN_ROWS = 40, 25
+
+
+def _node_table(s: dict[str, Any]) -> Table:
+    nodes = list(s["nodes"].items())
+    caption = None
+    if len(nodes) > MAX_ROWS:
+        nodes = sorted(nodes, key=lambda kv: kv[1]["pressure_barg"])[:SHOWN_ROWS]
+        total = len(s["nodes"])
+        caption = f"the {SHOWN_ROWS} lowest pressures of {total:,} nodes (all in nodes.csv)"
+    t = Table(
+        title=f"linepack — {s['case']}", caption=caption, show_header=True, header_style="bold"
+    )
     t.add_column("node")
     t.add_column("km", justify="right")
     t.add_column("barg", justify="right")
     t.add_column("elevation m", justify="right")
-    for name, v in s["nodes"].items():
+    for name, v in nodes:
         km = f"{v['chainage_km']:.0f}" if "chainage_km" in v else ""
         t.add_row(escape(name), km, f"{v['pressure_barg']:.2f}", f"{v['elevation_m']:.0f}")
-    console.print(t)
+    return t
+
+
+def _station_rows(compressors: dict[str, Any]) -> list[tuple[str, str]]:
+    items = list(compressors.items())
+    idle = [kv for kv in items if kv[1]["mode"] in ("bypass", "off")]
+    if len(items) > MAX_ROWS:  # the running stations first, then as many idle as fit
+        items = [kv for kv in items if kv[1]["mode"] not in ("bypass", "off")] + idle
+    rows = [
+        (
+            f"  {name}",
+            f"{v['suction_barg']:.1f} -> {v['discharge_barg']:.1f} barg, "
+            f"{v['power_mw']:.1f} MW, mode {v['mode']}"
+            + (f" (limit: {v['limit']})" if v["limit"] else ""),
+        )
+        for name, v in items[: SHOWN_ROWS if len(items) > MAX_ROWS else len(items)]
+    ]
+    if len(items) > MAX_ROWS:
+        rows.append(
+            (
+                "  ...",
+                f"{len(items) - SHOWN_ROWS:,} more stations ({len(idle):,} of all "
+                f"{len(items):,} in bypass or off) in compressors.csv",
+            )
+        )
+    return rows
+
+
+def _network_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
+    """Totals over all exits, for networks with more than one."""
+    if s["exits"] < 2:
+        return []
+    return [
+        (
+            "all exits",
+            f"{s['total_withdrawal_mmscfd']:.0f} MMSCFD ({s['total_withdrawal_kg_s']:.1f} kg/s) "
+            f"at {s['exits']:,} exits",
+        ),
+        (
+            "lowest pressure",
+            f"{s['lowest_pressure_barg']:.2f} barg at {s['lowest_pressure_node']}",
+        ),
+    ]
+
+
+def _violation_rows(violations: list[str]) -> list[tuple[str, str]]:
+    rows = [("VIOLATION", v) for v in violations[:SHOWN_ROWS]]
+    if len(violations) > SHOWN_ROWS:
+        rows.append(("VIOLATION", f"... {len(violations) - SHOWN_ROWS:,} more in summary.json"))
+    return rows
+
+
+def _print_summary(s: dict[str, Any]) -> None:
+    console.print(_node_table(s))
     k = Table(show_header=False, box=None)
     rows = [
         (
@@ -167,6 +233,7 @@ def _print_summary(s: dict[str, Any]) -> None:
             f"{s['throughput_bcm_per_year']:.2f} bcm/yr at {s['delivery_node']}",
         ),
         ("delivery pressure", f"{s['delivery_pressure_barg']:.2f} barg"),
+        *_network_rows(s),
         ("margin to min delivery", _fmt(s["margin_to_min_delivery_bar"], "bar")),
         (
             "max pressure / margin to MAOP",
@@ -184,17 +251,8 @@ def _print_summary(s: dict[str, Any]) -> None:
             f"mass balance error {s['mass_balance_error_kg_s']:.1e} kg/s",
         ),
     ]
-    for name, v in s["compressors"].items():
-        rows.append(
-            (
-                f"  {name}",
-                f"{v['suction_barg']:.1f} -> {v['discharge_barg']:.1f} barg, "
-                f"{v['power_mw']:.1f} MW, mode {v['mode']}"
-                + (f" (limit: {v['limit']})" if v["limit"] else ""),
-            )
-        )
-    for v in s["violations"]:
-        rows.append(("VIOLATION", v))
+    rows += _station_rows(s["compressors"])
+    rows += _violation_rows(s["violations"])
     for a, b in rows:
         k.add_row(escape(a), escape(b))
     console.print(k)

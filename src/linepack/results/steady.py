@@ -309,6 +309,11 @@ def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
     pmax_route = float(ds["pressure"].values.max())
     fuel = float(ds["fuel"].values.sum()) if ds.sizes["compressor"] else 0.0
     pmin = float(ds["p_min"].values[d])
+    inj = ds["injection"].values
+    exits = inj < 0
+    total_out = -float(inj[exits].sum())
+    pressure = ds["pressure"].values
+    low = int(np.argmin(pressure))
     return {
         "case": net.name,
         "converged": bool(sol.report.converged),
@@ -318,6 +323,11 @@ def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
         "throughput_mmscfd": mmscfd,
         "throughput_bcm_per_year": withdrawn / cn.gas.density_sm3 * SECONDS_PER_YEAR / 1e9,
         "throughput_kg_s": withdrawn,
+        "exits": int(exits.sum()),
+        "total_withdrawal_mmscfd": total_out / rho_scf * MMSCFD_PER_SCF_M3_S,
+        "total_withdrawal_kg_s": total_out,
+        "lowest_pressure_node": str(ds["node"].values[low]),
+        "lowest_pressure_barg": float((pressure[low] - atm) / 1e5),
         "nodes": _node_summary(ds, atm, dict(route_path(net))),
         "linepack_mmscm": float(ds.attrs["linepack_std_m3"] / 1e6),
         "linepack_tonnes": float(ds.attrs["linepack_mass_kg"] / 1e3),
