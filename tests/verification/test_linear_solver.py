@@ -82,12 +82,11 @@ def full_step(system: sy.SteadySystem, x: np.ndarray, modes: sy.Modes) -> np.nda
     return np.asarray(spla.spsolve(jac.tocsc(), -f))
 
 
-def test_reused_ordering_gives_the_exact_newton_step(methane) -> None:  # type: ignore[no-untyped-def]
-    """One solver for several steps: the first orders, the others factorise P A Pᵀ."""
+def _exact_steps(methane, solver: LinearSolver | PardisoSolver) -> None:  # type: ignore[no-untyped-def]
+    """Four Newton steps of the meshed network by ``solver`` against a dense solve each."""
     cn = compile_network(meshed(methane))
     system = sy.SteadySystem(cn)
     modes = sy.Modes.initial(cn)
-    solver = LinearSolver()
     for seed in range(4):
         x = state(system, seed)
         step = system.newton_direction(x, modes, solver)
@@ -96,6 +95,12 @@ def test_reused_ordering_gives_the_exact_newton_step(methane) -> None:  # type: 
         # conditioning of the scaled Jacobian (~1e6) times round-off
         assert np.max(np.abs(step - full)) < 1e-8 * np.abs(full).max()
     assert solver.factorisations == 4
+
+
+def test_reused_ordering_gives_the_exact_newton_step(methane) -> None:  # type: ignore[no-untyped-def]
+    """One solver for several steps: the first orders, the others factorise P A Pᵀ."""
+    solver = LinearSolver()
+    _exact_steps(methane, solver)
     assert solver.cols is not None
 
 
@@ -240,17 +245,8 @@ def test_pardiso_solves_as_a_dense_solver_does() -> None:
 @needs_mkl
 def test_pardiso_newton_steps_are_the_exact_ones(methane) -> None:  # type: ignore[no-untyped-def]
     """The reduced Newton system (compressor and regulator rows without diagonal entries)."""
-    cn = compile_network(meshed(methane))
-    system = sy.SteadySystem(cn)
-    modes = sy.Modes.initial(cn)
     solver = PardisoSolver()
-    for seed in range(4):
-        x = state(system, seed)
-        step = system.newton_direction(x, modes, solver)
-        full = full_step(system, x, modes)
-        # as for SuperLU (test_linear_solver): round-off times the scaled Jacobian's ~1e6
-        assert np.max(np.abs(step - full)) < 1e-8 * np.abs(full).max()
-    assert solver.factorisations == 4
+    _exact_steps(methane, solver)
     assert solver.fallback_reason is None
 
 
