@@ -262,6 +262,17 @@ def test_a_singular_system_falls_back_to_superlu_which_says_so() -> None:
 
 
 @needs_mkl
+def test_an_empty_column_never_reaches_pardiso() -> None:
+    """PARDISO may crash on an empty row or column: SuperLU gets the matrix and refuses it."""
+    a = sp.csc_matrix(np.array([[2.0, 0.0, 1.0], [1.0, 0.0, 3.0], [0.0, 0.0, 4.0]]))
+    solver = PardisoSolver()
+    with pytest.raises(RuntimeError, match=r"(?i)singular"):
+        solver.solve(a, np.ones(3))
+    assert solver.fallback_reason is not None
+    assert "empty row or column" in solver.fallback_reason
+
+
+@needs_mkl
 def test_pardiso_and_superlu_reach_the_same_steady_state(methane) -> None:  # type: ignore[no-untyped-def]
     net = meshed(methane)
     ref = solve(net, SteadyOptions(linear_solver="superlu"))

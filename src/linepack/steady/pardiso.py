@@ -178,7 +178,7 @@ class PardisoSolver:
         if not (isinstance(key, weakref.ref) and key() is pattern):
             self._analyse(pattern.indptr, pattern.indices, pattern.n, data)
             self._key = weakref.ref(pattern)
-        x = self._factorise_and_solve(data, rhs)
+        x = None if self._superlu is not None else self._factorise_and_solve(data, rhs)
         if x is None:
             assert self._superlu is not None
             return self._superlu.solve_entries(pattern, values, rhs)
@@ -206,7 +206,8 @@ class PardisoSolver:
         if not same:
             self._analyse(a.indptr, a.indices, a.shape[0], np.asarray(a.data, np.float64))
             self._key = None
-        x = self._factorise_and_solve(np.asarray(a.data, np.float64), rhs)
+        data = np.asarray(a.data, np.float64)
+        x = None if self._superlu is not None else self._factorise_and_solve(data, rhs)
         if x is None:
             assert self._superlu is not None
             return self._superlu.solve(a, rhs)
@@ -252,8 +253,16 @@ class PardisoSolver:
             np.ascontiguousarray(indptr, dtype=np.int32),
             np.ascontiguousarray(indices, dtype=np.int32),
         )
+        cols = np.diff(self._structure[0])
+        rows = np.bincount(self._structure[1], minlength=self._n)
+        if self._n and (not np.all(cols) or not np.all(rows)):  # PARDISO may crash on these
+            self._fall_back("an empty row or column (the matrix is singular): SuperLU decides")
+            return
         dummy = np.zeros(1)
-        self._call(11, np.ascontiguousarray(data, np.float64), dummy, dummy)
+        try:
+            self._call(11, np.ascontiguousarray(data, np.float64), dummy, dummy)
+        except RuntimeError as exc:
+            self._fall_back(f"{exc}: SuperLU from here on")
 
     def _factorise_and_solve(self, data: FloatArray, rhs: FloatArray) -> FloatArray | None:
         """Phase 22 then 33; None (and SuperLU from now on) if the answer is inaccurate."""
@@ -262,25 +271,33 @@ class PardisoSolver:
         data = np.ascontiguousarray(data, np.float64)
         b = np.ascontiguousarray(rhs, np.float64)
         x = np.zeros_like(b)
-        self._call(22, data, b, x)
+        try:
+            self._call(22, data, b, x)
+            self._call(33, data, b, x)
+        except RuntimeError as exc:
+            self._fall_back(f"{exc}: SuperLU from here on")
+            return None
         self._factorised += 1
-        self._call(33, data, b, x)
         error = _backward_error(data, st[1], st[0], x, b)
         perturbed = int(self._iparm[13])
         if error <= ACCURACY and perturbed == 0:
             return np.asarray(x, dtype=np.float64)
-        self.fallback_reason = (
+        self._factorised -= 1  # the step is factorised again, by SuperLU
+        self._fall_back(
             f"PARDISO perturbed {perturbed} pivot(s) (the matrix may be singular) and its "
             f"solution has a backward error of {error:.3g} (accepted: {ACCURACY:g} and no "
             "perturbed pivot): SuperLU from here on"
         )
+        return None
+
+    def _fall_back(self, reason: str) -> None:
+        """Hand every later solve to SuperLU (which says whether a matrix is singular)."""
         from linepack.steady.newton import LinearSolver
 
+        self.fallback_reason = reason
         self._superlu = LinearSolver()
-        self._factorised -= 1  # the step is factorised again, by SuperLU
         _release(self._fn, self._pt, self._iparm)
         self._structure = None
-        return None
 
 
 def _backward_error(
