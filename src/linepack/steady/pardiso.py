@@ -93,20 +93,24 @@ def available() -> bool:
 def _iparm() -> NDArray[np.int32]:
     """PARDISO's control array for real nonsymmetric matrices given in CSC order.
 
-    Indices are 0-based (the manual's iparm(k) is ``iparm[k - 1]``): METIS ordering,
-    two refinement steps where pivots were perturbed, perturbation 1e-13, scaling and
-    weighted matching (from the values at analysis), solve with the transpose (the CSC
-    arrays of A are the CSR arrays of Aᵀ), zero-based indices.
+    Indices are 0-based (the manual's iparm(k) is ``iparm[k - 1]``). The settings: METIS
+    ordering computed in parallel; two refinement steps where pivots were perturbed;
+    perturbation 1e-13; scaling and weighted matching (from the values at analysis); solve with
+    the transpose (the CSC arrays of A are the CSR arrays of Aᵀ); zero-based indices; and the
+    improved two-level factorisation. On the 1M lattice's matrix with 2 cores, a
+    refactorisation and solve take 0.94 s against 1.28 s with the classic factorisation, and
+    the analysis with the parallel ordering 2.6 s against 3.6 s.
     """
     ip = np.zeros(64, dtype=np.int32)
     ip[0] = 1  # these values, not the defaults
-    ip[1] = 2  # nested dissection (METIS)
+    ip[1] = 3  # nested dissection (METIS), computed in parallel
     ip[7] = 0  # iterative refinement: automatic (2 steps where pivots were perturbed)
     ip[9] = 13  # pivot perturbation 1e-13
     ip[10] = 1  # scaling
     ip[11] = 2  # solve Aᵀ x = b for the matrix passed: the CSR of Aᵀ is the CSC of A
     ip[12] = 1  # weighted matching
     ip[17] = -1  # report the non-zeros of the factors
+    ip[23] = 10  # improved two-level parallel factorisation for nonsymmetric matrices
     ip[34] = 1  # zero-based indices
     return ip
 
