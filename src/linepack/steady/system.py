@@ -167,12 +167,12 @@ class Reduced:
         index = np.full(n_full, -1, dtype=np.int64)
         kept = np.flatnonzero(~removed)
         index[kept] = np.arange(kept.size)
-        full = system.pattern
-        keep = ~removed[full.rows] & ~removed[full.cols]
+        full_rows, full_cols = system.entries
+        keep = ~removed[full_rows] & ~removed[full_cols]
         sf = system.cn.segments.from_node
         st = system.cn.segments.to_node
-        rows = np.concatenate([index[full.rows[keep]], sf, sf, st, st])
-        cols = np.concatenate([index[full.cols[keep]], sf, st, sf, st])
+        rows = np.concatenate([index[full_rows[keep]], sf, sf, st, st])
+        cols = np.concatenate([index[full_cols[keep]], sf, st, sf, st])
         free = (~system.is_set).astype(float) / system.q_scale
         return cls(
             pattern=Pattern.build(rows, cols, kept.size),
@@ -261,7 +261,8 @@ class SteadySystem:
         self.q_scale = max(float(inj) / 2.0, 1.0)
         self.p_scale = cn.p_scale
         self.laws = self._group_laws()
-        self.pattern = self._pattern()
+        #: (rows, cols) of the full Jacobian's entries, in the order of its values.
+        self.entries = self._entries()
         self.n_segments = len(seg.length)
         #: Mass-balance coefficient of a flow in a node row: 1/q_scale at free nodes, 0 at set.
         self._free_w = (~self.is_set).astype(np.float64) / self.q_scale
@@ -273,7 +274,13 @@ class SteadySystem:
         laws = np.asarray(self.cn.segments.law)
         return [(str(law), np.flatnonzero(laws == law)) for law in np.unique(laws)]
 
-    def _pattern(self) -> Pattern:
+    @functools.cached_property
+    def pattern(self) -> Pattern:
+        """Sparsity of the full Jacobian (built when first asked for: the steady Newton steps
+        use only the reduced one, :attr:`reduced`)."""
+        return Pattern.build(*self.entries, self.n)
+
+    def _entries(self) -> tuple[IntArray, IntArray]:
         nn, ne = self.n_nodes, self.n_edges
         node = np.arange(nn)
         edge = np.arange(ne)
@@ -307,7 +314,7 @@ class SteadySystem:
                 nn + edge,
             ]
         )
-        return Pattern.build(rows.astype(np.int64), cols.astype(np.int64), self.n)
+        return rows.astype(np.int64), cols.astype(np.int64)
 
     # -- physics -------------------------------------------------------------------------
     def z(self, p: FloatArray, t: FloatArray) -> tuple[FloatArray, FloatArray]:
