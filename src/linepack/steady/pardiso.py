@@ -3,7 +3,7 @@
 PARDISO orders by nested dissection (METIS), factorises in supernodes on every core and keeps
 its analysis, so after the first factorisation of a pattern each Newton step pays only for a
 numeric refactorisation (phase 22). On a 2-core machine it factorises the 1,000,000-junction
-lattice's nodal matrix about 3× faster than SuperLU (docs/benchmarks.md). It is an extra
+lattice's nodal matrix 3–5× faster than SuperLU (docs/benchmarks.md). It is an extra
 because oneMKL weighs about 1.6 GB installed; without it everything runs on SuperLU.
 
 The binding is a few lines of :mod:`ctypes` on ``libmkl_rt`` (from the ``mkl`` wheel): the

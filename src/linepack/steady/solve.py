@@ -55,7 +55,7 @@ class SteadyOptions:
     linear_solver : str
         Sparse LU of the Newton steps, one of :data:`~linepack.steady.pardiso.LINEAR_SOLVERS`:
         "superlu" (SciPy, always there), "pardiso" (Intel oneMKL, the ``pardiso`` extra:
-        multithreaded, ~3× faster at a million junctions) or "auto" (PARDISO where installed
+        multithreaded, 3–5× faster at a million junctions) or "auto" (PARDISO where installed
         and the system has at least
         :data:`~linepack.steady.pardiso.PARDISO_MIN_UNKNOWNS` unknowns, SuperLU otherwise).
     """
