@@ -23,6 +23,7 @@ from linepack.errors import CaseError
 from linepack.gas import friction as friction_mod
 from linepack.gas.composition import NM3, Gas, R
 from linepack.gas.eos import EquationOfState, Tabulated, make_eos
+from linepack.network.kinds import EDGES
 from linepack.network.model import CompressorMode, Network
 from linepack.network.validate import validate
 
@@ -31,8 +32,9 @@ IntArray = NDArray[np.int64]
 
 __all__ = ["EDGE_KINDS", "CompiledNetwork", "compile_network", "patch_compiled"]
 
-#: Edge kinds, in the order edges are numbered.
-EDGE_KINDS = ("segment", "compressor", "regulator", "valve", "short_pipe", "resistor")
+#: Edge kinds, in the order edges are numbered (:data:`linepack.network.kinds.EDGES`; a pipe's
+#: edges are its segments).
+EDGE_KINDS = tuple("segment" if k.section == "pipe" else k.section for k in EDGES)
 
 #: Compressor modes as integer codes for the kernels.
 MODE_CODES = {m: i for i, m in enumerate(CompressorMode)}
@@ -185,16 +187,21 @@ class CompiledNetwork:
         """Number of edges (segments and all other links)."""
         return len(self.edge_names)
 
+    def edge_ends(self) -> tuple[tuple[IntArray, IntArray], ...]:
+        """``(from_node, to_node)`` arrays of each edge kind, in the order of :data:`EDGE_KINDS`."""
+        c = self.compressors
+        return (
+            (self.segments.from_node, self.segments.to_node),
+            (c.from_node, c.to_node),
+            (self.reg_from, self.reg_to),
+            (self.valve_from, self.valve_to),
+            (self.short_from, self.short_to),
+            (self.res_from, self.res_to),
+        )
+
     def edge_offsets(self) -> dict[str, int]:
         """Index of the first edge of each kind."""
-        sizes = [
-            len(self.segments.length),
-            len(self.compressors.setpoint),
-            len(self.reg_setpoint),
-            len(self.valve_open),
-            len(self.short_from),
-            len(self.res_zeta),
-        ]
+        sizes = [len(f) for f, _ in self.edge_ends()]
         offsets = np.concatenate([[0], np.cumsum(sizes)])
         return {k: int(o) for k, o in zip(EDGE_KINDS, offsets[:-1], strict=True)}
 
@@ -522,14 +529,7 @@ def compile_network(net: Network) -> CompiledNetwork:
     sh_f, sh_t = _pairs(net.short_pipes, index)
     res_f, res_t = _pairs(net.resistors, index)
     rs = net.resistors
-    names = [
-        *seg_names,
-        *(c.name for c in net.compressors),
-        *(r.name for r in net.regulators),
-        *(v.name for v in net.valves),
-        *(s.name for s in net.short_pipes),
-        *(r.name for r in rs),
-    ]
+    names = [*seg_names, *(e.name for kind in EDGES[1:] for e in kind.elements(net))]
     return CompiledNetwork(
         node_names=tuple([n.name for n in net.nodes] + new_nodes),
         n_case_nodes=len(net.nodes),
