@@ -20,10 +20,10 @@ import pytest
 from linepack.errors import LinepackError
 from linepack.io.case_toml import read_case
 from linepack.io.load import bundled_path, load
-from linepack.network.compile import CompiledNetwork, compile_network
+from linepack.network.compile import CompiledNetwork, compile_network, patch_compiled
 from linepack.network.model import Network
 from linepack.steady.solve import SteadyOptions, solve
-from linepack.sweep.apply import apply_values, patch_compiled, resolve
+from linepack.sweep.apply import apply_values, resolve
 from linepack.sweep.engine import sweep
 from linepack.sweep.evaluate import METRICS, Evaluator, evaluate_batch, metrics_from_solution
 from linepack.sweep.spec import parse_params, scenario_table

@@ -9,10 +9,12 @@ that are left out take the defaults of the model's dataclasses; every model fiel
 (except ``Network.source`` and ``Network.extras``), so :mod:`linepack.io.case_write` can write any
 network losslessly. The format is documented in ``docs/case-format.md``.
 
-Each section is read by a table of :class:`Key` specs, so unknown keys, missing fields, wrong
-units and out-of-range values are all reported the same way: a :class:`~linepack.errors.CaseError`
-(or :class:`~linepack.errors.UnitError`, :class:`~linepack.errors.TopologyError`) naming the file,
-the element (``pipe 'P3'``), the key, the value and what was expected.
+Each section is read by a table of :class:`~linepack.network.kinds.Key` specs (the element
+sections and ``[settings]`` from the element-kind table, :mod:`linepack.network.kinds`), so
+unknown keys, missing fields, wrong units and out-of-range values are all reported the same way:
+a :class:`~linepack.errors.CaseError` (or :class:`~linepack.errors.UnitError`,
+:class:`~linepack.errors.TopologyError`) naming the file, the element (``pipe 'P3'``), the key,
+the value and what was expected.
 
 Examples
 --------
@@ -25,7 +27,6 @@ import dataclasses
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,101 +34,30 @@ import pint
 
 from linepack.errors import CaseError, UnitError
 from linepack.gas.composition import NM3, Gas, ReferenceConditions
-from linepack.network.model import (
-    Compressor,
-    CompressorMode,
-    Demand,
-    Network,
-    Node,
-    Pipe,
-    Regulator,
-    Resistor,
-    Settings,
-    ShortPipe,
-    Supply,
-    Valve,
+from linepack.network.kinds import (
+    GAS_CONSTANT_UNIT,
+    KIND,
+    KINDS,
+    SETPOINT,
+    SETTINGS_KEYS,
+    Key,
+    Role,
 )
-from linepack.network.validate import (
-    CONTROLS,
-    EOS_MODELS,
-    FRICTION_LAWS,
-    HEADS,
-    SETPOINT_CHECK,
-    check_diameters,
-    check_value,
-    check_wall,
-    validate,
-)
+from linepack.network.model import Compressor, CompressorMode, Network, Pipe, Settings
+from linepack.network.validate import check_diameters, check_value, check_wall, validate
 from linepack.units import StandardFlow, parse, parse_flow, registry
 
 __all__ = [
-    "GAS_CONSTANT_UNIT",
     "SECTIONS",
     "STUDY_SECTIONS",
     "TRANSIENT_SECTIONS",
-    "Key",
     "load_case",
     "read_case",
 ]
 
 
-@dataclass(frozen=True)
-class Key:
-    """How to read one key of a section.
-
-    Attributes
-    ----------
-    kind : str
-        ``length``, ``pressure`` (gauge allowed, absolute result), ``pressure_difference``,
-        ``temperature``, ``power``, ``viscosity``, ``gas_constant`` (specific, J/(kg K)),
-        ``dimensionless`` (bare number allowed), ``flow`` (mass or standard volume per time),
-        ``text``, ``names`` (list of strings), ``number`` (bare number), ``bool``, ``choice``,
-        ``table`` or ``raw`` (read later).
-    required : bool
-        Whether the key must be given; optional keys left out take the dataclass default.
-    check : str, optional
-        A range check of :data:`linepack.network.validate.CHECKS` on the SI value.
-    choices : tuple of str
-        Accepted values of a ``choice``.
-    field : str, optional
-        Dataclass field name, when it differs from the key (``from`` → ``from_node``).
-    none : bool
-        Whether the string ``"none"`` is accepted and gives None (for an optional field whose
-        default is not None, such as a compressor's ``driver_efficiency``).
-    """
-
-    kind: str
-    required: bool = False
-    check: str | None = None
-    choices: tuple[str, ...] = ()
-    field: str | None = None
-    none: bool = False
-
-
-_NAME = Key("text", required=True)
-_ENDS = {
-    "name": _NAME,
-    "from": Key("text", True, field="from_node"),
-    "to": Key("text", True, field="to_node"),
-}
-_MODES = tuple(m.value for m in CompressorMode)
-#: Keys shared by compressor stations and regulators (GasLib station data; kept, not yet used
-#: by the solver).
-_STATION = {
-    "min_flow": Key("flow", check="finite"),
-    "max_flow": Key("flow", check="finite"),
-    "inlet_drag_factor": Key("dimensionless", check="nonnegative"),
-    "inlet_diameter": Key("length", check="nonnegative"),
-    "outlet_drag_factor": Key("dimensionless", check="nonnegative"),
-    "outlet_diameter": Key("length", check="nonnegative"),
-    "inlet_pressure_loss": Key("pressure_difference", check="nonnegative"),
-    "outlet_pressure_loss": Key("pressure_difference", check="nonnegative"),
-    "internal_bypass": Key("bool"),
-}
-#: SI unit of a specific gas constant, as read and written.
-GAS_CONSTANT_UNIT = "J/(kg*K)"
-
-#: The key specs of every section, by section name.
+#: The key specs of every section, by section name: the case's own tables, then every element
+#: kind's section (:data:`linepack.network.kinds.KINDS`).
 SECTIONS: dict[str, dict[str, Key]] = {
     "case": {
         "name": Key("text"),
@@ -135,21 +65,7 @@ SECTIONS: dict[str, dict[str, Key]] = {
         "route": Key("names"),
         "delivery": Key("text"),
     },
-    "settings": {
-        "gas_temperature": Key("temperature", check="positive"),
-        "ground_temperature": Key("temperature", check="positive"),
-        "eos": Key("choice", choices=EOS_MODELS),
-        "friction": Key("choice", choices=FRICTION_LAWS),
-        "friction_value": Key("dimensionless", check="positive"),
-        "viscosity": Key("viscosity", check="positive"),
-        "segment_length": Key("length", check="positive"),
-        "atmosphere": Key("pressure", check="positive"),
-        "gas_constant": Key("gas_constant", check="positive"),
-        "specific_gravity": Key("dimensionless", check="positive"),
-        "pseudo_critical_pressure": Key("pressure", check="positive"),
-        "pseudo_critical_temperature": Key("temperature", check="positive"),
-        "control": Key("choice", choices=CONTROLS),
-    },
+    "settings": dict(SETTINGS_KEYS),
     "standard": {"scf": Key("table"), "sm3": Key("table")},
     "reference": {
         "temperature": Key("temperature", True, "positive"),
@@ -157,75 +73,7 @@ SECTIONS: dict[str, dict[str, Key]] = {
         "combustion_temperature": Key("temperature", check="positive"),
     },
     "gas": {"composition": Key("table", required=True), "percent": Key("bool")},
-    "node": {
-        "name": _NAME,
-        "elevation": Key("length", check="finite"),
-        "lat": Key("number"),
-        "lon": Key("number"),
-        "p_min": Key("pressure", check="positive"),
-        "p_max": Key("pressure", check="positive"),
-    },
-    "pipe": {
-        **_ENDS,
-        "length": Key("length", True, "positive"),
-        "inner_diameter": Key("length", check="positive", field="diameter"),
-        "outer_diameter": Key("length", check="positive"),
-        "wall_thickness": Key("length", check="positive"),
-        "roughness": Key("length", check="nonnegative"),
-        "efficiency": Key("dimensionless", check="positive"),
-        "maop": Key("pressure", check="positive"),
-        "friction": Key("choice", choices=FRICTION_LAWS),
-        "friction_value": Key("dimensionless", check="positive"),
-        "temperature": Key("temperature", check="positive"),
-    },
-    "compressor": {
-        **_ENDS,
-        "mode": Key("choice", choices=_MODES),
-        "setpoint": Key("raw"),
-        "max_ratio": Key("dimensionless", check="ratio"),
-        "max_outlet_pressure": Key("pressure", check="positive"),
-        "min_suction_pressure": Key("pressure", check="positive"),
-        "max_power": Key("power", check="positive"),
-        "efficiency": Key("dimensionless", check="fraction"),
-        "head": Key("choice", choices=HEADS),
-        "driver_efficiency": Key("dimensionless", check="fraction", none=True),
-        "heat_rate": Key("dimensionless", check="positive"),
-        "allow_reverse": Key("bool"),
-        **_STATION,
-        "fuel_node": Key("text"),
-        "gas_cooler": Key("bool"),
-    },
-    "regulator": {
-        **_ENDS,
-        "setpoint": Key("pressure", True, "positive"),
-        "min_pressure_drop": Key("pressure_difference", check="finite"),
-        "max_pressure_drop": Key("pressure_difference", check="finite"),
-        "min_inlet_pressure": Key("pressure", check="nonnegative"),
-        "max_outlet_pressure": Key("pressure", check="nonnegative"),
-        **_STATION,
-        "gas_preheater": Key("bool"),
-    },
-    "valve": {**_ENDS, "open": Key("bool")},
-    "short_pipe": dict(_ENDS),
-    "resistor": {
-        **_ENDS,
-        "drag_factor": Key("dimensionless", check="nonnegative"),
-        "diameter": Key("length", check="positive"),
-        "pressure_loss": Key("pressure_difference", check="nonnegative"),
-    },
-    "supply": {
-        "name": _NAME,
-        "node": Key("text", True),
-        "pressure": Key("pressure", check="positive"),
-        "flow": Key("flow"),
-        "flow_max": Key("flow", check="nonnegative"),
-    },
-    "demand": {
-        "name": _NAME,
-        "node": Key("text", True),
-        "flow": Key("flow"),
-        "pressure": Key("pressure", check="positive"),
-    },
+    **{kind.section: dict(kind.keys) for kind in KINDS},
 }
 
 #: Top-level tables read once, and arrays of tables read as element lists.
@@ -237,18 +85,6 @@ TRANSIENT_SECTIONS = ("simulation", "schedule", "event")
 #: :mod:`linepack.io.design_toml` and :mod:`linepack.io.economics_toml` (the network does not
 #: depend on them).
 STUDY_SECTIONS = ("design", "economics")
-_ELEMENTS: dict[str, type] = {
-    "node": Node,
-    "pipe": Pipe,
-    "compressor": Compressor,
-    "regulator": Regulator,
-    "valve": Valve,
-    "short_pipe": ShortPipe,
-    "resistor": Resistor,
-    "supply": Supply,
-    "demand": Demand,
-}
-
 _EXAMPLE = {
     "length": "a length such as '12 km'",
     "pressure": "a pressure such as '70 barg'",
@@ -266,15 +102,6 @@ _EXAMPLE = {
     "table": "a table",
     "raw": "a value",
     "choice": "one of the listed names",
-}
-
-#: Quantity kind of a compressor set-point in each mode (modes not listed take none).
-_SETPOINT_KIND = {
-    CompressorMode.OUTLET_PRESSURE: "pressure",
-    CompressorMode.SUCTION_PRESSURE: "pressure",
-    CompressorMode.RATIO: "dimensionless",
-    CompressorMode.FLOW: "flow",
-    CompressorMode.POWER: "power",
 }
 
 
@@ -519,18 +346,17 @@ def _pipe(fields: dict[str, Any], table: dict[str, Any], element: str) -> Pipe:
 def _compressor(fields: dict[str, Any], element: str, ctx: _Context) -> Compressor:
     mode = CompressorMode(fields.pop("mode", Compressor.mode))
     raw = fields.pop("setpoint", None)
-    kind = _SETPOINT_KIND.get(mode)
-    if kind is not None:
+    spec = SETPOINT.get(mode)
+    if spec is not None:
         if raw is None:
             raise CaseError(
                 "missing field",
                 element=element,
                 key="setpoint",
-                expected=f"{_EXAMPLE[kind]} for mode '{mode.value}'",
+                expected=f"{_EXAMPLE[spec.kind]} for mode '{mode.value}'",
             )
-        check = SETPOINT_CHECK[mode][0]
-        value = _convert(raw, Key(kind), element, "setpoint", ctx)
-        check_value(value, check, element=element, key="setpoint", shown=raw)
+        value = _convert(raw, spec, element, "setpoint", ctx)
+        check_value(value, spec.check or "finite", element=element, key="setpoint", shown=raw)
         fields["setpoint"] = value
     elif raw is not None:
         fields["setpoint"] = _idle_setpoint(raw, element, ctx)
@@ -583,9 +409,10 @@ def _element(section: str, table: Any, index: int, ctx: _Context) -> Any:
         return _pipe(fields, table, element)
     if section == "compressor":
         return _compressor(fields, element, ctx)
-    if section in ("supply", "demand"):
-        return _boundary(_ELEMENTS[section], fields, table, element)
-    return _ELEMENTS[section](**fields)
+    kind = KIND[section]
+    if kind.role is Role.BOUNDARY:
+        return _boundary(kind.cls, fields, table, element)
+    return kind.cls(**fields)
 
 
 def _elements(doc: dict[str, Any], section: str, ctx: _Context) -> list[Any]:
@@ -601,7 +428,7 @@ def _elements(doc: dict[str, Any], section: str, ctx: _Context) -> list[Any]:
 
 
 def _check_sections(doc: dict[str, Any]) -> None:
-    valid = (*_SINGLE, *_ELEMENTS, *TRANSIENT_SECTIONS, *STUDY_SECTIONS)
+    valid = (*_SINGLE, *KIND, *TRANSIENT_SECTIONS, *STUDY_SECTIONS)
     for name, value in doc.items():
         if name not in valid:
             close = difflib.get_close_matches(name, valid, n=1)
@@ -630,20 +457,12 @@ def _build(doc: dict[str, Any], source: str) -> Network:
     gas = _gas(doc, ctx, [k for k in ("scf", "sm3") if k in standard])
     case = _read_table(doc.get("case", {}), "case", "[case]", ctx)
     default_name = Path(source).stem if not source.startswith("<") else "case"
-    lists = {section: _elements(doc, section, ctx) for section in _ELEMENTS}
+    lists: dict[str, Any] = {k.field: _elements(doc, k.section, ctx) for k in KINDS}
     return Network(
         name=case.get("name", default_name),
         gas=gas,
         settings=settings,
-        nodes=lists["node"],
-        pipes=lists["pipe"],
-        compressors=lists["compressor"],
-        regulators=lists["regulator"],
-        valves=lists["valve"],
-        short_pipes=lists["short_pipe"],
-        resistors=lists["resistor"],
-        supplies=lists["supply"],
-        demands=lists["demand"],
+        **lists,
         route=list(case.get("route", [])),
         delivery=case.get("delivery"),
         source=source,

@@ -4,9 +4,10 @@ The writer is the inverse of :mod:`linepack.io.case_toml`: every quantity is wri
 its unit (``"1234.5 m"``, ``"6100000.0 Pa"``, ``"288.15 K"``, ``"12.5 kg/s"``,
 ``"518.3 J/(kg*K)"``) and the full precision of Python's ``repr``, mole fractions as fractions
 (``percent = false``), so that ``load_case(write_case(net, path))`` gives back an equal network
-(``==``; only ``source`` differs) and therefore the same solution. Which keys exist is taken from
-the reader's own table (:data:`linepack.io.case_toml.SECTIONS`), so the writer follows the format
-as it grows.
+(``==``; only ``source`` differs) and therefore the same solution. Which sections and keys exist
+is taken from the reader's own table (:data:`linepack.io.case_toml.SECTIONS`, built from the
+element-kind table :data:`linepack.network.kinds.KINDS`), so the writer follows the format as it
+grows.
 
 Every field of the model has a key, so nothing is left out, with two exceptions that are not
 part of a network's identity (``==`` ignores them): ``Network.source`` (the file the network
@@ -28,43 +29,13 @@ from typing import Any
 
 from linepack.errors import CaseError
 from linepack.gas.composition import ReferenceConditions
-from linepack.io.case_toml import GAS_CONSTANT_UNIT, SECTIONS
+from linepack.io.case_toml import SECTIONS
+from linepack.network.kinds import KINDS, SETPOINT, UNIT
 from linepack.network.model import Compressor, CompressorMode, Network, Pipe, Settings
-from linepack.network.validate import SECTION
 
 __all__ = ["case_text", "write_case"]
 
-#: SI unit written for each quantity kind of the reader.
-UNIT = {
-    "length": "m",
-    "pressure": "Pa",
-    "pressure_difference": "Pa",
-    "temperature": "K",
-    "power": "W",
-    "viscosity": "Pa*s",
-    "flow": "kg/s",
-    "gas_constant": GAS_CONSTANT_UNIT,
-}
-#: Quantity kind of a compressor set-point in each mode (bypass and off have none).
-SETPOINT_KIND = {
-    CompressorMode.OUTLET_PRESSURE: "pressure",
-    CompressorMode.SUCTION_PRESSURE: "pressure",
-    CompressorMode.RATIO: "dimensionless",
-    CompressorMode.FLOW: "flow",
-    CompressorMode.POWER: "power",
-}
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-_LISTS = (
-    "nodes",
-    "pipes",
-    "compressors",
-    "regulators",
-    "valves",
-    "short_pipes",
-    "resistors",
-    "supplies",
-    "demands",
-)
 #: ``Settings`` fields written outside the table-driven ``[settings]`` keys (``[standard]``, and
 #: the pair of ``pseudo_critical_*`` keys).
 _SETTINGS_ELSEWHERE = ("scf", "sm3", "pseudo_critical")
@@ -163,9 +134,9 @@ def _pipe(p: Pipe, label: str) -> list[tuple[str, str]]:
 
 
 def _compressor(c: Compressor, label: str) -> list[tuple[str, str]]:
-    kind = SETPOINT_KIND.get(c.mode)
-    if kind is not None:
-        setpoint: str | None = _format(c.setpoint, kind, label, "setpoint")
+    spec = SETPOINT.get(c.mode)
+    if spec is not None:
+        setpoint: str | None = _format(c.setpoint, spec.kind, label, "setpoint")
     elif c.setpoint != 0.0:  # idle (bypass, off): kept as a bare SI number
         setpoint = _number(c.setpoint, label, "setpoint")
     else:
@@ -228,11 +199,10 @@ def _gas(net: Network) -> list[str]:
 
 def _body(net: Network) -> list[str]:
     lines = [*_case(net), "", *_settings(net.settings), "", *_gas(net)]
-    for name in _LISTS:
-        for obj in getattr(net, name):
-            section = SECTION[type(obj)]
-            lines += ["", f"[[{section}]]"]
-            lines += [f"{k} = {v}" for k, v in _element(obj, section)]
+    for kind in KINDS:
+        for obj in kind.elements(net):
+            lines += ["", f"[[{kind.section}]]"]
+            lines += [f"{k} = {v}" for k, v in _element(obj, kind.section)]
     return lines
 
 

@@ -53,9 +53,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from linepack.errors import CaseError, UnitError
-from linepack.io.case_toml import _SETPOINT_KIND, Key, _Context, _convert, _toml_error
+from linepack.io.case_toml import _Context, _convert, _toml_error
+from linepack.network.kinds import SETPOINT, Key
 from linepack.network.model import CompressorMode, Network
-from linepack.network.validate import SETPOINT_CHECK, check_value
+from linepack.network.validate import check_value
 from linepack.transient.schedule import QUANTITIES, Schedule, Series, parse_time
 from linepack.units import parse
 
@@ -236,8 +237,8 @@ def _reader(
         kind, check = "pressure", "positive"
     else:  # compressor set-point: in the unit kind of the station's mode
         mode = CompressorMode(elem.mode)
-        kind_of = _SETPOINT_KIND.get(mode)
-        if kind_of is None:
+        spec = SETPOINT.get(mode)
+        if spec is None:
             _fail(
                 f"a station in mode '{mode.value}' has no set-point to schedule",
                 element,
@@ -245,7 +246,7 @@ def _reader(
                 quantity,
                 expected="'on' (or give the station a mode with a set-point)",
             )
-        kind, check = str(kind_of), SETPOINT_CHECK[mode][0]
+        kind, check = spec.kind, str(spec.check)
 
     def read(value: Any, where: str, key: str) -> float:
         v = float(_convert(value, Key(kind), where, key, ctx))

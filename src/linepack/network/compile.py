@@ -11,6 +11,7 @@ compressors, regulators, valves, short pipes and resistors, in the order of the 
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,14 +23,18 @@ from linepack.errors import CaseError
 from linepack.gas import friction as friction_mod
 from linepack.gas.composition import NM3, Gas, R
 from linepack.gas.eos import EquationOfState, Tabulated, make_eos
+from linepack.network.kinds import EDGES
 from linepack.network.model import CompressorMode, Network
 from linepack.network.validate import validate
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-#: Edge kinds, in the order edges are numbered.
-EDGE_KINDS = ("segment", "compressor", "regulator", "valve", "short_pipe", "resistor")
+__all__ = ["EDGE_KINDS", "CompiledNetwork", "compile_network", "patch_compiled"]
+
+#: Edge kinds, in the order edges are numbered (:data:`linepack.network.kinds.EDGES`; a pipe's
+#: edges are its segments).
+EDGE_KINDS = tuple("segment" if k.section == "pipe" else k.section for k in EDGES)
 
 #: Compressor modes as integer codes for the kernels.
 MODE_CODES = {m: i for i, m in enumerate(CompressorMode)}
@@ -182,16 +187,21 @@ class CompiledNetwork:
         """Number of edges (segments and all other links)."""
         return len(self.edge_names)
 
+    def edge_ends(self) -> tuple[tuple[IntArray, IntArray], ...]:
+        """``(from_node, to_node)`` arrays of each edge kind, in the order of :data:`EDGE_KINDS`."""
+        c = self.compressors
+        return (
+            (self.segments.from_node, self.segments.to_node),
+            (c.from_node, c.to_node),
+            (self.reg_from, self.reg_to),
+            (self.valve_from, self.valve_to),
+            (self.short_from, self.short_to),
+            (self.res_from, self.res_to),
+        )
+
     def edge_offsets(self) -> dict[str, int]:
         """Index of the first edge of each kind."""
-        sizes = [
-            len(self.segments.length),
-            len(self.compressors.setpoint),
-            len(self.reg_setpoint),
-            len(self.valve_open),
-            len(self.short_from),
-            len(self.res_zeta),
-        ]
+        sizes = [len(f) for f, _ in self.edge_ends()]
         offsets = np.concatenate([[0], np.cumsum(sizes)])
         return {k: int(o) for k, o in zip(EDGE_KINDS, offsets[:-1], strict=True)}
 
@@ -519,14 +529,7 @@ def compile_network(net: Network) -> CompiledNetwork:
     sh_f, sh_t = _pairs(net.short_pipes, index)
     res_f, res_t = _pairs(net.resistors, index)
     rs = net.resistors
-    names = [
-        *seg_names,
-        *(c.name for c in net.compressors),
-        *(r.name for r in net.regulators),
-        *(v.name for v in net.valves),
-        *(s.name for s in net.short_pipes),
-        *(r.name for r in rs),
-    ]
+    names = [*seg_names, *(e.name for kind in EDGES[1:] for e in kind.elements(net))]
     return CompiledNetwork(
         node_names=tuple([n.name for n in net.nodes] + new_nodes),
         n_case_nodes=len(net.nodes),
@@ -559,3 +562,57 @@ def compile_network(net: Network) -> CompiledNetwork:
         eos_p_range=p_range if isinstance(eos, Tabulated) else (1.0, np.inf),
         network=net,
     )
+
+
+def patch_compiled(cn: CompiledNetwork, net: Network) -> CompiledNetwork:
+    """The compiled form of ``net``, derived from ``cn`` of a case differing only in
+    boundaries, pipe roughness/efficiency and compressor set-points.
+
+    The arrays are computed by the same steps as :func:`compile_network` (set-points and
+    injections, the gas constants and viscosities at the new nominal pressure, relative
+    roughness), so the result equals a fresh compile; only the equation of state is reused. If
+    the new set-points move the pressure range the EOS table must cover, ``net`` is compiled
+    afresh instead.
+
+    Parameters
+    ----------
+    cn : CompiledNetwork
+        Compiled network of a case with the same structure and physics settings.
+    net : Network
+        The modified case.
+
+    Returns
+    -------
+    CompiledNetwork
+
+    Raises
+    ------
+    CaseError
+        ``net`` fails validation (two pressure set-points on one node, ...).
+    """
+    validate(net)
+    index = {n.name: i for i, n in enumerate(net.nodes)}
+    n_extra = cn.n_nodes - cn.n_case_nodes
+    p_set, inj = _boundaries(net, index)
+    p_set = np.concatenate([p_set, np.full(n_extra, np.nan)])
+    inj = np.concatenate([inj, np.zeros(n_extra)])
+    if isinstance(cn.eos, Tabulated) and _pressure_range(net, p_set) != cn.eos_p_range:
+        return compile_network(net)
+    changes: dict[str, Any] = {"p_set": p_set, "injection": inj, "network": net}
+    seg = cn.segments
+    pipes = net.pipes
+    rough = np.asarray([pipes[i].roughness / pipes[i].diameter for i in seg.pipe], dtype=float)
+    eff = np.asarray([pipes[i].efficiency for i in seg.pipe], dtype=float)
+    seg_changes: dict[str, Any] = {"rel_roughness": rough, "efficiency": eff}
+    finite, old = p_set[np.isfinite(p_set)], cn.p_set[np.isfinite(cn.p_set)]
+    p_nom = float(finite.mean()) if finite.size else 5e6
+    p_nom_old = float(old.mean()) if old.size else 5e6
+    if p_nom != p_nom_old:
+        gas = _gas_constants(net, p_nom, net.settings.gas_temperature)
+        changes["gas"] = gas
+        changes["p_scale"] = max(p_nom, 1e5)
+        seg_changes["viscosity"] = _viscosity(net, p_nom, seg.temperature, cn.eos)
+    changes["segments"] = dataclasses.replace(seg, **seg_changes)
+    setpoint = np.asarray([c.setpoint for c in net.compressors], dtype=float)
+    changes["compressors"] = dataclasses.replace(cn.compressors, setpoint=setpoint)
+    return dataclasses.replace(cn, **changes)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,17 @@ from numpy.typing import NDArray
 
 from linepack.errors import CaseError, TopologyError
 from linepack.network import topology
+from linepack.network.kinds import (
+    EDGES,
+    KINDS,
+    NUMERIC_KINDS,
+    SETPOINT,
+    SETTINGS_KEYS,
+    UNIT,
+    ElementKind,
+    Key,
+    kind_of,
+)
 from linepack.network.model import (
     Compressor,
     CompressorMode,
@@ -42,42 +53,11 @@ from linepack.network.model import (
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
-#: Equation-of-state names a case may ask for.
-EOS_MODELS = ("ideal", "papay", "aga88", "cnga-full", "cnga-simple", "gerg2008", "detail")
-#: Friction-law names a case or a pipe may ask for.
-FRICTION_LAWS = (
-    "colebrook",
-    "swamee-jain",
-    "hofer",
-    "nikuradse",
-    "aga",
-    "constant",
-    "weymouth",
-    "panhandle-a",
-    "panhandle-b",
-)
-#: Compression head models.
-HEADS = ("polytropic", "isentropic")
-#: Control policies of a case (``Settings.control``).
-CONTROLS = ("setpoints", "bounds")
 #: Relative tolerance (on the outer diameter) within which a pipe's inner diameter must equal
 #: outer diameter − 2 × wall thickness when all three are given.
 DIAMETER_RTOL = 1e-6
 
 Link = Pipe | Compressor | Regulator | Valve | ShortPipe | Resistor
-
-#: Section name (as in the case file) of each element class.
-SECTION: dict[type, str] = {
-    Node: "node",
-    Pipe: "pipe",
-    Compressor: "compressor",
-    Regulator: "regulator",
-    Valve: "valve",
-    ShortPipe: "short_pipe",
-    Resistor: "resistor",
-    Supply: "supply",
-    Demand: "demand",
-}
 
 #: Named value checks: predicate on the SI value and the phrase for "expected".
 CHECKS: dict[str, tuple[Callable[[float], bool], str]] = {
@@ -104,7 +84,8 @@ def label(element: Any, index: int | None = None) -> str:
     str
         The label.
     """
-    kind = element if isinstance(element, str) else SECTION.get(type(element), "element")
+    of = None if isinstance(element, str) else kind_of(element)
+    kind = element if isinstance(element, str) else of.section if of else "element"
     name = None if isinstance(element, str) else getattr(element, "name", None)
     if isinstance(name, str) and name:
         return f"{kind} '{name}'"
@@ -157,25 +138,29 @@ def _choice(value: Any, choices: Iterable[str], element: str, key: str) -> None:
         )
 
 
+def _check_key(value: Any, spec: Key, element: str, key: str) -> None:
+    """The check the element-kind table gives one key: its range check or its choices."""
+    if spec.check is not None and spec.kind in NUMERIC_KINDS:
+        check_value(value, spec.check, element=element, key=key, unit=UNIT.get(spec.kind, ""))
+    elif spec.kind == "choice" and value is not None:
+        _choice(value, spec.choices, element, key)
+
+
+def _check_keys(obj: Any, keys: Mapping[str, Key], element: str) -> None:
+    for key, spec in keys.items():
+        _check_key(getattr(obj, spec.attribute(key)), spec, element, key)
+
+
+#: ``[settings]`` keys that are not ``Settings`` fields (they make ``pseudo_critical``).
+_PSEUDO_CRITICAL = ("pseudo_critical_pressure", "pseudo_critical_temperature")
+
+
 def _check_settings(net: Network) -> None:
     st, where = net.settings, "[settings]"
-    check_value(st.gas_temperature, "positive", element=where, key="gas_temperature", unit="K")
-    check_value(
-        st.ground_temperature, "positive", element=where, key="ground_temperature", unit="K"
-    )
-    check_value(st.segment_length, "positive", element=where, key="segment_length", unit="m")
-    check_value(st.atmosphere, "positive", element=where, key="atmosphere", unit="Pa")
-    check_value(st.viscosity, "positive", element=where, key="viscosity", unit="Pa s")
-    check_value(st.friction_value, "positive", element=where, key="friction_value")
-    check_value(st.gas_constant, "positive", element=where, key="gas_constant", unit="J/(kg K)")
-    check_value(st.specific_gravity, "positive", element=where, key="specific_gravity")
-    if st.pseudo_critical is not None:
-        p_pc, t_pc = st.pseudo_critical
-        check_value(p_pc, "positive", element=where, key="pseudo_critical_pressure", unit="Pa")
-        check_value(t_pc, "positive", element=where, key="pseudo_critical_temperature", unit="K")
-    _choice(st.eos, EOS_MODELS, where, "eos")
-    _choice(st.friction, FRICTION_LAWS, where, "friction")
-    _choice(st.control, CONTROLS, where, "control")
+    fields = {k: v for k, v in SETTINGS_KEYS.items() if k not in _PSEUDO_CRITICAL}
+    _check_keys(st, fields, where)
+    for key, value in zip(_PSEUDO_CRITICAL, st.pseudo_critical or (None, None), strict=True):
+        _check_key(value, SETTINGS_KEYS[key], where, key)
     if st.friction == "constant" and st.friction_value is None:
         raise CaseError(
             "friction law 'constant' needs a friction factor",
@@ -273,61 +258,49 @@ def _check_references(net: Network) -> None:
         )
 
 
-def _check_nodes(net: Network) -> None:
-    for n, i in _indexed(net.nodes):
-        w = label(n, i)
-        check_value(n.elevation, "finite", element=w, key="elevation", unit="m")
-        if n.lat is not None and not -90 <= n.lat <= 90:
-            raise CaseError(
-                "latitude out of range",
-                element=w,
-                key="lat",
-                value=n.lat,
-                expected="degrees in [-90, 90]",
-            )
-        if n.lon is not None and not -180 <= n.lon <= 180:
-            raise CaseError(
-                "longitude out of range",
-                element=w,
-                key="lon",
-                value=n.lon,
-                expected="degrees in [-180, 180]",
-            )
-        check_value(n.p_min, "positive", element=w, key="p_min", unit="Pa")
-        check_value(n.p_max, "positive", element=w, key="p_max", unit="Pa")
-        if n.p_min is not None and n.p_max is not None and n.p_min > n.p_max:
-            raise CaseError(
-                "p_min above p_max",
-                element=w,
-                key="p_min",
-                value=n.p_min,
-                expected=f"at most p_max = {n.p_max} Pa",
-            )
+def _node_ranges(n: Node, w: str, net: Network) -> None:
+    if n.lat is not None and not -90 <= n.lat <= 90:
+        raise CaseError(
+            "latitude out of range",
+            element=w,
+            key="lat",
+            value=n.lat,
+            expected="degrees in [-90, 90]",
+        )
+    if n.lon is not None and not -180 <= n.lon <= 180:
+        raise CaseError(
+            "longitude out of range",
+            element=w,
+            key="lon",
+            value=n.lon,
+            expected="degrees in [-180, 180]",
+        )
+    if n.p_min is not None and n.p_max is not None and n.p_min > n.p_max:
+        raise CaseError(
+            "p_min above p_max",
+            element=w,
+            key="p_min",
+            value=n.p_min,
+            expected=f"at most p_max = {n.p_max} Pa",
+        )
 
 
-def _check_pipe(p: Pipe, w: str, st_friction_value: float | None) -> None:
-    check_value(p.length, "positive", element=w, key="length", unit="m")
-    check_value(p.diameter, "positive", element=w, key="inner_diameter", unit="m")
-    check_value(p.roughness, "nonnegative", element=w, key="roughness", unit="m")
-    check_value(p.efficiency, "positive", element=w, key="efficiency")
-    check_value(p.outer_diameter, "positive", element=w, key="outer_diameter", unit="m")
-    check_value(p.wall_thickness, "positive", element=w, key="wall_thickness", unit="m")
+def _pipe_walls(p: Pipe, w: str, net: Network) -> None:
     if p.outer_diameter is not None and p.wall_thickness is not None:
         check_wall(p.outer_diameter, p.wall_thickness, w, p.wall_thickness)
         check_diameters(p.diameter, p.outer_diameter, p.wall_thickness, w, p.diameter)
-    check_value(p.maop, "positive", element=w, key="maop", unit="Pa")
-    check_value(p.temperature, "positive", element=w, key="temperature", unit="K")
-    check_value(p.friction_value, "positive", element=w, key="friction_value")
-    if p.friction is not None:
-        _choice(p.friction, FRICTION_LAWS, w, "friction")
-        if p.friction == "constant" and st_friction_value is None and p.friction_value is None:
-            raise CaseError(
-                "friction law 'constant' needs a friction_value",
-                element=w,
-                key="friction",
-                value=p.friction,
-                expected="friction_value set on the pipe or in [settings]",
-            )
+    if (
+        p.friction == "constant"
+        and net.settings.friction_value is None
+        and p.friction_value is None
+    ):
+        raise CaseError(
+            "friction law 'constant' needs a friction_value",
+            element=w,
+            key="friction",
+            value=p.friction,
+            expected="friction_value set on the pipe or in [settings]",
+        )
 
 
 def check_wall(outer: float, wall: float, element: str, shown: Any) -> None:
@@ -376,48 +349,9 @@ def check_diameters(inner: float, outer: float, wall: float, element: str, shown
         )
 
 
-#: Range checks of the GasLib station data kept on compressors and regulators.
-STATION_CHECKS = {
-    "min_flow": ("finite", "kg/s"),
-    "max_flow": ("finite", "kg/s"),
-    "inlet_drag_factor": ("nonnegative", ""),
-    "inlet_diameter": ("nonnegative", "m"),
-    "outlet_drag_factor": ("nonnegative", ""),
-    "outlet_diameter": ("nonnegative", "m"),
-    "inlet_pressure_loss": ("nonnegative", "Pa"),
-    "outlet_pressure_loss": ("nonnegative", "Pa"),
-}
-
-
-def _check_station(x: Compressor | Regulator, w: str) -> None:
-    for key, (check, unit) in STATION_CHECKS.items():
-        check_value(getattr(x, key), check, element=w, key=key, unit=unit)
-
-
-def _check_regulator(g: Regulator, w: str) -> None:
-    check_value(g.setpoint, "positive", element=w, key="setpoint", unit="Pa")
-    check_value(g.min_pressure_drop, "finite", element=w, key="min_pressure_drop", unit="Pa")
-    check_value(g.max_pressure_drop, "finite", element=w, key="max_pressure_drop", unit="Pa")
-    check_value(g.min_inlet_pressure, "nonnegative", element=w, key="min_inlet_pressure", unit="Pa")
-    check_value(
-        g.max_outlet_pressure, "nonnegative", element=w, key="max_outlet_pressure", unit="Pa"
-    )
-    _check_station(g, w)
-
-
-#: Range check and SI unit of a compressor set-point in each mode that has one.
-SETPOINT_CHECK = {
-    CompressorMode.OUTLET_PRESSURE: ("positive", "Pa"),
-    CompressorMode.SUCTION_PRESSURE: ("positive", "Pa"),
-    CompressorMode.RATIO: ("ratio", ""),
-    CompressorMode.FLOW: ("nonnegative", "kg/s"),
-    CompressorMode.POWER: ("nonnegative", "W"),
-}
-
-
-def _check_compressor(c: Compressor, w: str) -> None:
+def _compressor_mode(c: Compressor, w: str, net: Network) -> None:
     try:
-        mode = CompressorMode(c.mode)
+        CompressorMode(c.mode)
     except ValueError:
         raise CaseError(
             "unknown compressor mode",
@@ -426,23 +360,22 @@ def _check_compressor(c: Compressor, w: str) -> None:
             value=c.mode,
             expected="one of " + ", ".join(repr(m.value) for m in CompressorMode),
         ) from None
-    if mode in SETPOINT_CHECK:
-        check, unit = SETPOINT_CHECK[mode]
-        check_value(c.setpoint, check, element=w, key="setpoint", unit=unit)
-    check_value(c.max_ratio, "ratio", element=w, key="max_ratio")
-    check_value(c.max_outlet_pressure, "positive", element=w, key="max_outlet_pressure", unit="Pa")
-    check_value(
-        c.min_suction_pressure, "positive", element=w, key="min_suction_pressure", unit="Pa"
-    )
-    check_value(c.max_power, "positive", element=w, key="max_power", unit="W")
-    check_value(c.efficiency, "fraction", element=w, key="efficiency")
-    check_value(c.driver_efficiency, "fraction", element=w, key="driver_efficiency")
-    check_value(c.heat_rate, "positive", element=w, key="heat_rate")
-    _choice(c.head, HEADS, w, "head")
-    _check_station(c, w)
 
 
-def _check_resistor(r: Resistor, w: str) -> None:
+def _compressor_setpoint(c: Compressor, w: str, net: Network) -> None:
+    spec = SETPOINT.get(CompressorMode(c.mode))
+    if spec is not None:
+        _check_key(c.setpoint, spec, w, "setpoint")
+
+
+def _valve_state(v: Valve, w: str, net: Network) -> None:
+    if not isinstance(v.open, bool):
+        raise CaseError(
+            "not a boolean", element=w, key="open", value=v.open, expected="true or false"
+        )
+
+
+def _resistor_law(r: Resistor, w: str, net: Network) -> None:
     by_drag = r.drag_factor is not None or r.diameter is not None
     if by_drag == (r.pressure_loss is not None):
         raise CaseError(
@@ -461,9 +394,6 @@ def _check_resistor(r: Resistor, w: str) -> None:
                     key=key,
                     expected="drag_factor and diameter together",
                 )
-    check_value(r.drag_factor, "nonnegative", element=w, key="drag_factor")
-    check_value(r.diameter, "positive", element=w, key="diameter", unit="m")
-    check_value(r.pressure_loss, "nonnegative", element=w, key="pressure_loss", unit="Pa")
 
 
 def check_boundary(b: Supply | Demand, w: str) -> None:
@@ -487,32 +417,42 @@ def check_boundary(b: Supply | Demand, w: str) -> None:
         )
 
 
+def _boundary(b: Supply | Demand, w: str, net: Network) -> None:
+    check_boundary(b, w)
+
+
+#: A check of one element beyond its keys' range checks: ``(element, label, network)``.
+Check = Callable[[Any, str, Network], None]
+#: Checks that run before the key checks of an element of a kind (their message is the more
+#: telling one), and checks that run after them, by section.
+_BEFORE: dict[str, Check] = {
+    "compressor": _compressor_mode,
+    "resistor": _resistor_law,
+    "supply": _boundary,
+    "demand": _boundary,
+}
+_AFTER: dict[str, Check] = {
+    "node": _node_ranges,
+    "pipe": _pipe_walls,
+    "compressor": _compressor_setpoint,
+    "valve": _valve_state,
+}
+
+
+def _check_element(kind: ElementKind, element: Any, w: str, net: Network) -> None:
+    """All checks of one element: its kind's own, then its keys', then its kind's own again."""
+    before, after = _BEFORE.get(kind.section), _AFTER.get(kind.section)
+    if before is not None:
+        before(element, w, net)
+    _check_keys(element, kind.keys, w)
+    if after is not None:
+        after(element, w, net)
+
+
 def _check_values(net: Network) -> None:
-    _check_nodes(net)
-    for p, i in _indexed(net.pipes):
-        _check_pipe(p, label(p, i), net.settings.friction_value)
-    for c, i in _indexed(net.compressors):
-        _check_compressor(c, label(c, i))
-    for g, i in _indexed(net.regulators):
-        _check_regulator(g, label(g, i))
-    for v, i in _indexed(net.valves):
-        if not isinstance(v.open, bool):
-            raise CaseError(
-                "not a boolean",
-                element=label(v, i),
-                key="open",
-                value=v.open,
-                expected="true or false",
-            )
-    for r, i in _indexed(net.resistors):
-        _check_resistor(r, label(r, i))
-    for b, i in _indexed(_boundaries(net)):
-        w = label(b, i)
-        check_boundary(b, w)
-        check_value(b.pressure, "positive", element=w, key="pressure", unit="Pa")
-        check_value(b.flow, "finite", element=w, key="flow", unit="kg/s")
-        if isinstance(b, Supply):
-            check_value(b.flow_max, "nonnegative", element=w, key="flow_max", unit="kg/s")
+    for kind in KINDS:
+        for element, i in _indexed(kind.elements(net)):
+            _check_element(kind, element, label(element, i), net)
 
 
 def _connects(link: Link) -> bool:
@@ -550,19 +490,21 @@ def _check_islands(net: Network) -> None:
             )
 
 
+#: Edge kinds whose elements may not connect their nodes (see :func:`_connects`).
+_SWITCHED = ("compressor", "valve")
+
+
 def _connecting_pairs(net: Network, index: dict[str, int]) -> tuple[list[int], list[int]]:
     """Node indices of the ends of every link that connects (see :func:`_connects`)."""
     f: list[int] = []
     t: list[int] = []
     at = index.__getitem__
-    for group in (net.pipes, net.short_pipes, net.regulators, net.resistors):
+    for kind in EDGES:
+        group = kind.elements(net)
+        if kind.section in _SWITCHED:
+            group = [link for link in group if _connects(link)]
         f.extend(map(at, map(_FROM, group)))
         t.extend(map(at, map(_TO, group)))
-    switched: list[Link] = [*net.compressors, *net.valves]
-    for link in switched:
-        if _connects(link):
-            f.append(index[link.from_node])
-            t.append(index[link.to_node])
     return f, t
 
 
@@ -659,14 +601,17 @@ def _references_ok(net: Network) -> bool:
     )
 
 
-def _nodes_ok(nodes: list[Node]) -> bool:
-    if not (
-        _column_ok(nodes, "elevation", "finite")
-        and _in_range(nodes, "lat", -90.0, 90.0)
-        and _in_range(nodes, "lon", -180.0, 180.0)
-        and _column_ok(nodes, "p_min", "positive")
-        and _column_ok(nodes, "p_max", "positive")
-    ):
+def _columns_ok(kind: ElementKind, elements: list[Any]) -> bool:
+    """Whether the range checks of every numeric key of a kind pass, column by column."""
+    return all(
+        _column_ok(elements, spec.attribute(key), spec.check)
+        for key, spec in kind.keys.items()
+        if spec.check is not None and spec.kind in NUMERIC_KINDS
+    )
+
+
+def _nodes_ok(nodes: list[Node], net: Network) -> bool:
+    if not (_in_range(nodes, "lat", -90.0, 90.0) and _in_range(nodes, "lon", -180.0, 180.0)):
         return False
     lo, hi = _column(nodes, "p_min"), _column(nodes, "p_max")
     if lo is None or hi is None:
@@ -674,46 +619,46 @@ def _nodes_ok(nodes: list[Node]) -> bool:
     return not bool(np.any(~lo[1] & ~hi[1] & (lo[0] > hi[0])))
 
 
-#: (attribute, check) of the pipe values checked column by column.
-_PIPE_COLUMNS = (
-    ("length", "positive"),
-    ("diameter", "positive"),
-    ("roughness", "nonnegative"),
-    ("efficiency", "positive"),
-    ("outer_diameter", "positive"),
-    ("wall_thickness", "positive"),
-    ("maop", "positive"),
-    ("temperature", "positive"),
-    ("friction_value", "positive"),
-)
-
-
-def _pipes_ok(net: Network) -> bool:
-    pipes = net.pipes
-    if not all(_column_ok(pipes, key, check) for key, check in _PIPE_COLUMNS):
-        return False
-    # the checks that involve several values or a name: element by element, where they apply
+def _pipes_ok(pipes: list[Pipe], net: Network) -> bool:
+    # the checks that involve several values: element by element, where they apply
     od = _column(pipes, "outer_diameter")
     wt = _column(pipes, "wall_thickness")
     if od is None or wt is None:
         return False
-    special = ~od[1] & ~wt[1]
-    special |= np.fromiter((p.friction is not None for p in pipes), dtype=bool, count=len(pipes))
-    for i in np.flatnonzero(special).tolist():
-        _check_pipe(pipes[i], label(pipes[i], i), net.settings.friction_value)
+    for i in np.flatnonzero(~od[1] & ~wt[1]).tolist():
+        _pipe_walls(pipes[i], label(pipes[i], i), net)
     return True
 
 
-def _boundaries_ok(net: Network) -> bool:
-    bounds = _boundaries(net)
+def _boundaries_ok(bounds: list[Supply | Demand], net: Network) -> bool:
     pressure, flow = _column(bounds, "pressure"), _column(bounds, "flow")
-    if pressure is None or flow is None or bool(np.any(pressure[1] == flow[1])):
+    return not (pressure is None or flow is None or bool(np.any(pressure[1] == flow[1])))
+
+
+#: Kinds that may have a million elements, checked column by column: their key range checks,
+#: then these checks of the whole column; elements with a choice key set are checked one by one.
+_COLUMNS: dict[str, Callable[[list[Any], Network], bool]] = {
+    "node": _nodes_ok,
+    "pipe": _pipes_ok,
+    "supply": _boundaries_ok,
+    "demand": _boundaries_ok,
+}
+
+
+def _kind_ok(kind: ElementKind, net: Network) -> bool:
+    elements = kind.elements(net)
+    columns = _COLUMNS.get(kind.section)
+    if columns is None:  # the other elements are few: element by element, as in _check_values
+        for element, i in _indexed(elements):
+            _check_element(kind, element, label(element, i), net)
+        return True
+    if not (_columns_ok(kind, elements) and columns(elements, net)):
         return False
-    return (
-        _column_ok(bounds, "pressure", "positive")
-        and _column_ok(bounds, "flow", "finite")
-        and _column_ok(net.supplies, "flow_max", "nonnegative")
-    )
+    choices = [spec.attribute(k) for k, spec in kind.keys.items() if spec.kind == "choice"]
+    for i, element in enumerate(elements):
+        if any(getattr(element, name) is not None for name in choices):
+            _check_element(kind, element, label(element, i), net)
+    return True
 
 
 def _looks_valid(net: Network) -> bool:
@@ -728,23 +673,11 @@ def _looks_valid(net: Network) -> bool:
             and _names_ok(net.links())
             and _names_ok(_boundaries(net))
             and _references_ok(net)
-            and _nodes_ok(net.nodes)
-            and _pipes_ok(net)
-            and _boundaries_ok(net)
         ):
             return False
-        # the other elements are few: element by element, as in _check_values
-        for c, i in _indexed(net.compressors):
-            _check_compressor(c, label(c, i))
-        for g, i in _indexed(net.regulators):
-            _check_regulator(g, label(g, i))
-        if not all(isinstance(v.open, bool) for v in net.valves):
-            return False
-        for r, i in _indexed(net.resistors):
-            _check_resistor(r, label(r, i))
+        return all(_kind_ok(kind, net) for kind in KINDS)
     except Exception:  # any doubt: the element-wise checks decide and name the problem
         return False
-    return True
 
 
 def validate(network: Network) -> None:

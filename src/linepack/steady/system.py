@@ -249,13 +249,9 @@ class SteadySystem:
         self.n_edges = cn.n_edges
         self.n = self.n_nodes + self.n_edges
         seg = cn.segments
-        c = cn.compressors
-        self.e_from = np.concatenate(
-            [seg.from_node, c.from_node, cn.reg_from, cn.valve_from, cn.short_from, cn.res_from]
-        ).astype(np.int64)
-        self.e_to = np.concatenate(
-            [seg.to_node, c.to_node, cn.reg_to, cn.valve_to, cn.short_to, cn.res_to]
-        ).astype(np.int64)
+        ends = cn.edge_ends()
+        self.e_from = np.concatenate([f for f, _ in ends]).astype(np.int64)
+        self.e_to = np.concatenate([t for _, t in ends]).astype(np.int64)
         self.is_set = np.isfinite(cn.p_set)
         inj = np.abs(cn.injection).sum()
         self.q_scale = max(float(inj) / 2.0, 1.0)

@@ -7,7 +7,7 @@ cheaply a change can be applied (its *stage*):
 ``boundary``
     demand and supply flows and pressures (``throughput``, ``inlet_pressure``,
     ``demand.NAME.flow``, ``supply.NAME.pressure``...): only the compiled set-point and injection
-    arrays change (:func:`patch_compiled`);
+    arrays change (:func:`~linepack.network.compile.patch_compiled`);
 ``segment``
     pipe roughness and efficiency: only the compiled segment arrays change;
 ``compressor``
@@ -19,10 +19,10 @@ cheaply a change can be applied (its *stage*):
     applied to the network.
 
 :func:`apply_values` builds the modified :class:`~linepack.network.model.Network` (copies of the
-changed elements only); :func:`patch_compiled` derives the compiled network of a modified case
-from a compiled one whose structure it shares, producing the same arrays as
-:func:`~linepack.network.compile.compile_network` would, without rebuilding the equation of
-state (about 40 ms for a GERG-2008 table).
+changed elements only); :func:`~linepack.network.compile.patch_compiled` derives the compiled
+network of a modified case from a compiled one whose structure it shares, producing the same
+arrays as :func:`~linepack.network.compile.compile_network` would, without rebuilding the equation
+of state (about 40 ms for a GERG-2008 table).
 """
 
 from __future__ import annotations
@@ -33,42 +33,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from linepack.errors import CaseError
-from linepack.gas.eos import Tabulated
-from linepack.network.compile import (  # the compile steps a patch must repeat exactly
-    CompiledNetwork,
-    _boundaries,
-    _gas_constants,
-    _pressure_range,
-    _viscosity,
-    compile_network,
-)
+from linepack.network.kinds import KIND, SETPOINT, SETTINGS_KEYS, Role
 from linepack.network.model import CompressorMode, Network
-from linepack.network.validate import check_value, check_wall, validate
+from linepack.network.validate import check_value, check_wall
 
-__all__ = [
-    "ELEMENT_SECTIONS",
-    "SPECIAL",
-    "Target",
-    "apply_values",
-    "patch_compiled",
-    "resolve",
-]
+__all__ = ["SPECIAL", "Target", "apply_values", "resolve"]
 
-#: Case-file sections of elements and the Network list that holds each.
-ELEMENT_SECTIONS = {
-    "node": "nodes",
-    "pipe": "pipes",
-    "compressor": "compressors",
-    "regulator": "regulators",
-    "valve": "valves",
-    "short_pipe": "short_pipes",
-    "resistor": "resistors",
-    "supply": "supplies",
-    "demand": "demands",
-}
 #: Parameter names that are not ``SECTION.NAME.KEY`` paths.
 SPECIAL = ("throughput", "inlet_pressure")
 #: Sections whose keys are stored in the scenario row and not applied to the network.
@@ -85,14 +56,6 @@ NUMERIC_KINDS = (
     "flow",
     "number",
 )
-_SETPOINT_KIND = {
-    CompressorMode.OUTLET_PRESSURE: "pressure",
-    CompressorMode.SUCTION_PRESSURE: "pressure",
-    CompressorMode.RATIO: "dimensionless",
-    CompressorMode.FLOW: "flow",
-    CompressorMode.POWER: "power",
-}
-_SETPOINT_CHECK = {"pressure": "positive", "dimensionless": "ratio", "flow": "finite"}
 
 
 @dataclass(frozen=True)
@@ -184,9 +147,7 @@ def _inlet_pressure(name: str, net: Network) -> Target:
 
 
 def _settings(name: str, key: str, section: str) -> Target:
-    from linepack.io.case_toml import SECTIONS
-
-    specs = SECTIONS["settings"]
+    specs = SETTINGS_KEYS
     if key not in specs:
         raise _param_error(
             name, f"unknown settings key{_close(key, list(specs))}", "one of: " + ", ".join(specs)
@@ -198,7 +159,7 @@ def _settings(name: str, key: str, section: str) -> Target:
 
 
 def _elements(name: str, section: str, which: str, net: Network) -> tuple[int, ...]:
-    items = getattr(net, ELEMENT_SECTIONS[section])
+    items = KIND[section].elements(net)
     if which == "*":
         if not items:
             raise _param_error(name, f"the case has no {section}", f"a case with a [[{section}]]")
@@ -213,26 +174,26 @@ def _elements(name: str, section: str, which: str, net: Network) -> tuple[int, .
     return (names.index(which),)
 
 
-def _stage(section: str, field: str) -> str:
-    if section in ("supply", "demand") and field in ("pressure", "flow"):
+def _stage(section: str, key: str) -> str:
+    kind = KIND[section]
+    if kind.role is Role.BOUNDARY and key in kind.setpoints:
         return "boundary"
-    if section == "pipe" and field in ("roughness", "efficiency"):
+    if section == "pipe" and key in ("roughness", "efficiency"):
         return "segment"
-    if section == "compressor" and field == "setpoint":
+    if section == "compressor" and key == "setpoint":
         return "compressor"
     return "structural"
 
 
 def _element_target(name: str, net: Network) -> Target:
-    from linepack.io.case_toml import SECTIONS
-
     section, _, rest = name.partition(".")
     which, _, key = rest.rpartition(".")
     if not which or not key:
         raise _param_error(
             name, "incomplete parameter name", "SECTION.NAME.KEY, e.g. pipe.*.roughness"
         )
-    specs = SECTIONS[section]
+    kind_of_section = KIND[section]
+    specs = kind_of_section.keys
     if key not in specs:
         raise _param_error(
             name, f"unknown {section} key{_close(key, list(specs))}", "one of: " + ", ".join(specs)
@@ -241,21 +202,22 @@ def _element_target(name: str, net: Network) -> Target:
     idx = _elements(name, section, which, net)
     kind, check = spec.kind, spec.check
     if section == "compressor" and key == "setpoint":
-        kinds = {_SETPOINT_KIND.get(net.compressors[i].mode) for i in idx}
-        if len(kinds) != 1 or None in kinds:
+        setpoints = {SETPOINT.get(CompressorMode(net.compressors[i].mode)) for i in idx}
+        if len(setpoints) != 1 or None in setpoints:
             modes = ", ".join(f"{net.compressors[i].name}: {net.compressors[i].mode}" for i in idx)
             raise _param_error(
                 name,
                 f"the set-points have no common kind ({modes})",
                 "compressors in one control mode other than bypass/off",
             )
-        kind = kinds.pop() or ""
-        check = _SETPOINT_CHECK.get(kind, "positive")
+        spec = setpoints.pop() or spec
+        kind, check = spec.kind, spec.check
     if kind not in NUMERIC_KINDS:
         raise _param_error(name, f"{section} key '{key}' is not a number", "a numeric key")
-    field = spec.field or key
-    if section in ("supply", "demand") and field in ("pressure", "flow"):
-        items = getattr(net, ELEMENT_SECTIONS[section])
+    field = spec.attribute(key)
+    stage = _stage(section, key)
+    if stage == "boundary":
+        items = kind_of_section.elements(net)
         other = "flow" if field == "pressure" else "pressure"
         unset = [items[i].name for i in idx if getattr(items[i], field) is None]
         if unset:
@@ -264,7 +226,7 @@ def _element_target(name: str, net: Network) -> Target:
                 f"{section} {', '.join(repr(n) for n in unset)} is {other}-set, not {field}-set",
                 f"a {section} whose {field} is given in the case (sweep its {other} instead)",
             )
-    return Target(name, section, idx, field, kind, check, _stage(section, field))
+    return Target(name, section, idx, field, kind, check, stage)
 
 
 def resolve(name: str, net: Network) -> Target:
@@ -293,20 +255,20 @@ def resolve(name: str, net: Network) -> Target:
     if name == "inlet_pressure":
         return _inlet_pressure(name, net)
     section, _, rest = name.partition(".")
-    sections = [*SPECIAL, "settings", *PASSTHROUGH, *ELEMENT_SECTIONS]
+    sections = [*SPECIAL, "settings", *PASSTHROUGH, *KIND]
     if section == "economics" and rest and "." not in rest:
         _check_economics_key(name, rest)
     if section in PASSTHROUGH and rest and "." not in rest:
         return Target(name, section, (), rest, "generic", None, "passthrough")
     if section == "settings" and rest:
         return _settings(name, rest, section)
-    if section in ELEMENT_SECTIONS:
+    if section in KIND:
         return _element_target(name, net)
     raise _param_error(
         name,
         f"unknown parameter{_close(name, sections)}",
         "throughput, inlet_pressure, settings.KEY, economics.KEY, design.KEY or "
-        "SECTION.NAME.KEY with SECTION one of " + ", ".join(ELEMENT_SECTIONS),
+        "SECTION.NAME.KEY with SECTION one of " + ", ".join(KIND),
     )
 
 
@@ -315,7 +277,7 @@ def _label(section: str, element: Any) -> str:
 
 
 def _set_elements(lists: dict[str, list[Any]], base: Network, t: Target, value: float) -> None:
-    attr = ELEMENT_SECTIONS[t.section]
+    attr = KIND[t.section].field
     if attr not in lists:
         lists[attr] = list(getattr(base, attr))
     items = lists[attr]
@@ -375,57 +337,3 @@ def apply_values(base: Network, targets: Sequence[Target], values: Mapping[str, 
         _set_elements(lists, base, t, value)
     fields: dict[str, Any] = {"settings": settings, **lists}
     return dataclasses.replace(base, **fields)
-
-
-def patch_compiled(cn: CompiledNetwork, net: Network) -> CompiledNetwork:
-    """The compiled form of ``net``, derived from ``cn`` of a case differing only in
-    boundaries, pipe roughness/efficiency and compressor set-points.
-
-    The arrays are computed by the same steps as
-    :func:`~linepack.network.compile.compile_network` (set-points and injections, the gas
-    constants and viscosities at the new nominal pressure, relative roughness), so the result
-    equals a fresh compile; only the equation of state is reused. If the new set-points move
-    the pressure range the EOS table must cover, ``net`` is compiled afresh instead.
-
-    Parameters
-    ----------
-    cn : CompiledNetwork
-        Compiled network of a case with the same structure and physics settings.
-    net : Network
-        The modified case.
-
-    Returns
-    -------
-    CompiledNetwork
-
-    Raises
-    ------
-    CaseError
-        ``net`` fails validation (two pressure set-points on one node, ...).
-    """
-    validate(net)
-    index = {n.name: i for i, n in enumerate(net.nodes)}
-    n_extra = cn.n_nodes - cn.n_case_nodes
-    p_set, inj = _boundaries(net, index)
-    p_set = np.concatenate([p_set, np.full(n_extra, np.nan)])
-    inj = np.concatenate([inj, np.zeros(n_extra)])
-    if isinstance(cn.eos, Tabulated) and _pressure_range(net, p_set) != cn.eos_p_range:
-        return compile_network(net)
-    changes: dict[str, Any] = {"p_set": p_set, "injection": inj, "network": net}
-    seg = cn.segments
-    pipes = net.pipes
-    rough = np.asarray([pipes[i].roughness / pipes[i].diameter for i in seg.pipe], dtype=float)
-    eff = np.asarray([pipes[i].efficiency for i in seg.pipe], dtype=float)
-    seg_changes: dict[str, Any] = {"rel_roughness": rough, "efficiency": eff}
-    finite, old = p_set[np.isfinite(p_set)], cn.p_set[np.isfinite(cn.p_set)]
-    p_nom = float(finite.mean()) if finite.size else 5e6
-    p_nom_old = float(old.mean()) if old.size else 5e6
-    if p_nom != p_nom_old:
-        gas = _gas_constants(net, p_nom, net.settings.gas_temperature)
-        changes["gas"] = gas
-        changes["p_scale"] = max(p_nom, 1e5)
-        seg_changes["viscosity"] = _viscosity(net, p_nom, seg.temperature, cn.eos)
-    changes["segments"] = dataclasses.replace(seg, **seg_changes)
-    setpoint = np.asarray([c.setpoint for c in net.compressors], dtype=float)
-    changes["compressors"] = dataclasses.replace(cn.compressors, setpoint=setpoint)
-    return dataclasses.replace(cn, **changes)

@@ -3,7 +3,7 @@
 The general path (always available) applies each scenario to the base case and solves it with
 :func:`linepack.steady.solve.solve`. Compiled networks are reused: parameters that only change
 boundaries, pipe roughness/efficiency or compressor set-points patch the compiled arrays
-(:func:`linepack.sweep.apply.patch_compiled`); the others compile the modified case once per
+(:func:`linepack.network.compile.patch_compiled`); the others compile the modified case once per
 distinct set of their values (a small LRU cache).
 
 Failures do not stop a batch. ``ok`` means the solve converged and no node pressure limit or
@@ -34,11 +34,11 @@ import numpy as np
 import pandas as pd
 
 from linepack.errors import LinepackError, SolverError
-from linepack.network.compile import CompiledNetwork, compile_network
+from linepack.network.compile import CompiledNetwork, compile_network, patch_compiled
 from linepack.network.model import Network
 from linepack.results.steady import MMSCFD_PER_SCF_M3_S, segment_state
 from linepack.steady.solve import SteadyOptions, SteadySolution, solve
-from linepack.sweep.apply import Target, apply_values, patch_compiled, resolve
+from linepack.sweep.apply import Target, apply_values, resolve
 from linepack.sweep.tariff import TariffModel, add_tariff
 
 __all__ = [

@@ -35,6 +35,7 @@ import pandas as pd
 
 from linepack.errors import CaseError, UnitError
 from linepack.gas.composition import NM3
+from linepack.network.kinds import UNIT
 from linepack.network.model import Network
 from linepack.network.validate import check_value
 from linepack.sweep.apply import Target, resolve
@@ -69,15 +70,10 @@ DISTRIBUTIONS = {
 }
 #: Grid functions and their arguments.
 GRIDS = {"linspace": ("start", "stop", "n"), "range": ("start", "stop", "step")}
-#: SI unit of the table column for each unit kind.
+#: SI unit of the table column for each unit kind (case-file key kinds from
+#: :data:`linepack.network.kinds.UNIT`).
 SI_UNITS = {
-    "flow": "kg/s",
-    "pressure": "Pa",
-    "pressure_difference": "Pa",
-    "length": "m",
-    "temperature": "K",
-    "power": "W",
-    "viscosity": "Pa*s",
+    **UNIT,  # the quantity kinds of case-file keys
     "dimensionless": "",
     "number": "",
     "time": "s",

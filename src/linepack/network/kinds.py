@@ -1,0 +1,362 @@
+"""The element kinds of a network: one table that the reader, the writer, validation, compile,
+sweeps and the docs read.
+
+Each :class:`ElementKind` says, for one kind of element (node, pipe, compressor, ...): its model
+class, its case-file section (the TOML array-of-tables name, ``[[pipe]]``), the
+:class:`~linepack.network.model.Network` field that holds its list, its role in the network
+(a node, an edge joining two nodes, or a boundary condition at a node), the keys of its section
+(each a :class:`Key`: quantity kind, required, range check) and which of its keys are
+set-points. :data:`KINDS` lists them in the order of the ``Network`` fields; edges are numbered in
+the order of :data:`EDGES` (pipes as their segments first).
+
+The key kinds are the quantity kinds of :mod:`linepack.units` (``length``, ``pressure``, ...) and
+a few more for case files (``pressure_difference``, ``gas_constant``, ``flow``; ``text``,
+``names``, ``number``, ``bool``, ``choice``, ``table``, ``raw``). :data:`UNIT` gives the SI unit
+of each quantity kind, as the writer writes it and validation names it.
+
+Examples
+--------
+>>> from linepack.network.kinds import KIND, EDGES
+>>> KIND["short_pipe"].field
+'short_pipes'
+>>> [k.section for k in EDGES]
+['pipe', 'compressor', 'regulator', 'valve', 'short_pipe', 'resistor']
+>>> KIND["pipe"].keys["length"]
+Key(kind='length', required=True, check='positive', choices=(), field=None, none=False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from linepack.gas.eos import EOS_NAMES
+from linepack.gas.friction import FRICTION_LAWS
+from linepack.network.model import (
+    Compressor,
+    CompressorMode,
+    Demand,
+    Network,
+    Node,
+    Pipe,
+    Regulator,
+    Resistor,
+    ShortPipe,
+    Supply,
+    Valve,
+)
+
+__all__ = [
+    "BOUNDARIES",
+    "CONTROLS",
+    "EDGES",
+    "GAS_CONSTANT_UNIT",
+    "HEADS",
+    "KIND",
+    "KINDS",
+    "NUMERIC_KINDS",
+    "SETPOINT",
+    "SETTINGS_KEYS",
+    "UNIT",
+    "ElementKind",
+    "Key",
+    "Role",
+    "kind_of",
+]
+
+#: Compression head models (``Compressor.head``).
+HEADS = ("polytropic", "isentropic")
+#: Control policies of a case (``Settings.control``).
+CONTROLS = ("setpoints", "bounds")
+#: SI unit of a specific gas constant, as read and written.
+GAS_CONSTANT_UNIT = "J/(kg*K)"
+#: SI unit of each quantity kind of a key (the kinds that are numbers with a unit).
+UNIT: Mapping[str, str] = MappingProxyType(
+    {
+        "length": "m",
+        "pressure": "Pa",
+        "pressure_difference": "Pa",
+        "temperature": "K",
+        "power": "W",
+        "viscosity": "Pa*s",
+        "flow": "kg/s",
+        "gas_constant": GAS_CONSTANT_UNIT,
+    }
+)
+#: Key kinds whose values are numbers (SI; ``dimensionless`` and ``number`` without a unit).
+NUMERIC_KINDS = (*UNIT, "dimensionless", "number")
+
+
+@dataclass(frozen=True)
+class Key:
+    """How to read, write and check one key of a section.
+
+    Attributes
+    ----------
+    kind : str
+        ``length``, ``pressure`` (gauge allowed, absolute result), ``pressure_difference``,
+        ``temperature``, ``power``, ``viscosity``, ``gas_constant`` (specific, J/(kg K)),
+        ``dimensionless`` (bare number allowed), ``flow`` (mass or standard volume per time),
+        ``text``, ``names`` (list of strings), ``number`` (bare number), ``bool``, ``choice``,
+        ``table`` or ``raw`` (read later).
+    required : bool
+        Whether the key must be given; optional keys left out take the dataclass default.
+    check : str, optional
+        A range check of :data:`linepack.network.validate.CHECKS` on the SI value.
+    choices : tuple of str
+        Accepted values of a ``choice``.
+    field : str, optional
+        Dataclass field name, when it differs from the key (``from`` → ``from_node``).
+    none : bool
+        Whether the string ``"none"`` is accepted and gives None (for an optional field whose
+        default is not None, such as a compressor's ``driver_efficiency``).
+    """
+
+    kind: str
+    required: bool = False
+    check: str | None = None
+    choices: tuple[str, ...] = ()
+    field: str | None = None
+    none: bool = False
+
+    def attribute(self, key: str) -> str:
+        """The model field this key sets (``key`` itself unless :attr:`field` says otherwise)."""
+        return self.field or key
+
+
+class Role(StrEnum):
+    """Where an element sits in the network graph."""
+
+    NODE = "node"
+    EDGE = "edge"
+    BOUNDARY = "boundary"
+
+
+@dataclass(frozen=True)
+class ElementKind:
+    """One kind of network element.
+
+    Attributes
+    ----------
+    section : str
+        Case-file section (``[[section]]``) and the word used in messages (``"pipe 'P3'"``).
+    cls : type
+        Model dataclass (:mod:`linepack.network.model`).
+    field : str
+        The :class:`~linepack.network.model.Network` field holding the list of elements.
+    role : Role
+        Node, edge (``from_node`` → ``to_node``) or boundary condition at a ``node``.
+    keys : mapping of str to Key
+        The section's keys, in the order they are read and written.
+    setpoints : tuple of str
+        Keys holding operating set-points (the quantity kind of a compressor's ``setpoint``
+        depends on its mode: :data:`SETPOINT`).
+    """
+
+    section: str
+    cls: type
+    field: str
+    role: Role
+    keys: Mapping[str, Key]
+    setpoints: tuple[str, ...] = ()
+
+    def elements(self, net: Network) -> list[Any]:
+        """The network's elements of this kind."""
+        elements: list[Any] = getattr(net, self.field)
+        return elements
+
+
+_NAME = Key("text", required=True)
+_ENDS = {
+    "name": _NAME,
+    "from": Key("text", True, field="from_node"),
+    "to": Key("text", True, field="to_node"),
+}
+_MODES = tuple(m.value for m in CompressorMode)
+#: Keys shared by compressor stations and regulators (GasLib station data; kept, not yet used
+#: by the solver).
+_STATION = {
+    "min_flow": Key("flow", check="finite"),
+    "max_flow": Key("flow", check="finite"),
+    "inlet_drag_factor": Key("dimensionless", check="nonnegative"),
+    "inlet_diameter": Key("length", check="nonnegative"),
+    "outlet_drag_factor": Key("dimensionless", check="nonnegative"),
+    "outlet_diameter": Key("length", check="nonnegative"),
+    "inlet_pressure_loss": Key("pressure_difference", check="nonnegative"),
+    "outlet_pressure_loss": Key("pressure_difference", check="nonnegative"),
+    "internal_bypass": Key("bool"),
+}
+
+#: The keys of ``[settings]`` (``Settings`` fields; ``scf``/``sm3`` are the ``[standard]``
+#: table, and the two ``pseudo_critical_*`` keys make ``Settings.pseudo_critical``).
+SETTINGS_KEYS: Mapping[str, Key] = MappingProxyType(
+    {
+        "gas_temperature": Key("temperature", check="positive"),
+        "ground_temperature": Key("temperature", check="positive"),
+        "eos": Key("choice", choices=EOS_NAMES),
+        "friction": Key("choice", choices=FRICTION_LAWS),
+        "friction_value": Key("dimensionless", check="positive"),
+        "viscosity": Key("viscosity", check="positive"),
+        "segment_length": Key("length", check="positive"),
+        "atmosphere": Key("pressure", check="positive"),
+        "gas_constant": Key("gas_constant", check="positive"),
+        "specific_gravity": Key("dimensionless", check="positive"),
+        "pseudo_critical_pressure": Key("pressure", check="positive"),
+        "pseudo_critical_temperature": Key("temperature", check="positive"),
+        "control": Key("choice", choices=CONTROLS),
+    }
+)
+
+#: Every element kind, in the order of the ``Network`` fields.
+KINDS: tuple[ElementKind, ...] = (
+    ElementKind(
+        "node",
+        Node,
+        "nodes",
+        Role.NODE,
+        {
+            "name": _NAME,
+            "elevation": Key("length", check="finite"),
+            "lat": Key("number"),
+            "lon": Key("number"),
+            "p_min": Key("pressure", check="positive"),
+            "p_max": Key("pressure", check="positive"),
+        },
+    ),
+    ElementKind(
+        "pipe",
+        Pipe,
+        "pipes",
+        Role.EDGE,
+        {
+            **_ENDS,
+            "length": Key("length", True, "positive"),
+            "inner_diameter": Key("length", check="positive", field="diameter"),
+            "outer_diameter": Key("length", check="positive"),
+            "wall_thickness": Key("length", check="positive"),
+            "roughness": Key("length", check="nonnegative"),
+            "efficiency": Key("dimensionless", check="positive"),
+            "maop": Key("pressure", check="positive"),
+            "friction": Key("choice", choices=FRICTION_LAWS),
+            "friction_value": Key("dimensionless", check="positive"),
+            "temperature": Key("temperature", check="positive"),
+        },
+    ),
+    ElementKind(
+        "compressor",
+        Compressor,
+        "compressors",
+        Role.EDGE,
+        {
+            **_ENDS,
+            "mode": Key("choice", choices=_MODES),
+            "setpoint": Key("raw"),
+            "max_ratio": Key("dimensionless", check="ratio"),
+            "max_outlet_pressure": Key("pressure", check="positive"),
+            "min_suction_pressure": Key("pressure", check="positive"),
+            "max_power": Key("power", check="positive"),
+            "efficiency": Key("dimensionless", check="fraction"),
+            "head": Key("choice", choices=HEADS),
+            "driver_efficiency": Key("dimensionless", check="fraction", none=True),
+            "heat_rate": Key("dimensionless", check="positive"),
+            "allow_reverse": Key("bool"),
+            **_STATION,
+            "fuel_node": Key("text"),
+            "gas_cooler": Key("bool"),
+        },
+        setpoints=("setpoint",),
+    ),
+    ElementKind(
+        "regulator",
+        Regulator,
+        "regulators",
+        Role.EDGE,
+        {
+            **_ENDS,
+            "setpoint": Key("pressure", True, "positive"),
+            "min_pressure_drop": Key("pressure_difference", check="finite"),
+            "max_pressure_drop": Key("pressure_difference", check="finite"),
+            "min_inlet_pressure": Key("pressure", check="nonnegative"),
+            "max_outlet_pressure": Key("pressure", check="nonnegative"),
+            **_STATION,
+            "gas_preheater": Key("bool"),
+        },
+        setpoints=("setpoint",),
+    ),
+    ElementKind("valve", Valve, "valves", Role.EDGE, {**_ENDS, "open": Key("bool")}),
+    ElementKind("short_pipe", ShortPipe, "short_pipes", Role.EDGE, dict(_ENDS)),
+    ElementKind(
+        "resistor",
+        Resistor,
+        "resistors",
+        Role.EDGE,
+        {
+            **_ENDS,
+            "drag_factor": Key("dimensionless", check="nonnegative"),
+            "diameter": Key("length", check="positive"),
+            "pressure_loss": Key("pressure_difference", check="nonnegative"),
+        },
+    ),
+    ElementKind(
+        "supply",
+        Supply,
+        "supplies",
+        Role.BOUNDARY,
+        {
+            "name": _NAME,
+            "node": Key("text", True),
+            "pressure": Key("pressure", check="positive"),
+            "flow": Key("flow", check="finite"),
+            "flow_max": Key("flow", check="nonnegative"),
+        },
+        setpoints=("pressure", "flow"),
+    ),
+    ElementKind(
+        "demand",
+        Demand,
+        "demands",
+        Role.BOUNDARY,
+        {
+            "name": _NAME,
+            "node": Key("text", True),
+            "flow": Key("flow", check="finite"),
+            "pressure": Key("pressure", check="positive"),
+        },
+        setpoints=("flow", "pressure"),
+    ),
+)
+
+#: Element kinds by section name.
+KIND: Mapping[str, ElementKind] = MappingProxyType({k.section: k for k in KINDS})
+#: Edge kinds in the order edges are numbered (a pipe's edges are its segments).
+EDGES: tuple[ElementKind, ...] = tuple(k for k in KINDS if k.role is Role.EDGE)
+#: Boundary-condition kinds (supplies, then demands).
+BOUNDARIES: tuple[ElementKind, ...] = tuple(k for k in KINDS if k.role is Role.BOUNDARY)
+_BY_CLASS: Mapping[type, ElementKind] = MappingProxyType({k.cls: k for k in KINDS})
+
+#: A compressor set-point's key spec (quantity kind and range check) in each mode that has one
+#: (``bypass`` and ``off`` have none: their set-point is kept, not used).
+SETPOINT: Mapping[CompressorMode, Key] = MappingProxyType(
+    {
+        CompressorMode.OUTLET_PRESSURE: Key("pressure", check="positive"),
+        CompressorMode.SUCTION_PRESSURE: Key("pressure", check="positive"),
+        CompressorMode.RATIO: Key("dimensionless", check="ratio"),
+        CompressorMode.FLOW: Key("flow", check="nonnegative"),
+        CompressorMode.POWER: Key("power", check="nonnegative"),
+    }
+)
+
+
+def kind_of(element: Any) -> ElementKind | None:
+    """The kind of a model element (None for an object of no element class).
+
+    Examples
+    --------
+    >>> from linepack.network.model import Valve
+    >>> kind_of(Valve("V1", "A", "B")).section
+    'valve'
+    """
+    return _BY_CLASS.get(type(element))
