@@ -136,3 +136,22 @@ class Where:
     def at(self, element: str) -> Where:
         """The same file, another element."""
         return Where(self.file, element)
+
+
+class PropertyRangeWarning(UserWarning):
+    """A gas property could not be evaluated (outside its model's range); a stated value was used.
+
+    Parameters
+    ----------
+    message : str
+        What failed and the value used instead.
+    quantity : str
+        The property, e.g. ``"kappa"``.
+    value : float
+        The value used instead [unit of the property].
+    """
+
+    def __init__(self, message: str, quantity: str, value: float) -> None:
+        super().__init__(message)
+        self.quantity = quantity
+        self.value = value

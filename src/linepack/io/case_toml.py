@@ -36,6 +36,7 @@ from linepack.gas.composition import NM3, Gas, ReferenceConditions
 from linepack.network.model import (
     Compressor,
     CompressorMode,
+    Control,
     Demand,
     Network,
     Node,
@@ -460,6 +461,8 @@ def _settings(doc: dict[str, Any], ctx: _Context) -> Settings:
     for name in ("scf", "sm3"):
         if name in standard:
             fields[name] = _reference(standard[name], name, getattr(base, name), ctx)
+    if "control" in fields:  # a checked choice: the case file's word for the enum
+        fields["control"] = Control(fields["control"])
     settings = Settings(**fields)
     ctx.references.update(scf=settings.scf, sm3=settings.sm3)
     return settings

@@ -28,6 +28,7 @@ from linepack.network import topology
 from linepack.network.model import (
     Compressor,
     CompressorMode,
+    Control,
     Demand,
     Network,
     Node,
@@ -59,7 +60,7 @@ FRICTION_LAWS = (
 #: Compression head models.
 HEADS = ("polytropic", "isentropic")
 #: Control policies of a case (``Settings.control``).
-CONTROLS = ("setpoints", "bounds")
+CONTROLS = tuple(c.value for c in Control)
 #: Relative tolerance (on the outer diameter) within which a pipe's inner diameter must equal
 #: outer diameter − 2 × wall thickness when all three are given.
 DIAMETER_RTOL = 1e-6

@@ -275,7 +275,7 @@ def _shift_regulators(
     zones: NDArray[np.int64],
 ) -> list[str]:
     off = cn.edge_offsets()["regulator"]
-    limits = [r.max_outlet_pressure for r in cn.network.regulators]
+    limits = cn.reg_max_outlet
     out = []
     for k in range(len(modes.regulator)):
         d = delta[zones[cn.reg_to[k]]]
@@ -284,7 +284,7 @@ def _shift_regulators(
             continue
         name = f"regulator '{cn.edge_names[off + k]}'"
         p_in, p_out = p[cn.reg_from[k]], p[cn.reg_to[k]]
-        cap = limits[k] if limits[k] is not None else np.inf
+        cap = float(limits[k])
         target = min((modes.reg_value[k] if st == sy.REG_ACTIVE else p_out) + d, cap)
         if st == sy.REG_OPEN:
             continue  # made active one at a time by _activate_one

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from linepack.errors import ConvergenceError, InfeasibleError, SolverError
 from linepack.network.compile import CompiledNetwork, compile_network
-from linepack.network.model import Network
+from linepack.network.model import Control, Network
 from linepack.steady import system as sy
 from linepack.steady.newton import (
     LinearSolver,
@@ -58,12 +58,16 @@ class SteadyOptions:
         multithreaded, 3–5× faster at a million junctions) or "auto" (PARDISO where installed
         and the system has at least
         :data:`~linepack.steady.pardiso.PARDISO_MIN_UNKNOWNS` unknowns, SuperLU otherwise).
+    control : Control, optional
+        How stations and regulators are run (see :class:`~linepack.network.model.Control`);
+        None: the case's mode (``CompiledNetwork.control``).
     """
 
     newton: NewtonOptions = field(default_factory=NewtonOptions)
     max_mode_rounds: int = 25
     enforce_limits: bool = True
     linear_solver: str = "auto"
+    control: Control | None = None
 
     def __post_init__(self) -> None:
         if self.linear_solver not in LINEAR_SOLVERS:
@@ -197,7 +201,7 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
     cn = case if isinstance(case, CompiledNetwork) else compile_network(case)
     system = sy.SteadySystem.of(cn)
     modes = sy.Modes.initial(cn)
-    automatic = cn.network.settings.control == "bounds"
+    automatic = _control(cn, opts) is Control.BOUNDS
     report = ConvergenceReport()
     report.mode_changes += fix_structure(cn, modes, automatic=automatic)
     linear = linear_solver(opts.linear_solver, system.reduced.pattern.n, chord=opts.newton.chord)
@@ -242,7 +246,8 @@ def _settle(
 ) -> FloatArray:
     """Newton under fixed modes, then station/regulator limit switching, until nothing moves."""
     free = np.concatenate([~system.is_set, np.zeros(cn.n_edges, dtype=bool)])
-    automatic = cn.network.settings.control == "bounds"
+    control = _control(cn, opts)
+    automatic = control is Control.BOUNDS
     first = not report.residual_norms
     for rnd in range(opts.max_mode_rounds):
         report.rounds += 1
@@ -269,7 +274,7 @@ def _settle(
                 bound=report.mode_changes[-1],
                 report=report,
             ) from None
-        changes = update_modes(cn, system, x, modes)
+        changes = update_modes(cn, system, x, modes, control=control)
         if not changes:
             return x
         report.mode_changes += changes
@@ -319,7 +324,7 @@ def _finish(
         v = sol.violations[0]
         more = len(sol.violations) - 1
         tried = [c for c in report.mode_changes if "no flow (closes" not in c]
-        if cn.network.settings.control == "bounds":
+        if _control(cn, opts) is Control.BOUNDS:
             more_text = f"; the operating policy made {len(tried)} changes" + (
                 f", last: {tried[-1]}" if tried else ""
             )
@@ -368,10 +373,22 @@ def _case_node(cn: CompiledNetwork, i: int) -> str:
     return cn.node_names[i]
 
 
+def _control(cn: CompiledNetwork, opts: SteadyOptions) -> Control:
+    """The control mode of a solve: the options', else the case's."""
+    return cn.control if opts.control is None else opts.control
+
+
 def update_modes(
-    cn: CompiledNetwork, system: sy.SteadySystem, x: FloatArray, modes: sy.Modes
+    cn: CompiledNetwork,
+    system: sy.SteadySystem,
+    x: FloatArray,
+    modes: sy.Modes,
+    control: Control | None = None,
 ) -> list[str]:
-    """Switch compressors and regulators whose limits bind; return what changed."""
+    """Switch compressors and regulators whose limits bind; return what changed.
+
+    ``control`` is the solve's control mode (default: the case's, ``cn.control``).
+    """
     nn = cn.n_nodes
     p, q = x[:nn], x[nn:]
     c = cn.compressors
@@ -380,7 +397,8 @@ def update_modes(
     o = system.off["compressor"]
     names = cn.edge_names
     # under the operating policy the set-points are the policy's to move, not the case's
-    policy_sets = cn.network.settings.control == "bounds"
+    automatic = (cn.control if control is None else control) is Control.BOUNDS
+    policy_sets = automatic
     for k in range(len(c.setpoint)):
         ps, pd, qk, m = p[c.from_node[k]], p[c.to_node[k]], q[o + k], modes.compressor[k]
         if m in (sy.M_BYPASS, sy.M_OFF):
@@ -437,7 +455,6 @@ def update_modes(
                 )
                 break
     o = system.off["regulator"]
-    automatic = cn.network.settings.control == "bounds"
     for k in range(len(cn.reg_setpoint)):
         p1, p2, qk, st = p[cn.reg_from[k]], p[cn.reg_to[k]], q[o + k], modes.regulator[k]
         new = st
@@ -507,7 +524,7 @@ class Violation:
 def pressure_violations(cn: CompiledNetwork, p: FloatArray) -> list[Violation]:
     """Case nodes whose pressure ``p`` [Pa] is below ``p_min`` or above ``p_max`` (relative
     tolerance 1e-9), in node order."""
-    atm = cn.network.settings.atmosphere
+    atm = cn.atmosphere
 
     def barg(v: float) -> str:
         return f"{(v - atm) / 1e5:.2f} barg"
@@ -537,17 +554,17 @@ def check_limits(sol: SteadySolution) -> list[Violation]:
         raise SolverError("non-positive pressure in a converged solution")
     out = pressure_violations(cn, p)
     bal = sol.node_balance
-    for s in cn.network.supplies:
-        if s.pressure is not None and s.flow_max is not None:
-            i = cn.node_names.index(s.node)
-            if -bal[i] > s.flow_max * (1 + 1e-9):
-                out.append(
-                    Violation(
-                        f"supply '{s.name}'",
-                        f"flow_max = {s.flow_max:.4g} kg/s",
-                        -bal[i] - s.flow_max,
-                        "kg/s",
-                        f"inflow {-bal[i]:.4g} kg/s above",
-                    )
+    sup = cn.supplies
+    for k in np.flatnonzero(np.isfinite(sup.pressure) & np.isfinite(sup.flow_max)).tolist():
+        i, flow_max = int(sup.node[k]), float(sup.flow_max[k])
+        if -bal[i] > flow_max * (1 + 1e-9):
+            out.append(
+                Violation(
+                    f"supply '{cn.labels.supplies[k]}'",
+                    f"flow_max = {flow_max:.4g} kg/s",
+                    -bal[i] - flow_max,
+                    "kg/s",
+                    f"inflow {-bal[i]:.4g} kg/s above",
                 )
+            )
     return out

@@ -44,6 +44,7 @@ from linepack.network.compile import (  # the compile steps a patch must repeat 
     _pressure_range,
     _viscosity,
     compile_network,
+    terminals,
 )
 from linepack.network.model import CompressorMode, Network
 from linepack.network.validate import check_value, check_wall, validate
@@ -411,7 +412,13 @@ def patch_compiled(cn: CompiledNetwork, net: Network) -> CompiledNetwork:
     inj = np.concatenate([inj, np.zeros(n_extra)])
     if isinstance(cn.eos, Tabulated) and _pressure_range(net, p_set) != cn.eos_p_range:
         return compile_network(net)
-    changes: dict[str, Any] = {"p_set": p_set, "injection": inj, "network": net}
+    supplies, demands = terminals(net, index)
+    changes: dict[str, Any] = {
+        "p_set": p_set,
+        "injection": inj,
+        "supplies": supplies,
+        "demands": demands,
+    }
     seg = cn.segments
     pipes = net.pipes
     rough = np.asarray([pipes[i].roughness / pipes[i].diameter for i in seg.pipe], dtype=float)

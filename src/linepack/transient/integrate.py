@@ -51,6 +51,7 @@ from numpy.typing import NDArray
 
 from linepack.errors import CaseError, ConvergenceError, InfeasibleError, SolverError
 from linepack.network.compile import CompiledNetwork
+from linepack.network.model import Control
 from linepack.steady import system as sy
 from linepack.steady.newton import NewtonOptions, NewtonReport
 from linepack.steady.solve import update_modes
@@ -86,6 +87,9 @@ class TransientOptions:
     polish : bool
         After convergence take one more Newton step (kept if it does not raise the residual),
         so that mass is conserved to round-off rather than to the tolerance.
+    control : Control, optional
+        How stations and regulators are run (see :class:`~linepack.network.model.Control`);
+        None: the case's mode (``CompiledNetwork.control``).
     """
 
     scheme: str = "bdf2"
@@ -95,6 +99,7 @@ class TransientOptions:
     max_halvings: int = 4
     node_volume: dict[str, float] = field(default_factory=dict)
     polish: bool = True
+    control: Control | None = None
 
 
 @dataclass
@@ -305,7 +310,7 @@ class Integrator:
         bnd = self.boundary.at(t_new)
         terms = self._terms(t_new, bnd)
         modes, changes = self._modes_for(bnd)
-        automatic = cn.network.settings.control == "bounds"
+        automatic = (opts.control or cn.control) is Control.BOUNDS
         if not (
             np.array_equal(modes.compressor, self.modes.compressor)
             and np.array_equal(modes.regulator, self.modes.regulator)
@@ -322,7 +327,7 @@ class Integrator:
             if not controlled:
                 break
             before = modes.compressor.copy()
-            switched = update_modes(cn, system.steady, x, modes)
+            switched = update_modes(cn, system.steady, x, modes, control=opts.control)
             limited.update(np.flatnonzero(modes.compressor != before).tolist())
             switched += self._release(modes, bnd, x, limited)
             if not switched:
