@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from linepack.network.compile import CompiledNetwork
 from linepack.network.model import CompressorMode
+from linepack.steady.changes import ChangeKind
 from linepack.steady.kernels import mean_pressure
 from linepack.steady.solve import SteadySolution
 
@@ -376,7 +377,9 @@ def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
             }
             for i, r in enumerate(ds["regulator"].values)
         },
-        "control_changes": [c for c in sol.report.mode_changes if "no flow (closes" not in c],
+        "control_changes": [
+            str(c) for c in sol.report.mode_changes if c.kind is not ChangeKind.IDLE
+        ],
         "max_velocity_m_s": vmax,
         "max_pressure_barg": (pmax_route - atm) / 1e5,
         "margin_to_maop_bar": float((maop - pmax_route) / 1e5) if np.isfinite(maop) else None,

@@ -24,6 +24,7 @@ from linepack.errors import ConvergenceError, InfeasibleError, SolverError
 from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Control, Network
 from linepack.steady import system as sy
+from linepack.steady.changes import ChangeKind, ModeChange
 from linepack.steady.newton import (
     LinearSolver,
     NewtonOptions,
@@ -94,8 +95,8 @@ class ConvergenceReport:
         Damping factor of each Newton step.
     factorisations : int
         Numeric LU factorisations (the ordering is computed once).
-    mode_changes : list of str
-        What the control loop switched, in order.
+    mode_changes : list of ModeChange
+        What the control loop switched, in order (``str()`` of each reads as a sentence).
     """
 
     converged: bool = False
@@ -104,7 +105,7 @@ class ConvergenceReport:
     residual_norms: list[float] = field(default_factory=list)
     step_lengths: list[float] = field(default_factory=list)
     factorisations: int = 0
-    mode_changes: list[str] = field(default_factory=list)
+    mode_changes: list[ModeChange] = field(default_factory=list)
 
     def add(self, r: NewtonReport) -> None:
         """Append one Newton run."""
@@ -224,7 +225,7 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
     return _finish(cn, system, x, modes, report, opts)
 
 
-def passive(cn: CompiledNetwork, modes: sy.Modes) -> list[str]:
+def passive(cn: CompiledNetwork, modes: sy.Modes) -> list[ModeChange]:
     """Bypass every running station and open every regulator (the network as pipes only)."""
     running = ~np.isin(modes.compressor, (sy.M_OFF,))
     modes.compressor[running] = sy.M_BYPASS
@@ -232,7 +233,8 @@ def passive(cn: CompiledNetwork, modes: sy.Modes) -> list[str]:
     for k in np.flatnonzero(running):
         modes.limit[k] = "policy: passive start"
     modes.regulator[modes.regulator == sy.REG_ACTIVE] = sy.REG_OPEN
-    return ["all stations bypassed and regulators opened (the set-points admit no solution)"]
+    text = "all stations bypassed and regulators opened (the set-points admit no solution)"
+    return [ModeChange(None, ChangeKind.PASSIVE, text)]
 
 
 def _settle(
@@ -266,12 +268,13 @@ def _settle(
         except SolverError as exc:
             if rnd == 0 and first:
                 raise
+            last = report.mode_changes[-1]
             raise InfeasibleError(
-                f"after {'; '.join(report.mode_changes[-3:])}, the network has no solution "
+                f"after {_joined(report.mode_changes[-3:])}, the network has no solution "
                 f"({exc}): the change cannot be held with the given demands and supply "
                 "pressures",
-                element=report.mode_changes[-1].split(":")[0],
-                bound=report.mode_changes[-1],
+                element=last.element,
+                bound=str(last),
                 report=report,
             ) from None
         changes = update_modes(cn, system, x, modes, control=control)
@@ -282,17 +285,21 @@ def _settle(
             report.mode_changes += fix_structure(cn, modes, automatic=automatic)
         except InfeasibleError as exc:
             raise InfeasibleError(
-                f"after {'; '.join(changes)}: {exc.message}; the limit cannot be held with "
+                f"after {_joined(changes)}: {exc.message}; the limit cannot be held with "
                 "the given demands and supply pressures",
-                element=changes[-1].split(":")[0],
-                bound=changes[-1],
+                element=changes[-1].element,
+                bound=str(changes[-1]),
                 report=report,
             ) from None
     raise ConvergenceError(
         f"the control loop did not settle in {opts.max_mode_rounds} rounds "
-        f"(last changes: {'; '.join(report.mode_changes[-4:])})",
+        f"(last changes: {_joined(report.mode_changes[-4:])})",
         report=report,
     )
+
+
+def _joined(changes: list[ModeChange]) -> str:
+    return "; ".join(str(c) for c in changes)
 
 
 def _finish(
@@ -323,7 +330,7 @@ def _finish(
     if sol.violations and opts.enforce_limits:
         v = sol.violations[0]
         more = len(sol.violations) - 1
-        tried = [c for c in report.mode_changes if "no flow (closes" not in c]
+        tried = [c for c in report.mode_changes if c.kind is not ChangeKind.IDLE]
         if _control(cn, opts) is Control.BOUNDS:
             more_text = f"; the operating policy made {len(tried)} changes" + (
                 f", last: {tried[-1]}" if tried else ""
@@ -384,7 +391,7 @@ def update_modes(
     x: FloatArray,
     modes: sy.Modes,
     control: Control | None = None,
-) -> list[str]:
+) -> list[ModeChange]:
     """Switch compressors and regulators whose limits bind; return what changed.
 
     ``control`` is the solve's control mode (default: the case's, ``cn.control``).
@@ -392,7 +399,7 @@ def update_modes(
     nn = cn.n_nodes
     p, q = x[:nn], x[nn:]
     c = cn.compressors
-    changes: list[str] = []
+    changes: list[ModeChange] = []
     pw = system.power(p, q)[0]
     o = system.off["compressor"]
     names = cn.edge_names
@@ -407,26 +414,41 @@ def update_modes(
         # cannot trade that for an outlet limit: the policy lowers the outlet side instead
         held = m == sy.M_SUCTION and modes.limit[k] == "policy"
         checks = [
-            (qk < -1e-6 and not c.allow_reverse[k], sy.M_OFF, 0.0, "reverse flow blocked"),
+            (
+                qk < -1e-6 and not c.allow_reverse[k],
+                sy.M_OFF,
+                0.0,
+                "reverse flow blocked",
+                ChangeKind.REVERSE,
+            ),
             (
                 pd / ps > c.max_ratio[k] * (1 + 1e-9) and not held,
                 sy.M_RATIO,
                 c.max_ratio[k],
                 "max_ratio",
+                ChangeKind.LIMIT,
             ),
             (
                 pd > c.max_outlet[k] * (1 + 1e-9) and not held,
                 sy.M_OUT,
                 c.max_outlet[k],
                 "max_outlet_pressure",
+                ChangeKind.LIMIT,
             ),
             (
                 ps < c.min_suction[k] * (1 - 1e-9),
                 sy.M_SUCTION,
                 c.min_suction[k],
                 "min_suction_pressure",
+                ChangeKind.LIMIT,
             ),
-            (pw[k] > c.max_power[k] * (1 + 1e-9), sy.M_POWER, c.max_power[k], "max_power"),
+            (
+                pw[k] > c.max_power[k] * (1 + 1e-9),
+                sy.M_POWER,
+                c.max_power[k],
+                "max_power",
+                ChangeKind.LIMIT,
+            ),
             (
                 # a limit that no longer binds: the station is back on its own outlet set-point
                 m in (sy.M_RATIO, sy.M_POWER)
@@ -437,21 +459,27 @@ def update_modes(
                 sy.M_OUT,
                 c.setpoint[k],
                 RELEASED,
+                ChangeKind.RELEASED,
             ),
             (
                 pd < ps * (1 - 1e-9) and m != sy.M_RATIO,
                 sy.M_BYPASS,
                 0.0,
                 "bypass (inlet above outlet set-point)",
+                ChangeKind.BYPASS,
             ),
         ]
-        for hit, mode, value, label in checks:
+        for hit, mode, value, label, kind in checks:
             if hit and not (mode == m and value == modes.value[k]):
                 held_by = "" if label == RELEASED else label  # "": its own set-point
                 modes.compressor[k], modes.value[k], modes.limit[k] = mode, value, held_by
+                el = f"compressor '{names[o + k]}'"
                 changes.append(
-                    f"compressor '{names[o + k]}': {label} "
-                    f"({_violation(label, ps, pd, qk, pw[k], value)})"
+                    ModeChange(
+                        el,
+                        kind,
+                        f"{el}: {label} ({_violation(label, ps, pd, qk, pw[k], value)})",
+                    )
                 )
                 break
     o = system.off["regulator"]
@@ -472,7 +500,10 @@ def update_modes(
             new = sy.REG_ACTIVE
         if new != st:
             modes.regulator[k] = new
-            changes.append(f"regulator '{names[o + k]}': {('active', 'open', 'closed')[new]}")
+            el = f"regulator '{names[o + k]}'"
+            changes.append(
+                ModeChange(el, ChangeKind.REGULATOR, f"{el}: {('active', 'open', 'closed')[new]}")
+            )
     return changes
 
 

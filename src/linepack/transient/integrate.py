@@ -327,7 +327,7 @@ class Integrator:
             if not controlled:
                 break
             before = modes.compressor.copy()
-            switched = update_modes(cn, system.steady, x, modes, control=opts.control)
+            switched = [str(c) for c in update_modes(cn, system.steady, x, modes, opts.control)]
             limited.update(np.flatnonzero(modes.compressor != before).tolist())
             switched += self._release(modes, bnd, x, limited)
             if not switched:
@@ -506,7 +506,7 @@ def _structure(cn: CompiledNetwork, modes: sy.Modes, automatic: bool) -> list[st
     in a transient the gas stored in a zone's pipes sets its pressure."""
     changes = release_shorted(cn, modes)
     changes += resolve_conflicts(cn, modes, automatic=automatic)
-    return changes + mark_idle_loops(cn, modes)
+    return [str(c) for c in changes + mark_idle_loops(cn, modes)]
 
 
 #: Labels of the limits the steady limit checks switch to (``update_modes``).
