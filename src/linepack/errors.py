@@ -89,7 +89,9 @@ class SolverError(LinepackError):
     bound : str, optional
         The bound that could not be held, e.g. ``"pressure > 0"``.
     amount : float, optional
-        By how much, in the unit stated in ``message``.
+        By how much the bound is passed, in SI units: Pa for a pressure bound, kg/s for a flow
+        bound (the message may state it in bar). For the bound ``"pressure > 0"``: the
+        pressure reached [Pa] (zero or below, or the last iterate's).
     report : Any, optional
         The convergence report at the time of failure.
     """

@@ -265,3 +265,10 @@ def test_min_pressure_violation_is_an_error_naming_node_and_amount(methane) -> N
         solve(net)
     assert "node 'd'" in str(err.value)
     assert "below p_min" in str(err.value)
+    # the amount is in Pa (the message states bar): the shortfall below p_min, to round-off
+    # (rel 1e-9: the same solve, the bar value scaled back by 1e5)
+    from linepack.steady.solve import SteadyOptions
+
+    sol = solve(net, SteadyOptions(enforce_limits=False))
+    p = sol.pressure[sol.compiled.node_names.index("d")]
+    assert err.value.amount == pytest.approx(45 * BAR - p, rel=1e-9)

@@ -685,7 +685,7 @@ def _runs_out(cn: CompiledNetwork, tp: TreePlan, p2: FloatArray, flow: FloatArra
         f"'{cn.edge_names[e]}': the demand cannot be carried with the given supply pressures",
         element=f"node '{cn.node_names[i]}'",
         bound="pressure > 0",
-        amount=float(p2[i]) / 1e10,
+        amount=float(np.sign(p2[i]) * np.sqrt(np.abs(p2[i]))),  # signed root of p² [Pa]
     )
     return str(err)
 
@@ -769,7 +769,7 @@ def _node_limits(cn: CompiledNetwork, p: FloatArray, supply: float) -> str:
         f"{v.text} {v.bound} by {v.amount:.4g} {v.unit}{extra}",
         element=v.element,
         bound=v.bound,
-        amount=v.amount,
+        amount=v.si_amount,
     )
     return str(err)
 

@@ -347,7 +347,7 @@ def _finish(
             ),
             element=v.element,
             bound=v.bound,
-            amount=v.amount,
+            amount=v.si_amount,
             report=report,
         )
     return sol
@@ -550,6 +550,11 @@ class Violation:
 
     def __str__(self) -> str:
         return f"{self.element}: {self.text} {self.bound} by {self.amount:.4g} {self.unit}"
+
+    @property
+    def si_amount(self) -> float:
+        """``amount`` in SI units (Pa for ``"bar"``, else as given)."""
+        return self.amount * 1e5 if self.unit == "bar" else self.amount
 
 
 def pressure_violations(cn: CompiledNetwork, p: FloatArray) -> list[Violation]:
