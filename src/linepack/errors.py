@@ -157,3 +157,12 @@ class PropertyRangeWarning(UserWarning):
         super().__init__(message)
         self.quantity = quantity
         self.value = value
+
+
+class OptionsError(CaseError, ValueError):
+    """An option or argument of a solve or run outside its allowed values.
+
+    ``element`` names the options object or function, ``key`` the option, ``value`` what was
+    given and ``expected`` what is allowed. It is also a :class:`ValueError`, as these
+    errors were before they were typed.
+    """

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from linepack.errors import ConvergenceError, InfeasibleError, SolverError
+from linepack.errors import ConvergenceError, InfeasibleError, OptionsError, SolverError
 from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Control, Network
 from linepack.steady import system as sy
@@ -72,9 +72,12 @@ class SteadyOptions:
 
     def __post_init__(self) -> None:
         if self.linear_solver not in LINEAR_SOLVERS:
-            raise ValueError(
-                f"SteadyOptions.linear_solver = {self.linear_solver!r}: expected one of "
-                f"{LINEAR_SOLVERS}"
+            raise OptionsError(
+                "unknown linear solver",
+                element="SteadyOptions",
+                key="linear_solver",
+                value=self.linear_solver,
+                expected=f"one of {LINEAR_SOLVERS}",
             )
 
 

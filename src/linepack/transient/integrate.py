@@ -49,7 +49,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from linepack.errors import CaseError, ConvergenceError, InfeasibleError, SolverError
+from linepack.errors import (
+    CaseError,
+    ConvergenceError,
+    InfeasibleError,
+    OptionsError,
+    SolverError,
+)
 from linepack.network.compile import CompiledNetwork
 from linepack.network.model import Control
 from linepack.steady import system as sy
@@ -158,7 +164,13 @@ class Integrator:
         options: TransientOptions,
     ) -> None:
         if options.scheme not in SCHEMES:
-            raise ValueError(f"scheme {options.scheme!r}: expected one of {SCHEMES}")
+            raise OptionsError(
+                "unknown time-integration scheme",
+                element="TransientOptions",
+                key="scheme",
+                value=options.scheme,
+                expected=f"one of {SCHEMES}",
+            )
         state.check(cn)
         self.cn, self.boundary, self.options = cn, boundary, options
         volume = np.zeros(cn.n_nodes)
@@ -305,7 +317,13 @@ class Integrator:
 
     def _step(self, t_new: float) -> StepReport:
         if not t_new > self.t:
-            raise ValueError(f"time step to {t_new} s from {self.t} s")
+            raise OptionsError(
+                "a step must end after the current time",
+                element="Integrator",
+                key="t_new",
+                value=t_new,
+                expected=f"a time [s] after {self.t}",
+            )
         cn, system, opts = self.cn, self.system, self.options
         bnd = self.boundary.at(t_new)
         terms = self._terms(t_new, bnd)

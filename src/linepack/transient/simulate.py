@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from linepack.errors import LinepackError, SolverError
+from linepack.errors import LinepackError, OptionsError, SolverError
 from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Network
 from linepack.steady import system as sy
@@ -140,7 +140,13 @@ def simulate(
         A step that cannot be solved even after halving it (time and residual named).
     """
     if not (dt > 0 and hours > 0):
-        raise ValueError("hours and dt must be positive")
+        raise OptionsError(
+            "the run length and time step must be positive",
+            element="simulate",
+            key="hours" if not hours > 0 else "dt",
+            value=hours if not hours > 0 else dt,
+            expected="a positive number",
+        )
     schedule = schedule or Schedule()
     opts = options or TransientOptions()
     if scheme is not None:
@@ -180,7 +186,13 @@ def simulate(
         i = int(deliveries[np.argmax(state.pressure[deliveries] < cn.p_min[deliveries])])
         survival = (t0, cn.node_names[i])
     if on_failure not in ("raise", "stop"):
-        raise ValueError(f"on_failure {on_failure!r}: expected 'raise' or 'stop'")
+        raise OptionsError(
+            "unknown failure handling",
+            element="simulate",
+            key="on_failure",
+            value=on_failure,
+            expected="'raise' or 'stop'",
+        )
     steps: list[StepReport] = []
     since_output = 0.0
     failure: str | None = None
