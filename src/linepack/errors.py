@@ -89,7 +89,9 @@ class SolverError(LinepackError):
     bound : str, optional
         The bound that could not be held, e.g. ``"pressure > 0"``.
     amount : float, optional
-        By how much, in the unit stated in ``message``.
+        By how much the bound is passed, in SI units: Pa for a pressure bound, kg/s for a flow
+        bound (the message may state it in bar). For the bound ``"pressure > 0"``: the
+        pressure reached [Pa] (zero or below, or the last iterate's).
     report : Any, optional
         The convergence report at the time of failure.
     """
@@ -136,3 +138,31 @@ class Where:
     def at(self, element: str) -> Where:
         """The same file, another element."""
         return Where(self.file, element)
+
+
+class PropertyRangeWarning(UserWarning):
+    """A gas property could not be evaluated (outside its model's range); a stated value was used.
+
+    Parameters
+    ----------
+    message : str
+        What failed and the value used instead.
+    quantity : str
+        The property, e.g. ``"kappa"``.
+    value : float
+        The value used instead [unit of the property].
+    """
+
+    def __init__(self, message: str, quantity: str, value: float) -> None:
+        super().__init__(message)
+        self.quantity = quantity
+        self.value = value
+
+
+class OptionsError(CaseError, ValueError):
+    """An option or argument of a solve or run outside its allowed values.
+
+    ``element`` names the options object or function, ``key`` the option, ``value`` what was
+    given and ``expected`` what is allowed. It is also a :class:`ValueError`, as these
+    errors were before they were typed.
+    """

@@ -76,6 +76,7 @@ def test_ratio_limit_is_released_when_the_set_point_binds_again(methane) -> None
     discharge above it (e.g. after a station upstream raised its suction): it never
     discharges above its own set-point."""
     from linepack.steady import system as sy
+    from linepack.steady.changes import ChangeKind
     from linepack.steady.solve import update_modes
 
     sol = solve(station(methane, comp(max_ratio=1.2)))
@@ -89,9 +90,10 @@ def test_ratio_limit_is_released_when_the_set_point_binds_again(methane) -> None
     assert modes.compressor[0] == sy.M_OUT
     assert modes.value[0] == 70 * BAR  # exactly its own set-point again
     assert modes.limit == [""]  # held by no limit
-    assert changes == [
+    assert [str(c) for c in changes] == [
         "compressor 'k': back to its set-point (discharge 74.400 bar > set-point 70.000 bar abs)"
     ]
+    assert [(c.element, c.kind) for c in changes] == [("compressor 'k'", ChangeKind.RELEASED)]
 
 
 def test_max_power_binds(methane) -> None:  # type: ignore[no-untyped-def]
@@ -263,3 +265,10 @@ def test_min_pressure_violation_is_an_error_naming_node_and_amount(methane) -> N
         solve(net)
     assert "node 'd'" in str(err.value)
     assert "below p_min" in str(err.value)
+    # the amount is in Pa (the message states bar): the shortfall below p_min, to round-off
+    # (rel 1e-9: the same solve, the bar value scaled back by 1e5)
+    from linepack.steady.solve import SteadyOptions
+
+    sol = solve(net, SteadyOptions(enforce_limits=False))
+    p = sol.pressure[sol.compiled.node_names.index("d")]
+    assert err.value.amount == pytest.approx(45 * BAR - p, rel=1e-9)

@@ -107,7 +107,7 @@ def test_freeflow_throughput_is_the_solved_delivery() -> None:
     # The free-flow case holds 50 barg at Kasur: its throughput comes out of the solve.
     net = load("psgp-56in-freeflow")
     sol = solve(net)
-    facts = PipelineFacts.from_solution(sol)
+    facts = PipelineFacts.from_solution(net, sol)
     steady = summary(sol, to_dataset(sol))
     # Both are the same mass balance at the delivery node (rounding only).
     assert facts.design_throughput_kg_s == pytest.approx(steady["throughput_kg_s"], rel=1e-12)
@@ -125,7 +125,7 @@ def test_explicit_economics_and_missing_wall() -> None:
     )  # the case's table holds the defaults
     net.pipes[3].wall_thickness = None
     with pytest.raises(CaseError) as info:
-        PipelineFacts.from_solution(sol)
+        PipelineFacts.from_solution(net, sol)
     text = str(info.value)
     assert "pipe 'L04'" in text
     assert "wall_thickness" in text

@@ -12,6 +12,7 @@ import pytest
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from linepack.errors import OptionsError
 from linepack.gas import friction
 from linepack.network.compile import compile_network
 from linepack.network.model import (
@@ -310,5 +311,6 @@ def test_pardiso_takes_no_chord_steps() -> None:
 
 
 def test_an_unknown_linear_solver_is_refused() -> None:
-    with pytest.raises(ValueError, match="linear_solver = 'umfpack'"):
+    with pytest.raises(OptionsError, match=r"key 'linear_solver'.*'umfpack'") as err:
         SteadyOptions(linear_solver="umfpack", newton=NewtonOptions())
+    assert (err.value.key, err.value.value) == ("linear_solver", "umfpack")

@@ -120,7 +120,13 @@ def _write_outputs(
     sol: Any, out: Path, plot: bool, headline: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     from linepack.io.results_files import write_json, write_tables
-    from linepack.results.steady import route_path, route_profile, summary, to_dataset
+    from linepack.results.steady import (
+        route_path,
+        route_profile,
+        route_stations,
+        summary,
+        to_dataset,
+    )
 
     ds = to_dataset(sol)
     summ = summary(sol, ds)
@@ -131,19 +137,18 @@ def _write_outputs(
     if plot:
         from linepack.plot.profile import plot_profile
 
-        net = sol.compiled.network
+        cn = sol.compiled
         prof = route_profile(sol, ds)
         if prof["chainage"].size:
-            pmin = net.node(summ["delivery_node"]).p_min
-            where = dict(route_path(net))
-            stations = [(where[c.to_node], c.name) for c in net.compressors if c.to_node in where]
+            pmin = float(cn.p_min[cn.node_names.index(summ["delivery_node"])])
+            where = dict(route_path(cn))
             plot_profile(
                 prof,
                 out / "profile.png",
-                title=f"{net.name}: pressure along the route",
-                atmosphere=net.settings.atmosphere,
-                min_delivery=pmin,
-                stations=stations,
+                title=f"{cn.labels.case}: pressure along the route",
+                atmosphere=cn.atmosphere,
+                min_delivery=pmin if pmin > 0 else None,
+                stations=route_stations(cn, where),
             )
             files.append("profile.png")
     return {**summ, "_files": files}

@@ -43,7 +43,7 @@ from linepack.network.kinds import (
     Key,
     Role,
 )
-from linepack.network.model import Compressor, CompressorMode, Network, Pipe, Settings
+from linepack.network.model import Compressor, CompressorMode, Control, Network, Pipe, Settings
 from linepack.network.validate import check_diameters, check_value, check_wall, validate
 from linepack.units import StandardFlow, parse, parse_flow, registry
 
@@ -287,6 +287,8 @@ def _settings(doc: dict[str, Any], ctx: _Context) -> Settings:
     for name in ("scf", "sm3"):
         if name in standard:
             fields[name] = _reference(standard[name], name, getattr(base, name), ctx)
+    if "control" in fields:  # a checked choice: the case file's word for the enum
+        fields["control"] = Control(fields["control"])
     settings = Settings(**fields)
     ctx.references.update(scf=settings.scf, sm3=settings.sm3)
     return settings

@@ -58,6 +58,7 @@ from linepack.io.gaslib_xml import (
 from linepack.network.model import (
     Compressor,
     CompressorMode,
+    Control,
     Demand,
     Network,
     Node,
@@ -653,7 +654,7 @@ def _settings(gas: GasData, eos: str, segment_length: float, atmosphere: float) 
         pseudo_critical=(ppc, tpc) if ppc is not None and tpc is not None else None,
         gas_constant=R / gas.molar_mass,
         # a nomination fixes flows, not how stations and valves run: the policy chooses
-        control="bounds",
+        control=Control.BOUNDS,
     )
 
 

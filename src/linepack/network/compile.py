@@ -4,6 +4,10 @@ This is the middle layer: a frozen structure of numpy arrays with integer node i
 split into segments, gas constants and the equation of state built once. Solvers read only this
 structure; they never see names, units or dataclasses of the model.
 
+The structure is closed: besides the arrays it carries the few case-wide values a solver or a
+result reads (case gas temperature, atmosphere, control mode) and a :class:`Labels` object with
+every name, so nothing downstream reads the editable model after compilation.
+
 Unknowns of the steady problem are the pressures of all nodes (the case's nodes followed by the
 interior nodes of split pipes) and the mass flows of all *edges*: pipe segments first, then
 compressors, regulators, valves, short pipes and resistors, in the order of the model's lists.
@@ -13,18 +17,19 @@ from __future__ import annotations
 
 import dataclasses
 import operator
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from linepack.errors import CaseError
+from linepack.errors import CaseError, PropertyRangeWarning
 from linepack.gas import friction as friction_mod
 from linepack.gas.composition import NM3, Gas, R
 from linepack.gas.eos import EquationOfState, Tabulated, make_eos
 from linepack.network.kinds import EDGES
-from linepack.network.model import CompressorMode, Network
+from linepack.network.model import CompressorMode, Control, Network
 from linepack.network.validate import validate
 
 FloatArray = NDArray[np.float64]
@@ -106,6 +111,72 @@ class Compressors:
 
 
 @dataclass(frozen=True)
+class Labels:
+    """Names of a compiled network's elements, for results and messages.
+
+    Attributes
+    ----------
+    case : str
+        Case name.
+    nodes : tuple of str
+        Case nodes first, then interior segment nodes (``"<pipe>#<k>"``).
+    edges : tuple of str
+        One name per edge (segments named ``"<pipe>#<k>"``, or as their pipe when not split).
+    pipes, pipe_from, pipe_to : tuple of str
+        The case's pipes and their inlet and outlet nodes.
+    compressors, regulators, valves, short_pipes, resistors : tuple of str
+        The other edges by kind, in edge order.
+    supplies, supply_nodes, demands, demand_nodes : tuple of str
+        Supplies and demands and the nodes they feed or draw from.
+    route : tuple of str
+        Named nodes along the main route, upstream first (may be empty).
+    delivery : str, optional
+        The main delivery node.
+    """
+
+    case: str
+    nodes: tuple[str, ...]
+    edges: tuple[str, ...]
+    pipes: tuple[str, ...]
+    pipe_from: tuple[str, ...]
+    pipe_to: tuple[str, ...]
+    compressors: tuple[str, ...]
+    regulators: tuple[str, ...]
+    valves: tuple[str, ...]
+    short_pipes: tuple[str, ...]
+    resistors: tuple[str, ...]
+    supplies: tuple[str, ...]
+    supply_nodes: tuple[str, ...]
+    demands: tuple[str, ...]
+    demand_nodes: tuple[str, ...]
+    route: tuple[str, ...] = ()
+    delivery: str | None = None
+
+
+@dataclass(frozen=True)
+class Terminals:
+    """Supplies or demands as arrays (length ``n``), in the case's order.
+
+    Attributes
+    ----------
+    node : ndarray of int
+        Node index of each.
+    pressure : ndarray
+        Pressure set-point [Pa abs], NaN where the flow is fixed.
+    flow : ndarray
+        Fixed mass flow [kg/s] (into the network for supplies, out of it for demands), NaN
+        where the pressure is set.
+    flow_max : ndarray
+        Largest inflow [kg/s] of a supply (inf when not given; inf for demands).
+    """
+
+    node: IntArray
+    pressure: FloatArray
+    flow: FloatArray
+    flow_max: FloatArray
+
+
+@dataclass(frozen=True)
 class CompiledNetwork:
     """A network as arrays: the input of every solver.
 
@@ -131,23 +202,38 @@ class CompiledNetwork:
         Valves.
     short_from, short_to : ndarray
         Short pipes.
+    reg_max_outlet : ndarray
+        Largest outlet set-point the operating policy may give each regulator [Pa] (inf when
+        not given).
     res_from, res_to, res_zeta, res_area, res_dp : ndarray
         Resistors (ζ and area for drag factor; fixed loss [Pa]; NaN where not used).
-    edge_names : tuple of str
-        One name per edge (segments named ``"<pipe>#<k>"``).
-    pipe_names : tuple of str
-        Names of the case's pipes.
+    supplies, demands : Terminals
+        The case's supplies and demands (their sum per node is in ``p_set`` and ``injection``).
+    pipe_length, pipe_maop : ndarray
+        Length [m] and maximum allowable operating pressure [Pa abs] (NaN when not given) of
+        each of the case's pipes.
+    gas_temperature : float
+        The case's gas temperature [K] (segments carry their own in ``segments.temperature``):
+        the temperature at stations and node volumes.
+    atmosphere : float
+        Atmospheric pressure [Pa] for gauge values.
+    control : Control
+        The case's control mode (a solve's options may override it).
+    labels : Labels
+        Names of all elements; ``node_names``, ``edge_names`` and ``pipe_names`` read them.
+    composition : Gas
+        The gas the equation of state and constants were built for.
+    settings_key : tuple
+        The case settings as a tuple of values, to check that another network shares them
+        (:func:`linepack.studies.stations.compile_like` reuses the EOS table then).
     gas : GasConstants
     eos : EquationOfState
     p_scale : float
         Pressure scale [Pa] for residual scaling.
     eos_p_range : tuple of float
         Pressure range [Pa] the EOS was built for; the solver clips Z evaluations to it.
-    network : Network
-        The model this came from (for results; kernels do not read it).
     """
 
-    node_names: tuple[str, ...]
     n_case_nodes: int
     elevation: FloatArray
     p_set: FloatArray
@@ -159,6 +245,7 @@ class CompiledNetwork:
     reg_from: IntArray
     reg_to: IntArray
     reg_setpoint: FloatArray
+    reg_max_outlet: FloatArray
     valve_from: IntArray
     valve_to: IntArray
     valve_open: NDArray[np.bool_]
@@ -169,13 +256,35 @@ class CompiledNetwork:
     res_zeta: FloatArray
     res_area: FloatArray
     res_dp: FloatArray
-    edge_names: tuple[str, ...]
-    pipe_names: tuple[str, ...]
+    supplies: Terminals
+    demands: Terminals
+    pipe_length: FloatArray
+    pipe_maop: FloatArray
+    gas_temperature: float
+    atmosphere: float
+    control: Control
+    labels: Labels
+    composition: Gas
+    settings_key: tuple[Any, ...]
     gas: GasConstants
     eos: EquationOfState
     p_scale: float
     eos_p_range: tuple[float, float]
-    network: Network = field(repr=False)
+
+    @property
+    def node_names(self) -> tuple[str, ...]:
+        """Names of all nodes (:attr:`Labels.nodes`)."""
+        return self.labels.nodes
+
+    @property
+    def edge_names(self) -> tuple[str, ...]:
+        """Names of all edges (:attr:`Labels.edges`)."""
+        return self.labels.edges
+
+    @property
+    def pipe_names(self) -> tuple[str, ...]:
+        """Names of the case's pipes (:attr:`Labels.pipes`)."""
+        return self.labels.pipes
 
     @property
     def n_nodes(self) -> int:
@@ -235,6 +344,55 @@ def _boundaries(net: Network, index: dict[str, int]) -> tuple[FloatArray, FloatA
         else:
             inj[i] -= _opt(d.flow, 0.0)
     return p_set, inj
+
+
+def terminals(net: Network, index: dict[str, int]) -> tuple[Terminals, Terminals]:
+    """The supplies and demands of ``net`` as arrays (``index``: node name to index)."""
+
+    def arr(vals: list[float | None], absent: float) -> FloatArray:
+        return np.asarray([absent if v is None else v for v in vals], dtype=float)
+
+    ss, ds = net.supplies, net.demands
+    supplies = Terminals(
+        node=np.asarray([index[s.node] for s in ss], dtype=np.int64),
+        pressure=arr([s.pressure for s in ss], np.nan),
+        flow=arr([None if s.pressure is not None else _opt(s.flow, 0.0) for s in ss], np.nan),
+        flow_max=arr([s.flow_max for s in ss], np.inf),
+    )
+    demands = Terminals(
+        node=np.asarray([index[d.node] for d in ds], dtype=np.int64),
+        pressure=arr([d.pressure for d in ds], np.nan),
+        flow=arr([None if d.pressure is not None else _opt(d.flow, 0.0) for d in ds], np.nan),
+        flow_max=np.full(len(ds), np.inf),
+    )
+    return supplies, demands
+
+
+def labels(net: Network, new_nodes: list[str], seg_names: list[str]) -> Labels:
+    """Names of ``net``'s elements; ``new_nodes``, ``seg_names`` from the pipe split."""
+
+    def names(elements: list[Any]) -> tuple[str, ...]:
+        return tuple(e.name for e in elements)
+
+    return Labels(
+        case=net.name,
+        nodes=tuple([n.name for n in net.nodes] + new_nodes),
+        edges=(*seg_names, *(e.name for kind in EDGES[1:] for e in kind.elements(net))),
+        pipes=names(net.pipes),
+        pipe_from=tuple(p.from_node for p in net.pipes),
+        pipe_to=tuple(p.to_node for p in net.pipes),
+        compressors=names(net.compressors),
+        regulators=names(net.regulators),
+        valves=names(net.valves),
+        short_pipes=names(net.short_pipes),
+        resistors=names(net.resistors),
+        supplies=names(net.supplies),
+        supply_nodes=tuple(s.node for s in net.supplies),
+        demands=names(net.demands),
+        demand_nodes=tuple(d.node for d in net.demands),
+        route=tuple(net.route),
+        delivery=net.delivery,
+    )
 
 
 def _split_pipes(
@@ -391,8 +549,16 @@ def _gas_constants(net: Network, p_nom: float, t_nom: float) -> GasConstants:
     rs = st.gas_constant if st.gas_constant else R / gas.molar_mass
     try:
         kappa = float(transport.isentropic_exponent(p_nom, t_nom, gas))
-    except Exception:  # pyaga8 outside its range: fall back to a lean-gas value
-        kappa = 1.3
+    except ValueError as err:  # GERG-2008 density does not converge: out of its range
+        kappa = KAPPA_FALLBACK
+        warnings.warn(
+            PropertyRangeWarning(
+                f"isentropic exponent not evaluated ({err}); kappa = {kappa} used",
+                quantity="kappa",
+                value=kappa,
+            ),
+            stacklevel=2,
+        )
     return GasConstants(
         gas_constant=rs,
         molar_mass=R / rs,
@@ -402,6 +568,10 @@ def _gas_constants(net: Network, p_nom: float, t_nom: float) -> GasConstants:
         density_scf=float(gas.density(st.scf)),
         density_nm3=float(gas.density(NM3)),
     )
+
+
+#: Isentropic exponent of a lean natural gas, used when GERG-2008 cannot be evaluated.
+KAPPA_FALLBACK = 1.3
 
 
 def _viscosity(net: Network, p_nom: float, temps: FloatArray, eos: EquationOfState) -> FloatArray:
@@ -529,9 +699,8 @@ def compile_network(net: Network) -> CompiledNetwork:
     sh_f, sh_t = _pairs(net.short_pipes, index)
     res_f, res_t = _pairs(net.resistors, index)
     rs = net.resistors
-    names = [*seg_names, *(e.name for kind in EDGES[1:] for e in kind.elements(net))]
+    supplies, demands = terminals(net, index)
     return CompiledNetwork(
-        node_names=tuple([n.name for n in net.nodes] + new_nodes),
         n_case_nodes=len(net.nodes),
         elevation=np.asarray(elevation, dtype=float),
         p_set=p_set,
@@ -543,6 +712,9 @@ def compile_network(net: Network) -> CompiledNetwork:
         reg_from=reg_f,
         reg_to=reg_t,
         reg_setpoint=np.asarray([r.setpoint for r in net.regulators], dtype=float),
+        reg_max_outlet=np.asarray(
+            [_opt(r.max_outlet_pressure, np.inf) for r in net.regulators], dtype=float
+        ),
         valve_from=val_f,
         valve_to=val_t,
         valve_open=np.asarray([v.open for v in net.valves], dtype=bool),
@@ -553,14 +725,21 @@ def compile_network(net: Network) -> CompiledNetwork:
         res_zeta=np.asarray([_opt(r.drag_factor, np.nan) for r in rs], dtype=float),
         res_area=np.asarray([np.pi * _opt(r.diameter, np.nan) ** 2 / 4 for r in rs], dtype=float),
         res_dp=np.asarray([_opt(r.pressure_loss, np.nan) for r in rs], dtype=float),
-        edge_names=tuple(names),
-        pipe_names=tuple(p.name for p in net.pipes),
+        supplies=supplies,
+        demands=demands,
+        pipe_length=np.asarray([p.length for p in net.pipes], dtype=float),
+        pipe_maop=np.asarray([_opt(p.maop, np.nan) for p in net.pipes], dtype=float),
+        gas_temperature=float(st.gas_temperature),
+        atmosphere=float(st.atmosphere),
+        control=Control(st.control),
+        labels=labels(net, new_nodes, seg_names),
+        composition=net.gas,
+        settings_key=dataclasses.astuple(st),
         gas=gas,
         eos=eos,
         p_scale=max(p_nom, 1e5),
         # Only tables have a range; closed-form models are evaluated at any positive pressure
         eos_p_range=p_range if isinstance(eos, Tabulated) else (1.0, np.inf),
-        network=net,
     )
 
 
@@ -598,7 +777,13 @@ def patch_compiled(cn: CompiledNetwork, net: Network) -> CompiledNetwork:
     inj = np.concatenate([inj, np.zeros(n_extra)])
     if isinstance(cn.eos, Tabulated) and _pressure_range(net, p_set) != cn.eos_p_range:
         return compile_network(net)
-    changes: dict[str, Any] = {"p_set": p_set, "injection": inj, "network": net}
+    supplies, demands = terminals(net, index)
+    changes: dict[str, Any] = {
+        "p_set": p_set,
+        "injection": inj,
+        "supplies": supplies,
+        "demands": demands,
+    }
     seg = cn.segments
     pipes = net.pipes
     rough = np.asarray([pipes[i].roughness / pipes[i].diameter for i in seg.pipe], dtype=float)

@@ -38,6 +38,7 @@ from linepack.gas.friction import FRICTION_LAWS
 from linepack.network.model import (
     Compressor,
     CompressorMode,
+    Control,
     Demand,
     Network,
     Node,
@@ -70,7 +71,7 @@ __all__ = [
 #: Compression head models (``Compressor.head``).
 HEADS = ("polytropic", "isentropic")
 #: Control policies of a case (``Settings.control``).
-CONTROLS = ("setpoints", "bounds")
+CONTROLS = tuple(c.value for c in Control)
 #: SI unit of a specific gas constant, as read and written.
 GAS_CONSTANT_UNIT = "J/(kg*K)"
 #: SI unit of each quantity kind of a key (the kinds that are numbers with a unit).

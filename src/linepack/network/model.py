@@ -311,6 +311,18 @@ class Resistor:
     pressure_loss: float | None = None
 
 
+class Control(StrEnum):
+    """How a steady solve runs stations, regulators and pressure-set supplies.
+
+    ``SETPOINTS``: they hold the case's set-points (switching only when a station limit binds).
+    ``BOUNDS``: the operating policy (:mod:`linepack.steady.policy`) may change modes and
+    set-points to keep node pressures within their bounds.
+    """
+
+    SETPOINTS = "setpoints"
+    BOUNDS = "bounds"
+
+
 @dataclass
 class Settings:
     """Case-wide physics settings (SI).
@@ -341,7 +353,7 @@ class Settings:
         Overrides the composition's (GasSteadySim cases give only G).
     gas_constant : float, optional
         Specific gas constant R/M [J/(kg K)] overriding the composition's.
-    control : str
+    control : Control
         ``"setpoints"``: compressors, regulators and pressure-set supplies hold the case's
         set-points (switching only when a station limit binds). ``"bounds"``: the operating
         policy (:mod:`linepack.steady.policy`) may change modes and set-points to keep node
@@ -362,7 +374,7 @@ class Settings:
     pseudo_critical: tuple[float, float] | None = None
     specific_gravity: float | None = None
     gas_constant: float | None = None
-    control: str = "setpoints"
+    control: Control = Control.SETPOINTS
 
 
 @dataclass

@@ -238,23 +238,23 @@ def plot_run(
     from linepack.transient.report import boundary_flows, delivery_nodes, route_pressure
 
     cn = result.compiled
-    net = cn.network
-    atm = net.settings.atmosphere
+    lb = cn.labels
+    atm = cn.atmosphere
     t0 = float(result.time[0])
     th = (result.time - t0) / 3600.0
     marks = [((t - t0) / 3600.0, text) for t, text in schedule_events or []]
     survival = None if result.survival_time is None else (result.survival_time - t0) / 3600.0
     deliveries = delivery_nodes(cn)
-    route_nodes = [n for n, _ in route_path(net)] if net.route else []
-    route_nodes = [n for n in dict.fromkeys(route_nodes) if n in net.route]
+    route_nodes = [n for n, _ in route_path(cn)] if lb.route else []
+    route_nodes = [n for n in dict.fromkeys(route_nodes) if n in lb.route]
     chosen = _pick(route_nodes, MAX_ROUTE_NODES) if route_nodes else []
     if not chosen:
-        chosen = list(dict.fromkeys(s.node for s in net.supplies))
+        chosen = list(dict.fromkeys(lb.supply_nodes))
     chosen += [n for n in deliveries if n not in chosen]
     series = {n: (result.node(n) - atm) / 1e5 for n in chosen}
     pmins = [cn.p_min[cn.node_names.index(n)] for n in deliveries]
     pmin = (max(pmins) - atm) / 1e5 if pmins and max(pmins) > 0 else None
-    name = net.name
+    name = lb.case
     files = [
         plot_pressures(
             th,
@@ -280,7 +280,7 @@ def plot_run(
         )
     )
     chain, pressure, path = route_pressure(result)
-    route = set(net.route or [n.name for n in net.nodes])
+    route = set(lb.route or cn.node_names[: cn.n_case_nodes])
     if chain.size and len(th) > 1 and chain[-1] > chain[0]:
         files.append(
             plot_pressure_map(

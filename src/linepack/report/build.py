@@ -99,7 +99,7 @@ def build_document(
     net = load(case_arg, scenario=scenario, decisions=decisions)
     sol = solve(net)
     ds = to_dataset(sol)
-    ctx = _Context(case_arg, sol, ds, summary(sol, ds), work_dir)
+    ctx = _Context(case_arg, sol, ds, summary(sol, ds), work_dir, net=net)
     sections = [_solution_section(ctx), _route_map_section(ctx), _profile_section(ctx)]
     sections += [
         _capacity_section(ctx),

@@ -31,10 +31,8 @@ class _Context:
     timings: dict[str, float] = field(default_factory=dict)
     #: Key figures from the studies, shown after the steady ones.
     cards: list[Card] = field(default_factory=list)
-
-    @property
-    def net(self) -> Any:
-        return self.sol.compiled.network
+    #: The case as loaded (the :class:`~linepack.network.model.Network` that was solved).
+    net: Any = None
 
 
 def _barg(pa: float, atm: float) -> float | None:

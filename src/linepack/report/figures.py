@@ -153,20 +153,21 @@ def steady_profile(
         The file, or None if the case has no route of pipes.
     """
     from linepack.plot.profile import plot_profile
-    from linepack.results.steady import route_path, route_profile
+    from linepack.results.steady import route_path, route_profile, route_stations
 
-    net = sol.compiled.network
+    cn = sol.compiled
     prof = route_profile(sol, ds)
     if not prof["chainage"].size:
         return None
-    where = dict(route_path(net))
-    stations = [(where[c.to_node], c.name) for c in net.compressors if c.to_node in where]
+    where = dict(route_path(cn))
+    stations = route_stations(cn, where)
+    p_min = float(cn.p_min[cn.node_names.index(summary["delivery_node"])])
     return plot_profile(
         prof,
         path,
-        title=f"{net.name}: pressure and elevation along the route",
-        atmosphere=net.settings.atmosphere,
-        min_delivery=net.node(summary["delivery_node"]).p_min,
+        title=f"{cn.labels.case}: pressure and elevation along the route",
+        atmosphere=cn.atmosphere,
+        min_delivery=p_min if p_min > 0 else None,
         stations=stations,
     )
 

@@ -41,7 +41,7 @@ def _tariff_blocks(ctx: _Context) -> list[Any]:
 
     econ = read_economics(ctx.net)
     e = economics_summary(ctx.net, ctx.sol, econ)
-    bars = tornado(econ, PipelineFacts.from_solution(ctx.sol))
+    bars = tornado(econ, PipelineFacts.from_solution(ctx.net, ctx.sol))
     path = plot_tornado(bars, ctx.tmp / "tariff_tornado.png")
     facts = (
         Card("levelised tariff", e["tariff_usd_per_mmbtu"], "USD/MMBtu", ".3f"),

@@ -14,7 +14,9 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
-from linepack.network.model import CompressorMode, Network, Pipe
+from linepack.network.compile import CompiledNetwork
+from linepack.network.model import CompressorMode
+from linepack.steady.changes import ChangeKind
 from linepack.steady.kernels import mean_pressure
 from linepack.steady.solve import SteadySolution
 
@@ -71,8 +73,8 @@ def _pipes(sol: SteadySolution, st: dict[str, FloatArray]) -> dict[str, xr.Varia
     q = st["flow"][first]
     d = "pipe"
     return {
-        "pipe_from": _var(d, [p.from_node for p in cn.network.pipes], "", "inlet node"),
-        "pipe_to": _var(d, [p.to_node for p in cn.network.pipes], "", "outlet node"),
+        "pipe_from": _var(d, list(cn.labels.pipe_from), "", "inlet node"),
+        "pipe_to": _var(d, list(cn.labels.pipe_to), "", "outlet node"),
         "length": _var(d, lengths, "m", "length"),
         "diameter": _var(d, seg.diameter[first], "m", "inner diameter"),
         "p_in": _var(d, sol.pressure[seg.from_node[first]], "Pa", "inlet pressure (absolute)"),
@@ -181,8 +183,7 @@ def to_dataset(sol: SteadySolution) -> xr.Dataset:
         attributes with the case name, convergence and totals.
     """
     cn = sol.compiled
-    net = cn.network
-    atm = net.settings.atmosphere
+    atm = cn.atmosphere
     st = segment_state(sol)
     nn = cn.n_case_nodes
     p = sol.pressure[:nn]
@@ -192,9 +193,7 @@ def to_dataset(sol: SteadySolution) -> xr.Dataset:
         "pressure": _var("node", p, "Pa", "pressure (absolute)"),
         "pressure_gauge": _var("node", p - atm, "Pa", "pressure (gauge)"),
         "elevation": _var("node", cn.elevation[:nn], "m", "elevation"),
-        "temperature": _var(
-            "node", np.full(nn, net.settings.gas_temperature), "K", "gas temperature"
-        ),
+        "temperature": _var("node", np.full(nn, cn.gas_temperature), "K", "gas temperature"),
         "injection": _var("node", inj, "kg/s", "net injection (supply positive, demand negative)"),
         "p_min": _var("node", cn.p_min[:nn], "Pa", "minimum pressure (absolute)"),
         "p_max": _var("node", cn.p_max[:nn], "Pa", "maximum pressure (absolute)"),
@@ -206,13 +205,13 @@ def to_dataset(sol: SteadySolution) -> xr.Dataset:
     coords = {
         "node": list(cn.node_names[:nn]),
         "pipe": list(cn.pipe_names),
-        "compressor": [c.name for c in net.compressors],
-        "regulator": [r.name for r in net.regulators],
+        "compressor": list(cn.labels.compressors),
+        "regulator": list(cn.labels.regulators),
     }
     ds = xr.Dataset(data, coords=coords)
     ds.attrs.update(
         {
-            "case": net.name,
+            "case": cn.labels.case,
             "converged": int(sol.report.converged),
             "iterations": sol.report.iterations,
             "linepack_mass_kg": float(st["mass"].sum()),
@@ -232,15 +231,29 @@ def mass_balance_error(sol: SteadySolution) -> float:
     return float(np.max(np.abs(bal[free]))) if np.any(free) else 0.0
 
 
-def route_path(net: Network) -> list[tuple[str, float]]:
+def _route_pipes(cn: CompiledNetwork) -> dict[tuple[str, str], int]:
+    """Index of the (last) pipe joining each (inlet, outlet) pair of case nodes."""
+    lb = cn.labels
+    return {(a, b): k for k, (a, b) in enumerate(zip(lb.pipe_from, lb.pipe_to, strict=True))}
+
+
+def route_path(cn: CompiledNetwork) -> list[tuple[str, float]]:
     """Nodes along the case's route with their chainage [m], station discharge nodes included.
 
-    The route is the case's ``route`` list (or all nodes in order); consecutive route nodes
-    are joined by a pipe, or by a station/valve/short pipe and then a pipe.
+    The route is the case's ``route`` list (or all case nodes in order); consecutive route
+    nodes are joined by a pipe, or by a station/valve/short pipe and then a pipe.
     """
-    route = net.route or [n.name for n in net.nodes]
-    pipes = {(p.from_node, p.to_node): p for p in net.pipes}
-    links = {(c.from_node, c.to_node) for c in net.links() if not isinstance(c, Pipe)}
+    names = cn.node_names
+    route = list(cn.labels.route) or list(names[: cn.n_case_nodes])
+    pipes = _route_pipes(cn)
+    ends = [
+        (cn.compressors.from_node, cn.compressors.to_node),
+        (cn.reg_from, cn.reg_to),
+        (cn.valve_from, cn.valve_to),
+        (cn.short_from, cn.short_to),
+        (cn.res_from, cn.res_to),
+    ]
+    links = {(names[a], names[b]) for f, t in ends for a, b in zip(f, t, strict=True)}
     path = [(route[0], 0.0)]
     for b in route[1:]:
         a, ch = path[-1]
@@ -250,8 +263,19 @@ def route_path(net: Network) -> list[tuple[str, float]]:
                 path.append((mids[0], ch))
                 a = mids[0]
         pipe = pipes.get((a, b))
-        path.append((b, ch + (pipe.length if pipe else 0.0)))
+        path.append((b, ch + (float(cn.pipe_length[pipe]) if pipe is not None else 0.0)))
     return path
+
+
+def route_stations(cn: CompiledNetwork, where: dict[str, float]) -> list[tuple[float, str]]:
+    """(chainage [m], name) of each compressor whose discharge node is in ``where``
+    (node name → chainage, e.g. ``dict(route_path(cn))``), in the case's order."""
+    c, names = cn.compressors, cn.node_names
+    out = []
+    for name, k in zip(cn.labels.compressors, c.to_node.tolist(), strict=True):
+        if names[k] in where:
+            out.append((where[names[k]], name))
+    return out
 
 
 def route_profile(sol: SteadySolution, ds: xr.Dataset) -> dict[str, FloatArray]:
@@ -262,21 +286,22 @@ def route_profile(sol: SteadySolution, ds: xr.Dataset) -> dict[str, FloatArray]:
     dict
         ``chainage`` [m], ``pressure`` [Pa abs], ``elevation`` [m], ``maop`` [Pa abs] per point.
     """
-    net = sol.compiled.network
-    pipes = {(p.from_node, p.to_node): p for p in net.pipes}
+    cn = sol.compiled
+    pipes = _route_pipes(cn)
     names = np.asarray(ds["point_pipe"].values)
     parts: dict[str, list[FloatArray]] = {
         k: [] for k in ("chainage", "pressure", "elevation", "maop")
     }
-    for (a, start), (b, _) in itertools.pairwise(route_path(net)):
+    for (a, start), (b, _) in itertools.pairwise(route_path(cn)):
         pipe = pipes.get((a, b))
         if pipe is None:
             continue
-        sel = names == pipe.name
+        sel = names == cn.pipe_names[pipe]
+        maop = float(cn.pipe_maop[pipe])
         parts["chainage"].append(start + ds["point_x"].values[sel])
         parts["pressure"].append(ds["point_pressure"].values[sel])
         parts["elevation"].append(ds["point_elevation"].values[sel])
-        parts["maop"].append(np.full(int(sel.sum()), pipe.maop or np.nan))
+        parts["maop"].append(np.full(int(sel.sum()), maop if maop else np.nan))
     return {k: np.concatenate(v) if v else np.zeros(0) for k, v in parts.items()}
 
 
@@ -296,15 +321,14 @@ def _node_summary(ds: xr.Dataset, atm: float, chainage: dict[str, float]) -> dic
 def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
     """The planner's summary (``summary.json``); every key is documented in docs/results.md."""
     cn = sol.compiled
-    net = cn.network
-    atm = net.settings.atmosphere
-    delivery = net.delivery or cn.node_names[int(np.argmin(ds["injection"].values))]
+    atm = cn.atmosphere
+    delivery = cn.labels.delivery or cn.node_names[int(np.argmin(ds["injection"].values))]
     d = list(ds["node"].values).index(delivery)
     withdrawn = -float(ds["injection"].values[d])
     rho_scf = cn.gas.density_scf
     mmscfd = withdrawn / rho_scf * MMSCFD_PER_SCF_M3_S
     vmax = float(np.abs(ds["velocity_max"].values).max()) if ds.sizes["pipe"] else 0.0
-    maops = [p.maop for p in net.pipes if p.maop]
+    maops = [m for m in cn.pipe_maop.tolist() if m and np.isfinite(m)]
     maop = min(maops) if maops else np.nan
     pmax_route = float(ds["pressure"].values.max())
     fuel = float(ds["fuel"].values.sum()) if ds.sizes["compressor"] else 0.0
@@ -315,7 +339,7 @@ def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
     pressure = ds["pressure"].values
     low = int(np.argmin(pressure))
     return {
-        "case": net.name,
+        "case": cn.labels.case,
         "converged": bool(sol.report.converged),
         "iterations": int(sol.report.iterations),
         "delivery_node": delivery,
@@ -328,7 +352,7 @@ def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
         "total_withdrawal_kg_s": total_out,
         "lowest_pressure_node": str(ds["node"].values[low]),
         "lowest_pressure_barg": float((pressure[low] - atm) / 1e5),
-        "nodes": _node_summary(ds, atm, dict(route_path(net))),
+        "nodes": _node_summary(ds, atm, dict(route_path(cn))),
         "linepack_mmscm": float(ds.attrs["linepack_std_m3"] / 1e6),
         "linepack_tonnes": float(ds.attrs["linepack_mass_kg"] / 1e3),
         "compressor_power_mw": float(ds["power"].values.sum() / 1e6)
@@ -353,7 +377,9 @@ def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
             }
             for i, r in enumerate(ds["regulator"].values)
         },
-        "control_changes": [c for c in sol.report.mode_changes if "no flow (closes" not in c],
+        "control_changes": [
+            str(c) for c in sol.report.mode_changes if c.kind is not ChangeKind.IDLE
+        ],
         "max_velocity_m_s": vmax,
         "max_pressure_barg": (pmax_route - atm) / 1e5,
         "margin_to_maop_bar": float((maop - pmax_route) / 1e5) if np.isfinite(maop) else None,

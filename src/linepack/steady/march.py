@@ -40,7 +40,7 @@ from linepack.network.compile import MODE_CODES, CompiledNetwork
 
 if TYPE_CHECKING:
     from linepack.steady.solve import Violation
-from linepack.network.model import CompressorMode
+from linepack.network.model import CompressorMode, Control
 from linepack.steady import kernels
 
 FloatArray = NDArray[np.float64]
@@ -162,11 +162,8 @@ def _analyse(cn: CompiledNetwork) -> TreePlan | str:
                 f"compressor '{cn.edge_names[o + k]}' in mode '{modes[m].value}' (the march "
                 "handles outlet_pressure and bypass)"
             )
-    if cn.network.settings.control != "setpoints":
-        return (
-            f"control = '{cn.network.settings.control}': the operating policy may move "
-            "set-points and modes"
-        )
+    if cn.control is not Control.SETPOINTS:
+        return f"control = '{cn.control.value}': the operating policy may move set-points and modes"
     tp = _build_plan(cn)
     for j in np.flatnonzero(tp.running):
         if not tp.forward[o + j]:
@@ -590,7 +587,7 @@ def _station_power(
     qc = flow[:, o : o + nc]
     ps = np.maximum(p[:, c.from_node], 1.0)
     pd = np.maximum(p[:, c.to_node], 1.0)
-    t = cn.network.settings.gas_temperature
+    t = cn.gas_temperature
     ex = np.where(c.polytropic, (kappa - 1.0) / (kappa * c.efficiency), (kappa - 1.0) / kappa)
     z = compressibility(cn, ps, t)
     # the head of kernels.compression_power with a per-scenario kappa
@@ -673,7 +670,7 @@ def _iterate(cn: CompiledNetwork, tp: TreePlan, inp: _Inputs, tol: float, max_it
 
 
 def _barg(cn: CompiledNetwork, p: float) -> str:
-    return f"{(p - cn.network.settings.atmosphere) / 1e5:.2f} barg"
+    return f"{(p - cn.atmosphere) / 1e5:.2f} barg"
 
 
 def _runs_out(cn: CompiledNetwork, tp: TreePlan, p2: FloatArray, flow: FloatArray) -> str:
@@ -688,7 +685,7 @@ def _runs_out(cn: CompiledNetwork, tp: TreePlan, p2: FloatArray, flow: FloatArra
         f"'{cn.edge_names[e]}': the demand cannot be carried with the given supply pressures",
         element=f"node '{cn.node_names[i]}'",
         bound="pressure > 0",
-        amount=float(p2[i]) / 1e10,
+        amount=float(np.sign(p2[i]) * np.sqrt(np.abs(p2[i]))),  # signed root of p² [Pa]
     )
     return str(err)
 
@@ -740,17 +737,15 @@ def _violations(cn: CompiledNetwork, p: FloatArray, supply: float) -> list[Viola
     from linepack.steady.solve import Violation, pressure_violations
 
     out = pressure_violations(cn, p)
-    for sp in cn.network.supplies:
-        if (
-            sp.pressure is not None
-            and sp.flow_max is not None
-            and supply > sp.flow_max * (1 + 1e-9)
-        ):
+    sup = cn.supplies
+    for k in np.flatnonzero(np.isfinite(sup.pressure) & np.isfinite(sup.flow_max)).tolist():
+        flow_max = float(sup.flow_max[k])
+        if supply > flow_max * (1 + 1e-9):
             out.append(
                 Violation(
-                    f"supply '{sp.name}'",
-                    f"flow_max = {sp.flow_max:.4g} kg/s",
-                    supply - sp.flow_max,
+                    f"supply '{cn.labels.supplies[k]}'",
+                    f"flow_max = {flow_max:.4g} kg/s",
+                    supply - flow_max,
                     "kg/s",
                     f"inflow {supply:.4g} kg/s above",
                 )
@@ -774,7 +769,7 @@ def _node_limits(cn: CompiledNetwork, p: FloatArray, supply: float) -> str:
         f"{v.text} {v.bound} by {v.amount:.4g} {v.unit}{extra}",
         element=v.element,
         bound=v.bound,
-        amount=v.amount,
+        amount=v.si_amount,
     )
     return str(err)
 
@@ -807,14 +802,8 @@ def _classify(
     nn = cn.n_case_nodes
     lo = p[:, :nn] < cn.p_min[:nn] * (1 - 1e-9)
     hi = p[:, :nn] > cn.p_max[:nn] * (1 + 1e-9)
-    maxflow = min(
-        (
-            sp.flow_max
-            for sp in cn.network.supplies
-            if sp.pressure is not None and sp.flow_max is not None
-        ),
-        default=np.inf,
-    )
+    limited = np.isfinite(cn.supplies.pressure) & np.isfinite(cn.supplies.flow_max)
+    maxflow = float(cn.supplies.flow_max[limited].min()) if limited.any() else np.inf
     over = supply > maxflow * (1 + 1e-9)
     passed = live & (lo.any(axis=1) | hi.any(axis=1) | over)
     violations = [""] * s

@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 from linepack.errors import SolverError
 from linepack.network.compile import CompiledNetwork
 from linepack.steady import system as sy
+from linepack.steady.changes import ChangeKind, ModeChange
 from linepack.steady.zones import control_zones, fix_structure
 
 FloatArray = NDArray[np.float64]
@@ -99,7 +100,7 @@ def apply_shifts(
     zones: NDArray[np.int64],
     p_min: FloatArray,
     p_max: FloatArray,
-) -> list[str]:
+) -> list[ModeChange]:
     """Move the anchors of each zone by its shift (or start a station, or make a regulator
     active to split a zone whose nodes need different pressure levels); return the changes."""
     p = x[: cn.n_nodes]
@@ -123,7 +124,7 @@ def apply_shifts(
 
 def _activate_one(
     cn: CompiledNetwork, modes: sy.Modes, x: FloatArray, p_max: FloatArray
-) -> list[str]:
+) -> list[ModeChange]:
     """Make the open regulator just upstream of the worst high-pressure node active.
 
     As :func:`_start_one`, for regulators: the open regulator with forward flow whose
@@ -155,9 +156,13 @@ def _activate_one(
     worst, kr = best
     target = p[cn.reg_to[kr]] - worst - MARGIN
     modes.regulator[kr], modes.reg_value[kr] = sy.REG_ACTIVE, max(target, 1e5)
+    el = f"regulator '{cn.edge_names[off + kr]}'"
     return [
-        f"regulator '{cn.edge_names[off + kr]}': active, outlet {modes.reg_value[kr] / 1e5:.3f} "
-        f"bar (nodes downstream {worst / 1e5:.3f} bar above their maximum)"
+        _policy(
+            el,
+            f"{el}: active, outlet {modes.reg_value[kr] / 1e5:.3f} "
+            f"bar (nodes downstream {worst / 1e5:.3f} bar above their maximum)",
+        )
     ]
 
 
@@ -167,7 +172,7 @@ def _start_one(
     x: FloatArray,
     zones: NDArray[np.int64],
     p_min: FloatArray,
-) -> list[str]:
+) -> list[ModeChange]:
     """Start the bypassed station just upstream of the worst low-pressure node.
 
     For each bypassed station with forward flow, the nodes it would feed if it ran are the
@@ -202,15 +207,19 @@ def _start_one(
     if target <= pd + MIN_SHIFT:
         return []
     modes.compressor[ks], modes.value[ks], modes.limit[ks] = sy.M_OUT, target, ""
+    el = f"compressor '{cn.edge_names[off + ks]}'"
     return [
-        f"compressor '{cn.edge_names[off + ks]}': started, outlet {target / 1e5:.3f} bar "
-        f"(nodes downstream {need / 1e5:.3f} bar below their minimum)"
+        _policy(
+            el,
+            f"{el}: started, outlet {target / 1e5:.3f} bar "
+            f"(nodes downstream {need / 1e5:.3f} bar below their minimum)",
+        )
     ]
 
 
 def _shift_supplies(
     cn: CompiledNetwork, modes: sy.Modes, delta: FloatArray, zones: NDArray[np.int64]
-) -> list[str]:
+) -> list[ModeChange]:
     out = []
     for i in np.flatnonzero(np.isfinite(modes.p_set)):
         d = delta[zones[i]]
@@ -218,9 +227,12 @@ def _shift_supplies(
             continue
         new = float(np.clip(modes.p_set[i] + d, max(cn.p_min[i], 1e5), cn.p_max[i]))
         if abs(new - modes.p_set[i]) >= MIN_SHIFT:
+            el = f"node '{cn.node_names[i]}'"
             out.append(
-                f"node '{cn.node_names[i]}': pressure set-point "
-                f"{modes.p_set[i] / 1e5:.3f} -> {new / 1e5:.3f} bar"
+                _policy(
+                    el,
+                    f"{el}: pressure set-point {modes.p_set[i] / 1e5:.3f} -> {new / 1e5:.3f} bar",
+                )
             )
             modes.p_set[i] = new
     return out
@@ -232,7 +244,7 @@ def _shift_compressors(
     p: FloatArray,
     delta: FloatArray,
     zones: NDArray[np.int64],
-) -> list[str]:
+) -> list[ModeChange]:
     c = cn.compressors
     off = cn.edge_offsets()["compressor"]
     out = []
@@ -248,7 +260,12 @@ def _shift_compressors(
                 np.clip(modes.value[k] + ds, max(c.min_suction[k], cn.p_min[i]), cn.p_max[i])
             )
             if ds != 0.0 and abs(target - modes.value[k]) >= MIN_SHIFT:
-                out.append(f"{name}: suction {modes.value[k] / 1e5:.3f} -> {target / 1e5:.3f} bar")
+                out.append(
+                    _policy(
+                        name,
+                        f"{name}: suction {modes.value[k] / 1e5:.3f} -> {target / 1e5:.3f} bar",
+                    )
+                )
                 modes.value[k] = target
             continue
         if d == 0.0 or m not in (sy.M_OUT, sy.M_BYPASS):
@@ -259,10 +276,18 @@ def _shift_compressors(
         if target <= ps:
             modes.compressor[k], modes.value[k], modes.limit[k] = sy.M_BYPASS, 0.0, "policy"
             out.append(
-                f"{name}: bypassed (zone needs {target / 1e5:.3f} bar, suction {ps / 1e5:.3f} bar)"
+                _policy(
+                    name,
+                    f"{name}: bypassed (zone needs {target / 1e5:.3f} bar, suction "
+                    f"{ps / 1e5:.3f} bar)",
+                )
             )
         elif abs(target - modes.value[k]) >= MIN_SHIFT:
-            out.append(f"{name}: outlet {modes.value[k] / 1e5:.3f} -> {target / 1e5:.3f} bar")
+            out.append(
+                _policy(
+                    name, f"{name}: outlet {modes.value[k] / 1e5:.3f} -> {target / 1e5:.3f} bar"
+                )
+            )
             modes.value[k] = target
     return out
 
@@ -273,9 +298,9 @@ def _shift_regulators(
     p: FloatArray,
     delta: FloatArray,
     zones: NDArray[np.int64],
-) -> list[str]:
+) -> list[ModeChange]:
     off = cn.edge_offsets()["regulator"]
-    limits = [r.max_outlet_pressure for r in cn.network.regulators]
+    limits = cn.reg_max_outlet
     out = []
     for k in range(len(modes.regulator)):
         d = delta[zones[cn.reg_to[k]]]
@@ -284,18 +309,26 @@ def _shift_regulators(
             continue
         name = f"regulator '{cn.edge_names[off + k]}'"
         p_in, p_out = p[cn.reg_from[k]], p[cn.reg_to[k]]
-        cap = limits[k] if limits[k] is not None else np.inf
+        cap = float(limits[k])
         target = min((modes.reg_value[k] if st == sy.REG_ACTIVE else p_out) + d, cap)
         if st == sy.REG_OPEN:
             continue  # made active one at a time by _activate_one
         if target >= p_in:
             modes.regulator[k] = sy.REG_OPEN
             out.append(
-                f"{name}: opened wide (zone needs {target / 1e5:.3f} bar, inlet "
-                f"{p_in / 1e5:.3f} bar)"
+                _policy(
+                    name,
+                    f"{name}: opened wide (zone needs {target / 1e5:.3f} bar, inlet "
+                    f"{p_in / 1e5:.3f} bar)",
+                )
             )
         elif abs(target - modes.reg_value[k]) >= MIN_SHIFT:
-            out.append(f"{name}: outlet {modes.reg_value[k] / 1e5:.3f} -> {target / 1e5:.3f} bar")
+            out.append(
+                _policy(
+                    name,
+                    f"{name}: outlet {modes.reg_value[k] / 1e5:.3f} -> {target / 1e5:.3f} bar",
+                )
+            )
             modes.reg_value[k] = target
     return out
 
@@ -305,7 +338,7 @@ def keep_within_bounds(
     modes: sy.Modes,
     x: FloatArray,
     settle: Callable[[FloatArray], FloatArray],
-    changes: list[str],
+    changes: list[ModeChange],
     max_rounds: int = 15,
 ) -> FloatArray:
     """Run the policy rounds from a converged solution ``x``; return the final solution.
@@ -319,7 +352,7 @@ def keep_within_bounds(
         Converged unknowns under ``modes``.
     settle : callable
         Re-solves (Newton and station limits) from a start, returning converged unknowns.
-    changes : list of str
+    changes : list of ModeChange
         Appended with every change made.
     max_rounds : int
         Most policy rounds.
@@ -342,13 +375,22 @@ def keep_within_bounds(
         except SolverError as exc:
             # undo the step and keep the last converged operating point
             _restore(modes, before)
+            tried = "; ".join(str(c) for c in made[:3])
             changes.append(
-                f"tried {'; '.join(made[:3])}{' ...' if len(made) > 3 else ''}: "
-                f"no solution ({exc.message[:160]}); undone"
+                ModeChange(
+                    made[0].element,
+                    ChangeKind.UNDONE,
+                    f"tried {tried}{' ...' if len(made) > 3 else ''}: "
+                    f"no solution ({exc.message[:160]}); undone",
+                )
             )
             break
         changes += made
     return x
+
+
+def _policy(element: str, text: str) -> ModeChange:
+    return ModeChange(element, ChangeKind.POLICY, text)
 
 
 def _restore(modes: sy.Modes, saved: sy.Modes) -> None:

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from linepack.errors import ConvergenceError, InfeasibleError, SolverError
+from linepack.errors import ConvergenceError, InfeasibleError, OptionsError, SolverError
 from linepack.network.compile import CompiledNetwork, compile_network
-from linepack.network.model import Network
+from linepack.network.model import Control, Network
 from linepack.steady import system as sy
+from linepack.steady.changes import ChangeKind, ModeChange
 from linepack.steady.newton import (
     LinearSolver,
     NewtonOptions,
@@ -58,18 +59,25 @@ class SteadyOptions:
         multithreaded, 3–5× faster at a million junctions) or "auto" (PARDISO where installed
         and the system has at least
         :data:`~linepack.steady.pardiso.PARDISO_MIN_UNKNOWNS` unknowns, SuperLU otherwise).
+    control : Control, optional
+        How stations and regulators are run (see :class:`~linepack.network.model.Control`);
+        None: the case's mode (``CompiledNetwork.control``).
     """
 
     newton: NewtonOptions = field(default_factory=NewtonOptions)
     max_mode_rounds: int = 25
     enforce_limits: bool = True
     linear_solver: str = "auto"
+    control: Control | None = None
 
     def __post_init__(self) -> None:
         if self.linear_solver not in LINEAR_SOLVERS:
-            raise ValueError(
-                f"SteadyOptions.linear_solver = {self.linear_solver!r}: expected one of "
-                f"{LINEAR_SOLVERS}"
+            raise OptionsError(
+                "unknown linear solver",
+                element="SteadyOptions",
+                key="linear_solver",
+                value=self.linear_solver,
+                expected=f"one of {LINEAR_SOLVERS}",
             )
 
 
@@ -90,8 +98,8 @@ class ConvergenceReport:
         Damping factor of each Newton step.
     factorisations : int
         Numeric LU factorisations (the ordering is computed once).
-    mode_changes : list of str
-        What the control loop switched, in order.
+    mode_changes : list of ModeChange
+        What the control loop switched, in order (``str()`` of each reads as a sentence).
     """
 
     converged: bool = False
@@ -100,7 +108,7 @@ class ConvergenceReport:
     residual_norms: list[float] = field(default_factory=list)
     step_lengths: list[float] = field(default_factory=list)
     factorisations: int = 0
-    mode_changes: list[str] = field(default_factory=list)
+    mode_changes: list[ModeChange] = field(default_factory=list)
 
     def add(self, r: NewtonReport) -> None:
         """Append one Newton run."""
@@ -197,7 +205,7 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
     cn = case if isinstance(case, CompiledNetwork) else compile_network(case)
     system = sy.SteadySystem.of(cn)
     modes = sy.Modes.initial(cn)
-    automatic = cn.network.settings.control == "bounds"
+    automatic = _control(cn, opts) is Control.BOUNDS
     report = ConvergenceReport()
     report.mode_changes += fix_structure(cn, modes, automatic=automatic)
     linear = linear_solver(opts.linear_solver, system.reduced.pattern.n, chord=opts.newton.chord)
@@ -220,7 +228,7 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
     return _finish(cn, system, x, modes, report, opts)
 
 
-def passive(cn: CompiledNetwork, modes: sy.Modes) -> list[str]:
+def passive(cn: CompiledNetwork, modes: sy.Modes) -> list[ModeChange]:
     """Bypass every running station and open every regulator (the network as pipes only)."""
     running = ~np.isin(modes.compressor, (sy.M_OFF,))
     modes.compressor[running] = sy.M_BYPASS
@@ -228,7 +236,8 @@ def passive(cn: CompiledNetwork, modes: sy.Modes) -> list[str]:
     for k in np.flatnonzero(running):
         modes.limit[k] = "policy: passive start"
     modes.regulator[modes.regulator == sy.REG_ACTIVE] = sy.REG_OPEN
-    return ["all stations bypassed and regulators opened (the set-points admit no solution)"]
+    text = "all stations bypassed and regulators opened (the set-points admit no solution)"
+    return [ModeChange(None, ChangeKind.PASSIVE, text)]
 
 
 def _settle(
@@ -242,7 +251,8 @@ def _settle(
 ) -> FloatArray:
     """Newton under fixed modes, then station/regulator limit switching, until nothing moves."""
     free = np.concatenate([~system.is_set, np.zeros(cn.n_edges, dtype=bool)])
-    automatic = cn.network.settings.control == "bounds"
+    control = _control(cn, opts)
+    automatic = control is Control.BOUNDS
     first = not report.residual_norms
     for rnd in range(opts.max_mode_rounds):
         report.rounds += 1
@@ -261,15 +271,16 @@ def _settle(
         except SolverError as exc:
             if rnd == 0 and first:
                 raise
+            last = report.mode_changes[-1]
             raise InfeasibleError(
-                f"after {'; '.join(report.mode_changes[-3:])}, the network has no solution "
+                f"after {_joined(report.mode_changes[-3:])}, the network has no solution "
                 f"({exc}): the change cannot be held with the given demands and supply "
                 "pressures",
-                element=report.mode_changes[-1].split(":")[0],
-                bound=report.mode_changes[-1],
+                element=last.element,
+                bound=str(last),
                 report=report,
             ) from None
-        changes = update_modes(cn, system, x, modes)
+        changes = update_modes(cn, system, x, modes, control=control)
         if not changes:
             return x
         report.mode_changes += changes
@@ -277,17 +288,21 @@ def _settle(
             report.mode_changes += fix_structure(cn, modes, automatic=automatic)
         except InfeasibleError as exc:
             raise InfeasibleError(
-                f"after {'; '.join(changes)}: {exc.message}; the limit cannot be held with "
+                f"after {_joined(changes)}: {exc.message}; the limit cannot be held with "
                 "the given demands and supply pressures",
-                element=changes[-1].split(":")[0],
-                bound=changes[-1],
+                element=changes[-1].element,
+                bound=str(changes[-1]),
                 report=report,
             ) from None
     raise ConvergenceError(
         f"the control loop did not settle in {opts.max_mode_rounds} rounds "
-        f"(last changes: {'; '.join(report.mode_changes[-4:])})",
+        f"(last changes: {_joined(report.mode_changes[-4:])})",
         report=report,
     )
+
+
+def _joined(changes: list[ModeChange]) -> str:
+    return "; ".join(str(c) for c in changes)
 
 
 def _finish(
@@ -318,8 +333,8 @@ def _finish(
     if sol.violations and opts.enforce_limits:
         v = sol.violations[0]
         more = len(sol.violations) - 1
-        tried = [c for c in report.mode_changes if "no flow (closes" not in c]
-        if cn.network.settings.control == "bounds":
+        tried = [c for c in report.mode_changes if c.kind is not ChangeKind.IDLE]
+        if _control(cn, opts) is Control.BOUNDS:
             more_text = f"; the operating policy made {len(tried)} changes" + (
                 f", last: {tried[-1]}" if tried else ""
             )
@@ -335,7 +350,7 @@ def _finish(
             ),
             element=v.element,
             bound=v.bound,
-            amount=v.amount,
+            amount=v.si_amount,
             report=report,
         )
     return sol
@@ -368,19 +383,32 @@ def _case_node(cn: CompiledNetwork, i: int) -> str:
     return cn.node_names[i]
 
 
+def _control(cn: CompiledNetwork, opts: SteadyOptions) -> Control:
+    """The control mode of a solve: the options', else the case's."""
+    return cn.control if opts.control is None else opts.control
+
+
 def update_modes(
-    cn: CompiledNetwork, system: sy.SteadySystem, x: FloatArray, modes: sy.Modes
-) -> list[str]:
-    """Switch compressors and regulators whose limits bind; return what changed."""
+    cn: CompiledNetwork,
+    system: sy.SteadySystem,
+    x: FloatArray,
+    modes: sy.Modes,
+    control: Control | None = None,
+) -> list[ModeChange]:
+    """Switch compressors and regulators whose limits bind; return what changed.
+
+    ``control`` is the solve's control mode (default: the case's, ``cn.control``).
+    """
     nn = cn.n_nodes
     p, q = x[:nn], x[nn:]
     c = cn.compressors
-    changes: list[str] = []
+    changes: list[ModeChange] = []
     pw = system.power(p, q)[0]
     o = system.off["compressor"]
     names = cn.edge_names
     # under the operating policy the set-points are the policy's to move, not the case's
-    policy_sets = cn.network.settings.control == "bounds"
+    automatic = (cn.control if control is None else control) is Control.BOUNDS
+    policy_sets = automatic
     for k in range(len(c.setpoint)):
         ps, pd, qk, m = p[c.from_node[k]], p[c.to_node[k]], q[o + k], modes.compressor[k]
         if m in (sy.M_BYPASS, sy.M_OFF):
@@ -389,26 +417,41 @@ def update_modes(
         # cannot trade that for an outlet limit: the policy lowers the outlet side instead
         held = m == sy.M_SUCTION and modes.limit[k] == "policy"
         checks = [
-            (qk < -1e-6 and not c.allow_reverse[k], sy.M_OFF, 0.0, "reverse flow blocked"),
+            (
+                qk < -1e-6 and not c.allow_reverse[k],
+                sy.M_OFF,
+                0.0,
+                "reverse flow blocked",
+                ChangeKind.REVERSE,
+            ),
             (
                 pd / ps > c.max_ratio[k] * (1 + 1e-9) and not held,
                 sy.M_RATIO,
                 c.max_ratio[k],
                 "max_ratio",
+                ChangeKind.LIMIT,
             ),
             (
                 pd > c.max_outlet[k] * (1 + 1e-9) and not held,
                 sy.M_OUT,
                 c.max_outlet[k],
                 "max_outlet_pressure",
+                ChangeKind.LIMIT,
             ),
             (
                 ps < c.min_suction[k] * (1 - 1e-9),
                 sy.M_SUCTION,
                 c.min_suction[k],
                 "min_suction_pressure",
+                ChangeKind.LIMIT,
             ),
-            (pw[k] > c.max_power[k] * (1 + 1e-9), sy.M_POWER, c.max_power[k], "max_power"),
+            (
+                pw[k] > c.max_power[k] * (1 + 1e-9),
+                sy.M_POWER,
+                c.max_power[k],
+                "max_power",
+                ChangeKind.LIMIT,
+            ),
             (
                 # a limit that no longer binds: the station is back on its own outlet set-point
                 m in (sy.M_RATIO, sy.M_POWER)
@@ -419,25 +462,30 @@ def update_modes(
                 sy.M_OUT,
                 c.setpoint[k],
                 RELEASED,
+                ChangeKind.RELEASED,
             ),
             (
                 pd < ps * (1 - 1e-9) and m != sy.M_RATIO,
                 sy.M_BYPASS,
                 0.0,
                 "bypass (inlet above outlet set-point)",
+                ChangeKind.BYPASS,
             ),
         ]
-        for hit, mode, value, label in checks:
+        for hit, mode, value, label, kind in checks:
             if hit and not (mode == m and value == modes.value[k]):
                 held_by = "" if label == RELEASED else label  # "": its own set-point
                 modes.compressor[k], modes.value[k], modes.limit[k] = mode, value, held_by
+                el = f"compressor '{names[o + k]}'"
                 changes.append(
-                    f"compressor '{names[o + k]}': {label} "
-                    f"({_violation(label, ps, pd, qk, pw[k], value)})"
+                    ModeChange(
+                        el,
+                        kind,
+                        f"{el}: {label} ({_violation(label, ps, pd, qk, pw[k], value)})",
+                    )
                 )
                 break
     o = system.off["regulator"]
-    automatic = cn.network.settings.control == "bounds"
     for k in range(len(cn.reg_setpoint)):
         p1, p2, qk, st = p[cn.reg_from[k]], p[cn.reg_to[k]], q[o + k], modes.regulator[k]
         new = st
@@ -455,7 +503,10 @@ def update_modes(
             new = sy.REG_ACTIVE
         if new != st:
             modes.regulator[k] = new
-            changes.append(f"regulator '{names[o + k]}': {('active', 'open', 'closed')[new]}")
+            el = f"regulator '{names[o + k]}'"
+            changes.append(
+                ModeChange(el, ChangeKind.REGULATOR, f"{el}: {('active', 'open', 'closed')[new]}")
+            )
     return changes
 
 
@@ -503,11 +554,16 @@ class Violation:
     def __str__(self) -> str:
         return f"{self.element}: {self.text} {self.bound} by {self.amount:.4g} {self.unit}"
 
+    @property
+    def si_amount(self) -> float:
+        """``amount`` in SI units (Pa for ``"bar"``, else as given)."""
+        return self.amount * 1e5 if self.unit == "bar" else self.amount
+
 
 def pressure_violations(cn: CompiledNetwork, p: FloatArray) -> list[Violation]:
     """Case nodes whose pressure ``p`` [Pa] is below ``p_min`` or above ``p_max`` (relative
     tolerance 1e-9), in node order."""
-    atm = cn.network.settings.atmosphere
+    atm = cn.atmosphere
 
     def barg(v: float) -> str:
         return f"{(v - atm) / 1e5:.2f} barg"
@@ -537,17 +593,17 @@ def check_limits(sol: SteadySolution) -> list[Violation]:
         raise SolverError("non-positive pressure in a converged solution")
     out = pressure_violations(cn, p)
     bal = sol.node_balance
-    for s in cn.network.supplies:
-        if s.pressure is not None and s.flow_max is not None:
-            i = cn.node_names.index(s.node)
-            if -bal[i] > s.flow_max * (1 + 1e-9):
-                out.append(
-                    Violation(
-                        f"supply '{s.name}'",
-                        f"flow_max = {s.flow_max:.4g} kg/s",
-                        -bal[i] - s.flow_max,
-                        "kg/s",
-                        f"inflow {-bal[i]:.4g} kg/s above",
-                    )
+    sup = cn.supplies
+    for k in np.flatnonzero(np.isfinite(sup.pressure) & np.isfinite(sup.flow_max)).tolist():
+        i, flow_max = int(sup.node[k]), float(sup.flow_max[k])
+        if -bal[i] > flow_max * (1 + 1e-9):
+            out.append(
+                Violation(
+                    f"supply '{cn.labels.supplies[k]}'",
+                    f"flow_max = {flow_max:.4g} kg/s",
+                    -bal[i] - flow_max,
+                    "kg/s",
+                    f"inflow {-bal[i]:.4g} kg/s above",
                 )
+            )
     return out

@@ -391,7 +391,7 @@ class SteadySystem:
         c = self.cn.compressors
         qc = q[self.off["compressor"] : self.off["compressor"] + len(c.setpoint)]
         ps, pd = np.maximum(p[c.from_node], 1.0), np.maximum(p[c.to_node], 1.0)
-        t = np.full(ps.shape, self.cn.network.settings.gas_temperature)
+        t = np.full(ps.shape, self.cn.gas_temperature)
         z, dz = self.z(ps, t)
         return kernels.compression_power(
             qc,
@@ -485,7 +485,7 @@ class SteadySystem:
         o = self.off["resistor"]
         qr = q[o : o + len(cn.res_zeta)]
         p1, p2 = np.maximum(p[cn.res_from], 1.0), p[cn.res_to]
-        t = cn.network.settings.gas_temperature
+        t = cn.gas_temperature
         z, dz = self.z(p1, np.full(p1.shape, t))
         drag = np.isfinite(cn.res_zeta)
         zeta = np.where(drag, cn.res_zeta, 0.0)

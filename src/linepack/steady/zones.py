@@ -26,6 +26,7 @@ from scipy.sparse.csgraph import connected_components
 from linepack.errors import InfeasibleError
 from linepack.network.compile import CompiledNetwork
 from linepack.steady import system as sy
+from linepack.steady.changes import ChangeKind, ModeChange
 
 IntArray = NDArray[np.int64]
 
@@ -77,14 +78,22 @@ class Anchor:
         Node, compressor or regulator index.
     node : int
         The node whose pressure it fixes.
-    label : str
-        For messages, e.g. ``"compressor 'CS1' (outlet pressure)"``.
+    element : str
+        The element, e.g. ``"compressor 'CS1'"``.
+    role : str
+        What it holds, e.g. ``"outlet pressure"``.
     """
 
     kind: str
     index: int
     node: int
-    label: str
+    element: str
+    role: str
+
+    @property
+    def label(self) -> str:
+        """For messages, e.g. ``"compressor 'CS1' (outlet pressure)"``."""
+        return f"{self.element} ({self.role})"
 
 
 def anchors(cn: CompiledNetwork, modes: sy.Modes) -> list[Anchor]:
@@ -93,7 +102,7 @@ def anchors(cn: CompiledNetwork, modes: sy.Modes) -> list[Anchor]:
     names = cn.edge_names
     off = cn.edge_offsets()
     out = [
-        Anchor("node", int(i), int(i), f"node '{cn.node_names[i]}' (pressure set-point)")
+        Anchor("node", int(i), int(i), f"node '{cn.node_names[i]}'", "pressure set-point")
         for i in np.flatnonzero(np.isfinite(modes.p_set))
     ]
     c = cn.compressors
@@ -101,12 +110,14 @@ def anchors(cn: CompiledNetwork, modes: sy.Modes) -> list[Anchor]:
         name = names[off["compressor"] + k]
         if m == sy.M_OUT:
             out.append(
-                Anchor("compressor", k, int(c.to_node[k]), f"compressor '{name}' (outlet pressure)")
+                Anchor(
+                    "compressor", k, int(c.to_node[k]), f"compressor '{name}'", "outlet pressure"
+                )
             )
         elif m == sy.M_SUCTION:
             out.append(
                 Anchor(
-                    "compressor", k, int(c.from_node[k]), f"compressor '{name}' (suction pressure)"
+                    "compressor", k, int(c.from_node[k]), f"compressor '{name}'", "suction pressure"
                 )
             )
     for k, st in enumerate(modes.regulator):
@@ -116,7 +127,8 @@ def anchors(cn: CompiledNetwork, modes: sy.Modes) -> list[Anchor]:
                     "regulator",
                     k,
                     int(cn.reg_to[k]),
-                    f"regulator '{names[off['regulator'] + k]}' (outlet pressure)",
+                    f"regulator '{names[off['regulator'] + k]}'",
+                    "outlet pressure",
                 )
             )
     return out
@@ -143,7 +155,7 @@ class _Groups:
                 self.anchor.setdefault(ra, self.anchor.pop(rb))
 
 
-def resolve_conflicts(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) -> list[str]:
+def resolve_conflicts(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) -> list[ModeChange]:
     """Make sure no rigid cluster has two pressure anchors.
 
     With ``automatic`` False (the case's set-points are to be held) a conflict is an error
@@ -155,7 +167,7 @@ def resolve_conflicts(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) 
 
     Returns
     -------
-    list of str
+    list of ModeChange
         The changes made, for the convergence report.
 
     Raises
@@ -163,7 +175,7 @@ def resolve_conflicts(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) 
     InfeasibleError
         A conflict while ``automatic`` is False, or between two pressure-set nodes.
     """
-    changes: list[str] = []
+    changes: list[ModeChange] = []
     for _ in range(len(modes.compressor) + len(modes.regulator) + 1):
         clusters = rigid_clusters(cn, modes)
         groups = _Groups(int(clusters.max()) + 1 if clusters.size else 0)
@@ -184,7 +196,7 @@ def resolve_conflicts(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) 
                 f"{new.label} and {old.label} both fix the pressure of the same nodes "
                 f"({shown}{', ...' if nodes.size > 8 else ''}); the flow split between them is "
                 'undetermined. Give one of them another mode, or use control = "bounds"',
-                element=new.label.split(" (")[0],
+                element=new.element,
                 bound=f"one pressure set-point per node group, also held by {old.label}",
             )
         changes.append(_make_follower(cn, modes, clusters, groups, new, old))
@@ -217,19 +229,21 @@ def _make_follower(
     groups: _Groups,
     new: Anchor,
     old: Anchor,
-) -> str:
+) -> ModeChange:
     inlet = groups.find(int(clusters[_inlet(cn, new)]))
     leader_inlet = groups.find(int(clusters[_inlet(cn, old)]))
     follow = inlet not in groups.anchor and inlet != leader_inlet
-    why = f"follower: pressure held by {old.label.split(' (')[0]}"
+    why = f"follower: pressure held by {old.element}"
     if new.kind == "compressor":
         k = new.index
         modes.compressor[k] = sy.M_BYPASS if follow else sy.M_OFF
         modes.value[k] = 0.0
         modes.limit[k] = why
-        return f"{new.label.split(' (')[0]}: {'bypass' if follow else 'off'} ({why})"
-    modes.regulator[new.index] = sy.REG_OPEN if follow else sy.REG_CLOSED
-    return f"{new.label.split(' (')[0]}: {'open' if follow else 'closed'} ({why})"
+        text = f"{new.element}: {'bypass' if follow else 'off'} ({why})"
+    else:
+        modes.regulator[new.index] = sy.REG_OPEN if follow else sy.REG_CLOSED
+        text = f"{new.element}: {'open' if follow else 'closed'} ({why})"
+    return ModeChange(new.element, ChangeKind.FOLLOWER, text)
 
 
 def _rigid_edges(cn: CompiledNetwork, modes: sy.Modes) -> list[tuple[int, int, int]]:
@@ -255,7 +269,7 @@ def _rigid_edges(cn: CompiledNetwork, modes: sy.Modes) -> list[tuple[int, int, i
     return out
 
 
-def mark_idle_loops(cn: CompiledNetwork, modes: sy.Modes) -> list[str]:
+def mark_idle_loops(cn: CompiledNetwork, modes: sy.Modes) -> list[ModeChange]:
     """Hold at zero flow every zero-resistance link that closes a loop of such links.
 
     Around a loop of short pipes, open valves, bypassed stations and open regulators any
@@ -264,16 +278,25 @@ def mark_idle_loops(cn: CompiledNetwork, modes: sy.Modes) -> list[str]:
 
     Returns
     -------
-    list of str
-        One line per idled link.
+    list of ModeChange
+        One per idled link.
     """
     modes.idle[:] = False
     groups = _Groups(cn.n_nodes)
     out = []
+    off = cn.edge_offsets()
     for e, a, b in _rigid_edges(cn, modes):
         if groups.find(a) == groups.find(b):
             modes.idle[e] = True
-            out.append(f"'{cn.edge_names[e]}': no flow (closes a loop of zero-resistance links)")
+            kind = max((k for k in off if off[k] <= e), key=off.__getitem__)
+            name = cn.edge_names[e]
+            out.append(
+                ModeChange(
+                    f"{kind.replace('_', ' ')} '{name}'",
+                    ChangeKind.IDLE,
+                    f"'{name}': no flow (closes a loop of zero-resistance links)",
+                )
+            )
         else:
             groups.union(a, b)
     return out
@@ -299,7 +322,7 @@ def _anchored_zones(cn: CompiledNetwork, modes: sy.Modes, zones: IntArray) -> ND
     return np.array([groups.find(z) in roots for z in range(nz)], dtype=bool)
 
 
-def _release_looped(cn: CompiledNetwork, modes: sy.Modes, zones: IntArray) -> list[str]:
+def _release_looped(cn: CompiledNetwork, modes: sy.Modes, zones: IntArray) -> list[ModeChange]:
     """Bypass stations / open regulators whose inlet and outlet are joined by pipes in a zone
     without a pressure-set node.
 
@@ -327,13 +350,17 @@ def _release_looped(cn: CompiledNetwork, modes: sy.Modes, zones: IntArray) -> li
         else:
             modes.regulator[k] = sy.REG_OPEN
         return [
-            f"{kind} '{name}': {'bypass' if kind == 'compressor' else 'open'} (pipes join "
-            "its inlet and outlet and nothing else holds their pressure)"
+            ModeChange(
+                f"{kind} '{name}'",
+                ChangeKind.LOOPED,
+                f"{kind} '{name}': {'bypass' if kind == 'compressor' else 'open'} (pipes join "
+                "its inlet and outlet and nothing else holds their pressure)",
+            )
         ]
     return []
 
 
-def fix_floating(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) -> list[str]:
+def fix_floating(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) -> list[ModeChange]:
     """Give a pressure level to zones nothing sets (e.g. the suction side of a station holding
     its outlet pressure, fed only by entries with fixed flows: its flows are known but its
     pressure level is free).
@@ -345,7 +372,7 @@ def fix_floating(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) -> li
 
     Returns
     -------
-    list of str
+    list of ModeChange
         The changes made.
 
     Raises
@@ -353,7 +380,7 @@ def fix_floating(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) -> li
     InfeasibleError
         A zone without pressure level that cannot be fixed (any, when ``automatic`` is False).
     """
-    out: list[str] = []
+    out: list[ModeChange] = []
     c = cn.compressors
     off = cn.edge_offsets()
     for _ in range(len(modes.compressor) + len(modes.regulator) + 1):
@@ -376,17 +403,23 @@ def fix_floating(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) -> li
             band = (max(cn.p_min[i], c.min_suction[k], 1e5), cn.p_max[i])
             target = sum(band) / 2 if np.isfinite(band[1]) else modes.value[k] / 1.2
             modes.compressor[k], modes.value[k], modes.limit[k] = sy.M_SUCTION, target, "policy"
+            el = f"compressor '{cn.edge_names[off['compressor'] + k]}'"
             out.append(
-                f"compressor '{cn.edge_names[off['compressor'] + k]}': holds suction "
-                f"{target / 1e5:.3f} bar (nothing else sets the pressure there; its flow "
-                "is fixed by what feeds it)"
+                ModeChange(
+                    el,
+                    ChangeKind.FLOATING,
+                    f"{el}: holds suction {target / 1e5:.3f} bar (nothing else sets the "
+                    "pressure there; its flow is fixed by what feeds it)",
+                )
             )
         elif automatic and regs.size:
             k = int(regs[0])
             modes.regulator[k] = sy.REG_OPEN
+            el = f"regulator '{cn.edge_names[off['regulator'] + k]}'"
             out.append(
-                f"regulator '{cn.edge_names[off['regulator'] + k]}': open (nothing "
-                "else sets its inlet pressure)"
+                ModeChange(
+                    el, ChangeKind.FLOATING, f"{el}: open (nothing else sets its inlet pressure)"
+                )
             )
         else:
             shown = ", ".join(cn.node_names[i] for i in nodes[:8])
@@ -400,7 +433,7 @@ def fix_floating(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) -> li
     raise InfeasibleError("could not give every zone a pressure reference")
 
 
-def release_shorted(cn: CompiledNetwork, modes: sy.Modes) -> list[str]:
+def release_shorted(cn: CompiledNetwork, modes: sy.Modes) -> list[ModeChange]:
     """Bypass stations / open regulators whose inlet and outlet are the same rigid cluster.
 
     Zero-resistance links (short pipes, open valves) already join its two sides, so it can
@@ -413,26 +446,34 @@ def release_shorted(cn: CompiledNetwork, modes: sy.Modes) -> list[str]:
     for k in np.flatnonzero(~np.isin(modes.compressor, (sy.M_BYPASS, sy.M_OFF))):
         if clusters[c.from_node[k]] == clusters[c.to_node[k]]:
             modes.compressor[k], modes.value[k], modes.limit[k] = sy.M_BYPASS, 0.0, "shorted"
+            el = f"compressor '{cn.edge_names[off['compressor'] + k]}'"
             out.append(
-                f"compressor '{cn.edge_names[off['compressor'] + k]}': bypass (short "
-                "pipes or open valves join its inlet and outlet)"
+                ModeChange(
+                    el,
+                    ChangeKind.SHORTED,
+                    f"{el}: bypass (short pipes or open valves join its inlet and outlet)",
+                )
             )
     for k in np.flatnonzero(modes.regulator == sy.REG_ACTIVE):
         if clusters[cn.reg_from[k]] == clusters[cn.reg_to[k]]:
             modes.regulator[k] = sy.REG_OPEN
+            el = f"regulator '{cn.edge_names[off['regulator'] + k]}'"
             out.append(
-                f"regulator '{cn.edge_names[off['regulator'] + k]}': open (short pipes "
-                "or open valves join its inlet and outlet)"
+                ModeChange(
+                    el,
+                    ChangeKind.SHORTED,
+                    f"{el}: open (short pipes or open valves join its inlet and outlet)",
+                )
             )
     return out
 
 
-def fix_structure(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) -> list[str]:
+def fix_structure(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) -> list[ModeChange]:
     """Resolve competing anchors, idle zero-resistance loops and fix floating clusters.
 
     Returns
     -------
-    list of str
+    list of ModeChange
         All changes made (for the convergence report).
     """
     changes = release_shorted(cn, modes)

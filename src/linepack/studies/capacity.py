@@ -284,7 +284,7 @@ def _result(pb: Problem, lo: Trial, hi: Trial) -> CapacityResult:
     inflow = power = fuel = 0.0
     p_del = math.nan
     if sol is not None:
-        names = [c.name for c in cn.network.compressors]
+        names = cn.labels.compressors
         at_limit = [(names[k], lim) for k, lim in enumerate(sol.modes.limit) if lim]
         # a station placed exactly at a limit holds its set-point: name it too
         for m in lo.margins:
@@ -292,8 +292,8 @@ def _result(pb: Problem, lo: Trial, hi: Trial) -> CapacityResult:
             near = m.constraint.startswith("station_") and m.relative <= NEAR_LIMIT
             if near and name not in dict(at_limit):
                 at_limit.append((name, m.constraint.removeprefix("station_")))
-        i = pressure_supply_index(cn.network)
-        node = cn.node_names.index(cn.network.supplies[i].node)
+        i = pressure_supply_index(pb.network)
+        node = cn.node_names.index(cn.labels.supply_nodes[i])
         inflow = float(-sol.node_balance[node])
         power, fuel = float(sol.power.sum()), float(sol.fuel.sum())
         p_del = float(sol.pressure[pb.delivery])

@@ -295,12 +295,14 @@ class PipelineFacts:
 
     @classmethod
     def from_solution(
-        cls, solution: SteadySolution, installed_power: float | None = None
+        cls, network: Network, solution: SteadySolution, installed_power: float | None = None
     ) -> PipelineFacts:
         """Facts from a solved network: pipes, deliveries, compressors, fuel, gas.
 
         Parameters
         ----------
+        network : Network
+            The case that was solved (its pipes' walls, compressors and gas).
         solution : SteadySolution
             The design point (e.g. ``solve(load("psgp-56in-phase1"))``).
         installed_power : float, optional
@@ -317,8 +319,7 @@ class PipelineFacts:
         CaseError
             A pipe without a wall thickness (the steel mass needs it).
         """
-        cn = solution.compiled
-        net = cn.network
+        net = network
         sections = tuple(_section(p, net) for p in net.pipes)
         length = sum(s[0] for s in sections)
         od = sum(s[0] * s[1] for s in sections) / length if length > 0 else 0.0
@@ -363,15 +364,16 @@ def delivered_flow(solution: SteadySolution) -> float:
     drawn there; a node that also has a supply counts its fixed demand flows.
     """
     cn = solution.compiled
-    net = cn.network
+    lb = cn.labels
     index = {n: i for i, n in enumerate(cn.node_names[: cn.n_case_nodes])}
-    supplied = {s.node for s in net.supplies}
+    supplied = set(lb.supply_nodes)
     bal = solution.node_balance
+    flows = np.nan_to_num(cn.demands.flow).tolist()  # NaN: a pressure-set demand
     total = 0.0
-    for node in dict.fromkeys(d.node for d in net.demands):
+    for node in dict.fromkeys(lb.demand_nodes):
         i = index[node]
         if node in supplied:
-            total += sum(d.flow or 0.0 for d in net.demands if d.node == node)
+            total += sum(f for f, n in zip(flows, lb.demand_nodes, strict=True) if n == node)
         else:
             total += float(bal[i] - cn.injection[i])
     return total
@@ -750,7 +752,7 @@ def economics_summary(
         economics = read_economics(network)
     if installed_power is not None:
         economics = dataclasses.replace(economics, installed_power=installed_power)
-    facts = PipelineFacts.from_solution(solution)
+    facts = PipelineFacts.from_solution(network, solution)
     res = levelised_tariff(economics, facts)
     u_ask = utilisation_at_tariff(economics, facts, PUBLISHED["tariff_ask_usd_per_mmbtu"])
     sentences, figures = compare_published(

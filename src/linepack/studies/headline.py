@@ -75,7 +75,7 @@ def psgp_headlines(phase1: SteadySolution | None = None) -> list[Headline]:
     -------
     list of Headline
     """
-    net = phase1.compiled.network if phase1 is not None else load(PHASE1)
+    net = load(PHASE1)  # the case ``phase1`` (if given) was solved from
     sol = phase1 if phase1 is not None else solve(net)
     design = read_design(net)
     return [
@@ -89,14 +89,14 @@ def psgp_headlines(phase1: SteadySolution | None = None) -> list[Headline]:
 
 def _delivery(sol: SteadySolution) -> Headline:
     cn = sol.compiled
-    net = cn.network
-    i = cn.node_names.index(net.delivery or cn.node_names[-1])
-    barg = (sol.pressure[i] - net.settings.atmosphere) / 1e5
+    delivery = cn.labels.delivery
+    i = cn.node_names.index(delivery or cn.node_names[-1])
+    barg = (sol.pressure[i] - cn.atmosphere) / 1e5
     return Headline(
         "phase1_delivery_pressure_barg",
         'phase-1 delivery pressure (56", 1,200 MMSCFD, no compression)',
         float(barg),
-        f"{barg:.2f} barg at {net.delivery}",
+        f"{barg:.2f} barg at {delivery}",
         f"steady.solve.solve; linepack run {PHASE1}",
     )
 

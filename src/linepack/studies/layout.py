@@ -139,7 +139,7 @@ def hold_limits(cn: CompiledNetwork, *, max_rounds: int | None = None) -> Held:
         raise ValueError("hold_limits needs every compressor in outlet-pressure mode")
     p_ref = cn.p_set[np.isfinite(cn.p_set)]
     o = cn.edge_offsets()["compressor"]
-    t = cn.network.settings.gas_temperature
+    t = cn.gas_temperature
     kappa = cn.gas.kappa
     ex = np.where(c.polytropic, (kappa - 1.0) / (kappa * c.efficiency), (kappa - 1.0) / kappa)
     head = cn.gas.gas_constant * t / (c.efficiency * ex)  # head = head * z * (r**ex - 1)

@@ -422,21 +422,21 @@ def _velocity_margin(pb: Problem, cn: CompiledNetwork, v: np.ndarray) -> Margin:
 
 def _supply_margins(pb: Problem, cn: CompiledNetwork, inflows: np.ndarray) -> list[Margin]:
     out = []
-    for s in cn.network.supplies:
-        if s.pressure is not None and s.flow_max is not None:
-            i = cn.node_names.index(s.node)
-            inflow = float(inflows[i])
-            out.append(
-                Margin(
-                    SUPPLY_FLOW,
-                    f"supply '{s.name}'",
-                    inflow,
-                    s.flow_max,
-                    s.flow_max - inflow,
-                    "kg/s",
-                    pb.supply_limit,
-                )
+    sup = cn.supplies
+    for k in np.flatnonzero(np.isfinite(sup.pressure) & np.isfinite(sup.flow_max)).tolist():
+        flow_max = float(sup.flow_max[k])
+        inflow = float(inflows[int(sup.node[k])])
+        out.append(
+            Margin(
+                SUPPLY_FLOW,
+                f"supply '{cn.labels.supplies[k]}'",
+                inflow,
+                flow_max,
+                flow_max - inflow,
+                "kg/s",
+                pb.supply_limit,
             )
+        )
     return out
 
 
@@ -445,7 +445,7 @@ def _station_margins(
 ) -> list[Margin]:
     c = cn.compressors
     out: list[Margin] = []
-    for k, name in enumerate(x.name for x in cn.network.compressors):
+    for k, name in enumerate(cn.labels.compressors):
         if not active[k]:
             continue
         ps, pd = float(p[c.from_node[k]]), float(p[c.to_node[k]])

@@ -32,9 +32,11 @@ from linepack.studies.stations import (
 PROBE = 100e3
 
 
-def _route_profile(cn: CompiledNetwork, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Chainage [m] and pressure [Pa] at every segment end along the route."""
-    net = cn.network
+def _route_profile(
+    cn: CompiledNetwork, net: Network, p: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Chainage [m] and pressure [Pa] at every segment end along the route of ``net``
+    (compiled as ``cn``)."""
     index = {n: i for i, n in enumerate(cn.pipe_names)}
     seg = cn.segments
     xs, ps = [], []
@@ -47,7 +49,9 @@ def _route_profile(cn: CompiledNetwork, p: np.ndarray) -> tuple[np.ndarray, np.n
     return np.concatenate(xs), np.concatenate(ps)
 
 
-def _section_profile(cn: CompiledNetwork, p_start: float) -> tuple[np.ndarray, np.ndarray] | None:
+def _section_profile(
+    cn: CompiledNetwork, net: Network, p_start: float
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Route profile of a compiled route section (None if it has no steady state).
 
     Solved by the tree march (:func:`linepack.steady.march.march`, the same equations as the
@@ -58,12 +62,12 @@ def _section_profile(cn: CompiledNetwork, p_start: float) -> tuple[np.ndarray, n
         r = march(cn, np.asarray([p_start]), enforce_limits=False)
         if r.status[0] != OK:
             return None
-        return _route_profile(cn, r.pressure[0])
+        return _route_profile(cn, net, r.pressure[0])
     try:
         sol = solve(cn, OPTIONS)
     except (InfeasibleError, ConvergenceError):
         return None
-    return _route_profile(sol.compiled, sol.pressure)
+    return _route_profile(sol.compiled, net, sol.pressure)
 
 
 def suction_threshold(cn: CompiledNetwork, design: DesignBasis, flow: float, vmax: float) -> float:
@@ -75,7 +79,7 @@ def suction_threshold(cn: CompiledNetwork, design: DesignBasis, flow: float, vma
     """
     s = design.station
     pd = s.outlet_pressure
-    t = cn.network.settings.gas_temperature
+    t = cn.gas_temperature
     tt = np.asarray([t])
 
     def z(p: float) -> float:
@@ -136,7 +140,7 @@ def _crossing(
     def attempt(length: float) -> tuple[np.ndarray, np.ndarray] | None:
         sec = route_section(bare, start, start + length, p_start, flow)
         counter[0] += 1
-        return _section_profile(compile_like(sec, like), p_start)
+        return _section_profile(compile_like(sec, like), sec, p_start)
 
     def cross(x: np.ndarray, p: np.ndarray) -> float | None:
         below = np.flatnonzero(p < p_thr)

@@ -27,7 +27,7 @@ import numpy as np
 from linepack.errors import CaseError
 from linepack.gas.eos import Tabulated
 from linepack.io.design_toml import StationSpec
-from linepack.network.compile import CompiledNetwork, compile_network
+from linepack.network.compile import MODE_CODES, CompiledNetwork, compile_network
 from linepack.network.model import (
     Compressor,
     CompressorMode,
@@ -451,14 +451,29 @@ def _top_pressure(net: Network) -> float:
     return max(highs) if highs else 1e7
 
 
+def _top_pressure_compiled(cn: CompiledNetwork) -> float:
+    """:func:`_top_pressure` of the network ``cn`` was compiled from."""
+    n, c = cn.n_case_nodes, cn.compressors
+    highs = [
+        cn.p_set[:n][np.isfinite(cn.p_set[:n])],
+        cn.p_max[:n][np.isfinite(cn.p_max[:n])],
+        c.max_outlet[np.isfinite(c.max_outlet) & (c.max_outlet != 0)],
+        c.setpoint[c.mode == MODE_CODES[CompressorMode.OUTLET_PRESSURE]],
+        cn.pipe_maop[np.isfinite(cn.pipe_maop)],
+    ]
+    values = np.concatenate(highs)
+    return float(values.max()) if values.size else 1e7
+
+
 def compile_like(network: Network, base: CompiledNetwork) -> CompiledNetwork:
     """Compile ``network`` reusing the equation-of-state table of ``base``.
 
-    ``network`` must differ from ``base.network`` only in geometry, elements and set-points,
-    not in gas or settings. The pipes are compiled as usual; the (costly) EOS table of ``base``
-    is reused when it covers the new network's pressures and temperatures, and the segment
-    viscosities are evaluated with it as :func:`~linepack.network.compile.compile_network`
-    does. Otherwise this is a plain :func:`compile_network`.
+    ``network`` must differ from the network ``base`` was compiled from only in geometry,
+    elements and set-points, not in gas or settings. The pipes are compiled as usual; the
+    (costly) EOS table of ``base`` is reused when it covers the new network's pressures and
+    temperatures, and the segment viscosities are evaluated with it as
+    :func:`~linepack.network.compile.compile_network` does. Otherwise this is a plain
+    :func:`compile_network`.
 
     Returns
     -------
@@ -466,14 +481,13 @@ def compile_like(network: Network, base: CompiledNetwork) -> CompiledNetwork:
         Equal to ``compile_network(network)`` when the pressure range is the same (the table
         is then the same); within the table's interpolation tolerance otherwise.
     """
-    old = base.network
     if (
         not isinstance(base.eos, Tabulated)
-        or network.gas != old.gas
-        or network.settings != old.settings
-        or _top_pressure(network) > _top_pressure(old)
+        or network.gas != base.composition
+        or dataclasses.astuple(network.settings) != base.settings_key
+        or _top_pressure(network) > _top_pressure_compiled(base)
         or any(p.temperature is not None for p in network.pipes)
-        or any(p.temperature is not None for p in old.pipes)
+        or bool(np.any(base.segments.temperature != base.gas_temperature))
     ):
         return compile_network(network)
     st = network.settings
@@ -492,5 +506,9 @@ def compile_like(network: Network, base: CompiledNetwork) -> CompiledNetwork:
         )
         seg = dataclasses.replace(seg, viscosity=visc)
     return dataclasses.replace(
-        cn, eos=base.eos, eos_p_range=base.eos_p_range, segments=seg, network=network
+        cn,
+        eos=base.eos,
+        eos_p_range=base.eos_p_range,
+        segments=seg,
+        settings_key=dataclasses.astuple(st),  # the case's settings, not the cheap compile's
     )

@@ -87,9 +87,8 @@ CACHE_SIZE = 16
 
 def delivery_index(cn: CompiledNetwork) -> int:
     """Index of the delivery node: the case's ``delivery``, else the largest fixed offtake."""
-    net = cn.network
-    if net.delivery is not None:
-        return cn.node_names.index(net.delivery)
+    if cn.labels.delivery is not None:
+        return cn.node_names.index(cn.labels.delivery)
     return int(np.argmin(cn.injection[: cn.n_case_nodes]))
 
 
@@ -112,7 +111,7 @@ def metrics_from_solution(sol: SteadySolution) -> dict[str, Any]:
         at the case's reference conditions), ``iterations`` (Newton steps).
     """
     cn = sol.compiled
-    atm = cn.network.settings.atmosphere
+    atm = cn.atmosphere
     d = delivery_index(cn)
     st = segment_state(sol)
     # net withdrawal: found by the solver at a pressure-set node, else the fixed offtake

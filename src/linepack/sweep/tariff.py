@@ -48,7 +48,7 @@ class TariffModel:
     def __init__(self, base: Network) -> None:
         self.economics = read_economics(base)
         sol = solve(base, SteadyOptions(enforce_limits=False))
-        self.facts = PipelineFacts.from_solution(sol)
+        self.facts = PipelineFacts.from_solution(base, sol)
         self.rho_scf = float(base.gas.density(base.settings.scf))  # [kg/m³]
 
     def tariff(

@@ -62,9 +62,18 @@ class Boundary:
     valve_open: BoolArray
 
 
-def _quantity_of(net: Network) -> dict[tuple[str, str], str]:
+def _quantity_of(net: Network | CompiledNetwork) -> dict[tuple[str, str], str]:
     """The quantity a case fixes for each supply and demand."""
     out: dict[tuple[str, str], str] = {}
+    if isinstance(net, CompiledNetwork):
+        lb = net.labels
+        for kind, names, pressure in (
+            ("supply", lb.supplies, net.supplies.pressure),
+            ("demand", lb.demands, net.demands.pressure),
+        ):
+            for name, p in zip(names, np.isfinite(pressure).tolist(), strict=True):
+                out[(kind, name)] = "pressure" if p else "flow"
+        return out
     for s in net.supplies:
         out[("supply", s.name)] = "pressure" if s.pressure is not None else "flow"
     for d in net.demands:
@@ -72,7 +81,27 @@ def _quantity_of(net: Network) -> dict[tuple[str, str], str]:
     return out
 
 
-def resolve(schedule: Schedule, net: Network) -> Schedule:
+def _names(net: Network | CompiledNetwork) -> dict[str, set[str]]:
+    """Names of the elements a schedule may name, by kind."""
+    if isinstance(net, CompiledNetwork):
+        lb = net.labels
+        return {
+            "supply": set(lb.supplies),
+            "demand": set(lb.demands),
+            "compressor": set(lb.compressors),
+            "regulator": set(lb.regulators),
+            "valve": set(lb.valves),
+        }
+    return {
+        "supply": {s.name for s in net.supplies},
+        "demand": {d.name for d in net.demands},
+        "compressor": {c.name for c in net.compressors},
+        "regulator": {r.name for r in net.regulators},
+        "valve": {v.name for v in net.valves},
+    }
+
+
+def resolve(schedule: Schedule, net: Network | CompiledNetwork) -> Schedule:
     """The schedule with every event's quantity named, checked against the network.
 
     Raises
@@ -88,13 +117,7 @@ def resolve(schedule: Schedule, net: Network) -> Schedule:
         return fixed[(kind, name)]
 
     out = schedule.resolve(quantity_of)
-    names = {
-        "supply": {s.name for s in net.supplies},
-        "demand": {d.name for d in net.demands},
-        "compressor": {c.name for c in net.compressors},
-        "regulator": {r.name for r in net.regulators},
-        "valve": {v.name for v in net.valves},
-    }
+    names = _names(net)
     for kind, name, _ in sorted(out.targets()):
         if name not in names[kind]:
             raise CaseError("no such element", element=f"{kind} '{name}'", key="schedule")
@@ -137,6 +160,85 @@ def network_at(net: Network, schedule: Schedule, t: float) -> Network:
     )
 
 
+def compiled_at(cn: CompiledNetwork, schedule: Schedule, t: float) -> CompiledNetwork:
+    """``cn`` with the scheduled values at time ``t``: :func:`network_at` on compiled arrays.
+
+    Set-points, fixed flows, station and regulator set-points, stations scheduled off and
+    valve states are replaced as :func:`network_at` does; the equation of state, gas constants
+    and viscosities stay those of ``cn`` (a fresh compile of the changed case would evaluate
+    them at its new nominal pressure). Returns ``cn`` itself when nothing moves at ``t``.
+    """
+    sched = resolve(schedule, cn)
+    lb = cn.labels
+
+    def val(key: Key, base: float) -> float:
+        return sched.value_at(key, t, base)
+
+    terms = {}
+    for kind, names, old in (
+        ("supply", lb.supplies, cn.supplies),
+        ("demand", lb.demands, cn.demands),
+    ):
+        pressure, flow = old.pressure.copy(), old.flow.copy()
+        for k, name in enumerate(names):
+            if np.isfinite(pressure[k]):
+                pressure[k] = val((kind, name, "pressure"), float(pressure[k]))
+            else:
+                flow[k] = val((kind, name, "flow"), float(flow[k]))
+        terms[kind] = replace(old, pressure=pressure, flow=flow)
+    p_set = np.full(cn.n_nodes, np.nan)
+    inj = np.zeros(cn.n_nodes)
+    for tm, sign in ((terms["supply"], 1.0), (terms["demand"], -1.0)):
+        for i, pressure, flow in zip(tm.node.tolist(), tm.pressure, tm.flow, strict=True):
+            if np.isfinite(pressure):
+                p_set[i] = pressure
+            elif sign > 0:
+                inj[i] += flow
+            else:
+                inj[i] -= flow
+    c = cn.compressors
+    setpoint, mode = c.setpoint.copy(), c.mode.copy()
+    for k, name in enumerate(lb.compressors):
+        on = val(("compressor", name, "on"), 0.0 if mode[k] == sy.M_OFF else 1.0)
+        setpoint[k] = val(("compressor", name, "setpoint"), float(setpoint[k]))
+        if on < 0.5:
+            mode[k] = sy.M_OFF
+    reg = np.asarray(
+        [
+            val(("regulator", n, "setpoint"), float(v))
+            for n, v in zip(lb.regulators, cn.reg_setpoint, strict=True)
+        ],
+        dtype=float,
+    ).reshape(cn.reg_setpoint.shape)
+    valve = np.asarray(
+        [
+            val(("valve", n, "open"), float(v)) > 0.5
+            for n, v in zip(lb.valves, cn.valve_open, strict=True)
+        ],
+        dtype=bool,
+    ).reshape(cn.valve_open.shape)
+    same = (
+        np.array_equal(p_set, cn.p_set, equal_nan=True)
+        and np.array_equal(inj, cn.injection)
+        and np.array_equal(setpoint, c.setpoint)
+        and np.array_equal(mode, c.mode)
+        and np.array_equal(reg, cn.reg_setpoint)
+        and np.array_equal(valve, cn.valve_open)
+    )
+    if same:
+        return cn
+    return replace(
+        cn,
+        p_set=p_set,
+        injection=inj,
+        supplies=terms["supply"],
+        demands=terms["demand"],
+        compressors=replace(c, setpoint=setpoint, mode=mode),
+        reg_setpoint=reg,
+        valve_open=valve,
+    )
+
+
 class BoundaryMap:
     """Boundary values of a compiled network over time.
 
@@ -165,11 +267,10 @@ class BoundaryMap:
         base_pressure: FloatArray | None = None,
         base_inflow: FloatArray | None = None,
     ) -> None:
-        net = cn.network
+        lb = cn.labels
         self.cn = cn
-        self.schedule = resolve(schedule, net)
+        self.schedule = resolve(schedule, cn)
         self.targets = self.schedule.targets()
-        node = {n: i for i, n in enumerate(cn.node_names)}
         base = base or sy.Modes.initial(cn)
         self.base_p_set = base.p_set.copy()
         self.base_reg = base.reg_value.copy()
@@ -182,13 +283,17 @@ class BoundaryMap:
         # (key, node, sign of the flow in the node's injection, base, start of control)
         self._flows: list[tuple[Key, int, float, float, float]] = []
         self._pressures: list[tuple[Key, int, float, float]] = []
-        for kind, elems, sign in (("supply", net.supplies, 1.0), ("demand", net.demands, -1.0)):
-            for e in elems:
-                i = node[e.node]
-                fkey, pkey = (kind, e.name, "flow"), (kind, e.name, "pressure")
-                if e.pressure is None:  # flow-set: its flow moves; a pressure takes over
+        for kind, names, terms, sign in (
+            ("supply", lb.supplies, cn.supplies, 1.0),
+            ("demand", lb.demands, cn.demands, -1.0),
+        ):
+            for name, i, pressure, flow in zip(
+                names, terms.node.tolist(), terms.pressure, terms.flow, strict=True
+            ):
+                fkey, pkey = (kind, name, "flow"), (kind, name, "pressure")
+                if np.isnan(pressure):  # flow-set: its flow moves; a pressure takes over
                     if fkey in self.targets:
-                        self._flows.append((fkey, i, sign, e.flow or 0.0, -np.inf))
+                        self._flows.append((fkey, i, sign, float(flow), -np.inf))
                     if pkey in self.targets:
                         self._pressures.append((pkey, i, float(p0[i]), self._start(pkey)))
                 else:  # pressure-set: its pressure moves; a flow takes over
@@ -198,9 +303,9 @@ class BoundaryMap:
                         base_flow = sign * float(q0[i] - cn.injection[i])
                         self._flows.append((fkey, i, sign, base_flow, self._start(fkey)))
         self._index = {
-            "compressor": {e.name: k for k, e in enumerate(net.compressors)},
-            "regulator": {e.name: k for k, e in enumerate(net.regulators)},
-            "valve": {e.name: k for k, e in enumerate(net.valves)},
+            "compressor": {name: k for k, name in enumerate(lb.compressors)},
+            "regulator": {name: k for k, name in enumerate(lb.regulators)},
+            "valve": {name: k for k, name in enumerate(lb.valves)},
         }
 
     def _start(self, key: Key) -> float:

@@ -49,8 +49,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from linepack.errors import CaseError, ConvergenceError, InfeasibleError, SolverError
+from linepack.errors import (
+    CaseError,
+    ConvergenceError,
+    InfeasibleError,
+    OptionsError,
+    SolverError,
+)
 from linepack.network.compile import CompiledNetwork
+from linepack.network.model import Control
 from linepack.steady import system as sy
 from linepack.steady.newton import NewtonOptions, NewtonReport
 from linepack.steady.solve import update_modes
@@ -86,6 +93,9 @@ class TransientOptions:
     polish : bool
         After convergence take one more Newton step (kept if it does not raise the residual),
         so that mass is conserved to round-off rather than to the tolerance.
+    control : Control, optional
+        How stations and regulators are run (see :class:`~linepack.network.model.Control`);
+        None: the case's mode (``CompiledNetwork.control``).
     """
 
     scheme: str = "bdf2"
@@ -95,6 +105,7 @@ class TransientOptions:
     max_halvings: int = 4
     node_volume: dict[str, float] = field(default_factory=dict)
     polish: bool = True
+    control: Control | None = None
 
 
 @dataclass
@@ -153,7 +164,13 @@ class Integrator:
         options: TransientOptions,
     ) -> None:
         if options.scheme not in SCHEMES:
-            raise ValueError(f"scheme {options.scheme!r}: expected one of {SCHEMES}")
+            raise OptionsError(
+                "unknown time-integration scheme",
+                element="TransientOptions",
+                key="scheme",
+                value=options.scheme,
+                expected=f"one of {SCHEMES}",
+            )
         state.check(cn)
         self.cn, self.boundary, self.options = cn, boundary, options
         volume = np.zeros(cn.n_nodes)
@@ -300,12 +317,18 @@ class Integrator:
 
     def _step(self, t_new: float) -> StepReport:
         if not t_new > self.t:
-            raise ValueError(f"time step to {t_new} s from {self.t} s")
+            raise OptionsError(
+                "a step must end after the current time",
+                element="Integrator",
+                key="t_new",
+                value=t_new,
+                expected=f"a time [s] after {self.t}",
+            )
         cn, system, opts = self.cn, self.system, self.options
         bnd = self.boundary.at(t_new)
         terms = self._terms(t_new, bnd)
         modes, changes = self._modes_for(bnd)
-        automatic = cn.network.settings.control == "bounds"
+        automatic = (opts.control or cn.control) is Control.BOUNDS
         if not (
             np.array_equal(modes.compressor, self.modes.compressor)
             and np.array_equal(modes.regulator, self.modes.regulator)
@@ -322,7 +345,7 @@ class Integrator:
             if not controlled:
                 break
             before = modes.compressor.copy()
-            switched = update_modes(cn, system.steady, x, modes)
+            switched = [str(c) for c in update_modes(cn, system.steady, x, modes, opts.control)]
             limited.update(np.flatnonzero(modes.compressor != before).tolist())
             switched += self._release(modes, bnd, x, limited)
             if not switched:
@@ -501,7 +524,7 @@ def _structure(cn: CompiledNetwork, modes: sy.Modes, automatic: bool) -> list[st
     in a transient the gas stored in a zone's pipes sets its pressure."""
     changes = release_shorted(cn, modes)
     changes += resolve_conflicts(cn, modes, automatic=automatic)
-    return changes + mark_idle_loops(cn, modes)
+    return [str(c) for c in changes + mark_idle_loops(cn, modes)]
 
 
 #: Labels of the limits the steady limit checks switch to (``update_modes``).

@@ -20,7 +20,6 @@ import xarray as xr
 from numpy.typing import NDArray
 
 from linepack.network.compile import CompiledNetwork
-from linepack.network.model import Pipe
 from linepack.results.steady import MMSCFD_PER_SCF_M3_S, route_path
 from linepack.transient.results import TransientResult
 from linepack.transient.schedule import Schedule
@@ -38,13 +37,12 @@ def delivery_nodes(cn: CompiledNetwork) -> list[str]:
     Demand nodes with a minimum pressure (those the survival time is about); without any, the
     case's ``delivery`` node, or else every demand node.
     """
-    net = cn.network
-    demand_nodes = list(dict.fromkeys(d.node for d in net.demands))
+    demand_nodes = list(dict.fromkeys(cn.labels.demand_nodes))
     with_min = [n for n in demand_nodes if cn.p_min[cn.node_names.index(n)] > 0]
     if with_min:
         return with_min
-    if net.delivery:
-        return [net.delivery]
+    if cn.labels.delivery:
+        return [cn.labels.delivery]
     return demand_nodes
 
 
@@ -101,8 +99,7 @@ def summary(
         JSON-ready; every key is documented in ``docs/results.md``.
     """
     cn = result.compiled
-    net = cn.network
-    atm = net.settings.atmosphere
+    atm = cn.atmosphere
     th = (result.time - result.time[0]) / 3600.0
     lp = result.linepack_std / 1e6
     lp_stats = _stats(th, lp)
@@ -128,7 +125,7 @@ def summary(
     lp_survival = None if survival is None else _interp(survival, result.time, lp)
     defects = [s.mass_defect for s in result.steps]
     return {
-        "case": net.name,
+        "case": cn.labels.case,
         "scheme": result.scheme,
         "inertia": result.inertia,
         "hours": float(th[-1]),
@@ -180,19 +177,20 @@ def route_pressure(
     nodes : list of (str, float)
         The route's nodes and their chainage [m] (:func:`linepack.results.steady.route_path`).
     """
-    net = result.compiled.network
+    cn = result.compiled
     ds = result.to_dataset() if ds is None else ds
-    pipes = {(p.from_node, p.to_node): p for p in net.pipes}
+    lb = cn.labels
+    pipes = {(a, b): k for k, (a, b) in enumerate(zip(lb.pipe_from, lb.pipe_to, strict=True))}
     names = np.asarray(ds["point_pipe"].values)
     x = np.asarray(ds["point_x"].values)
     pressure = np.asarray(ds["point_pressure"].values)
-    path = route_path(net)
+    path = route_path(cn)
     chain, cols = [], []
     for (a, start), (b, _) in itertools.pairwise(path):
-        pipe: Pipe | None = pipes.get((a, b))
+        pipe = pipes.get((a, b))
         if pipe is None:
             continue
-        sel = names == pipe.name
+        sel = names == lb.pipes[pipe]
         chain.append(start + x[sel])
         cols.append(pressure[:, sel])
     if not chain:

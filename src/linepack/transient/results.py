@@ -192,7 +192,7 @@ class TransientResult:
             "link": list(cn.edge_names[ns:]),
         }
         attrs = {
-            "case": cn.network.name,
+            "case": cn.labels.case,
             "scheme": self.scheme,
             "inertia": int(self.inertia),
             "dt": self.dt,

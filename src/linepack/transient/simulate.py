@@ -17,12 +17,12 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from linepack.errors import LinepackError, SolverError
+from linepack.errors import LinepackError, OptionsError, SolverError
 from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Network
 from linepack.steady import system as sy
 from linepack.steady.solve import SteadyOptions, solve
-from linepack.transient.boundary import BoundaryMap, network_at
+from linepack.transient.boundary import BoundaryMap, compiled_at, network_at
 from linepack.transient.integrate import Integrator, StepReport, TransientOptions
 from linepack.transient.results import TransientResult
 from linepack.transient.schedule import Schedule
@@ -39,12 +39,15 @@ def initial_state(
 ) -> tuple[CompiledNetwork, TransientState]:
     """Steady state of the boundary conditions at ``t0``, as a transient state.
 
-    The network is recompiled only if the schedule moves something at ``t0``.
+    A :class:`Network` is compiled with the scheduled values at ``t0``
+    (:func:`~linepack.transient.boundary.network_at`); a :class:`CompiledNetwork` gets them
+    in its arrays (:func:`~linepack.transient.boundary.compiled_at`, which keeps its equation
+    of state and gas constants) and is returned as is when nothing moves at ``t0``.
     """
-    net = case.network if isinstance(case, CompiledNetwork) else case
-    net0 = network_at(net, schedule, t0)
-    same = isinstance(case, CompiledNetwork) and net0 == net
-    cn = case if isinstance(case, CompiledNetwork) and same else compile_network(net0)
+    if isinstance(case, CompiledNetwork):
+        cn = compiled_at(case, schedule, t0)
+    else:
+        cn = compile_network(network_at(case, schedule, t0))
     sol = solve(cn, options)
     inflow = cn.injection - np.where(np.isfinite(sol.modes.p_set), sol.node_balance, 0.0)
     return cn, TransientState(t0, sol.pressure.copy(), sol.flow.copy(), sol.modes, inflow=inflow)
@@ -73,8 +76,7 @@ def _fraction_base(
 
 
 def _deliveries(cn: CompiledNetwork) -> NDArray[np.int64]:
-    index = {n: i for i, n in enumerate(cn.node_names)}
-    nodes = {index[d.node] for d in cn.network.demands}
+    nodes = set(cn.demands.node.tolist())
     return np.asarray(sorted(i for i in nodes if cn.p_min[i] > 0), dtype=np.int64)
 
 
@@ -84,8 +86,8 @@ def simulate(
     *,
     hours: float,
     dt: float,
-    scheme: str = "bdf2",
-    inertia: bool = True,
+    scheme: str | None = None,
+    inertia: bool | None = None,
     output_every: float | None = None,
     initial: TransientState | str | Path | None = None,
     options: TransientOptions | None = None,
@@ -105,17 +107,19 @@ def simulate(
         Length of the run [h] from the start time.
     dt : float
         Time step [s] (any size: the schemes are implicit and A-stable).
-    scheme : {"bdf2", "be"}
-        Variable-step BDF2 (first step backward Euler) or backward Euler.
-    inertia : bool
-        Keep the inertia term (False: quasi-steady momentum).
+    scheme : {"bdf2", "be"}, optional
+        Variable-step BDF2 (first step backward Euler) or backward Euler; overrides
+        ``options.scheme`` when given (default: the options', ``"bdf2"``).
+    inertia : bool, optional
+        Keep the inertia term (False: quasi-steady momentum); overrides ``options.inertia``
+        when given (default: the options', True).
     output_every : float, optional
         Output interval [s], rounded to a multiple of ``dt`` (default: 300 s or ``dt``).
     initial : TransientState or path, optional
         Start from this state (or a file written by :meth:`TransientResult.save_state`)
         instead of the steady state of the boundary conditions at time 0.
     options : TransientOptions, optional
-        Newton and mode options (``scheme`` and ``inertia`` above override theirs).
+        Newton and mode options (``scheme`` and ``inertia`` above override theirs when given).
     steady_options : SteadyOptions, optional
         Options of the initial steady solve.
     on_failure : {"raise", "stop"}
@@ -136,11 +140,19 @@ def simulate(
         A step that cannot be solved even after halving it (time and residual named).
     """
     if not (dt > 0 and hours > 0):
-        raise ValueError("hours and dt must be positive")
+        raise OptionsError(
+            "the run length and time step must be positive",
+            element="simulate",
+            key="hours" if not hours > 0 else "dt",
+            value=hours if not hours > 0 else dt,
+            expected="a positive number",
+        )
     schedule = schedule or Schedule()
-    base = options or TransientOptions()
-    opts = replace(base, scheme=scheme, inertia=inertia)
-    net = case.network if isinstance(case, CompiledNetwork) else case
+    opts = options or TransientOptions()
+    if scheme is not None:
+        opts = replace(opts, scheme=scheme)
+    if inertia is not None:
+        opts = replace(opts, inertia=inertia)
     if initial is None:
         cn, state = initial_state(case, schedule, 0.0, steady_options)
         start = state
@@ -148,7 +160,11 @@ def simulate(
         cn = case if isinstance(case, CompiledNetwork) else compile_network(case)
         state = initial if isinstance(initial, TransientState) else TransientState.load(initial, cn)
         start = _fraction_base(case, schedule, cn, state, steady_options)
-    nominal = np.asarray([sy.MODE_CODES[c.mode] for c in net.compressors], dtype=np.int64)
+    nominal = (
+        case.compressors.mode.copy()
+        if isinstance(case, CompiledNetwork)
+        else np.asarray([sy.MODE_CODES[c.mode] for c in case.compressors], dtype=np.int64)
+    )
     bmap = BoundaryMap(
         cn,
         schedule,
@@ -170,7 +186,13 @@ def simulate(
         i = int(deliveries[np.argmax(state.pressure[deliveries] < cn.p_min[deliveries])])
         survival = (t0, cn.node_names[i])
     if on_failure not in ("raise", "stop"):
-        raise ValueError(f"on_failure {on_failure!r}: expected 'raise' or 'stop'")
+        raise OptionsError(
+            "unknown failure handling",
+            element="simulate",
+            key="on_failure",
+            value=on_failure,
+            expected="'raise' or 'stop'",
+        )
     steps: list[StepReport] = []
     since_output = 0.0
     failure: str | None = None

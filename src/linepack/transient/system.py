@@ -161,7 +161,7 @@ class TransientSystem:
         half = seg.area * seg.length / 2.0
         extra = np.zeros(nn) if node_volume is None else np.asarray(node_volume, dtype=float)
         vessels = np.flatnonzero(extra)
-        t_gas = cn.network.settings.gas_temperature
+        t_gas = cn.gas_temperature
         # storage pieces: each segment's two halves, then the extra volumes
         self.ends = np.concatenate([seg.from_node, seg.to_node, vessels]).astype(np.int64)
         self.end_volume = np.concatenate([half, half, extra[vessels]])
