@@ -16,10 +16,18 @@ import linepack as lp
 
 #: Public functions: each has a doctested example.
 FUNCTIONS = ("load", "solve", "simulate", "capacity", "to_dataset")
+#: Other modules whose docstrings hold examples (units, gas properties, graph helpers).
+OTHERS = (
+    "linepack.units",
+    "linepack.gas.components",
+    "linepack.gas.composition",
+    "linepack.gas.transport",
+    "linepack.network.topology",
+)
 
 
 def _modules() -> list[str]:
-    names = {"linepack", "linepack.units"}
+    names = {"linepack", *OTHERS, lp.Schedule.__module__}
     names |= {getattr(lp, f).__module__ for f in FUNCTIONS}
     return sorted(names)
 
