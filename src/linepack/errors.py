@@ -140,20 +140,81 @@ class Where:
         return Where(self.file, element)
 
 
+@dataclass
+class PropertyRangeError(SolverError):
+    """A gas property or friction law asked for where it is not defined or not tabulated.
+
+    For example a solve that drives a pressure outside a tabulated equation of state's range,
+    a state where GERG-2008 or AGA8-DETAIL find no density, or a negative Reynolds number.
+
+    Parameters
+    ----------
+    message, element, bound, amount, report
+        As :class:`SolverError`.
+    model : str
+        The model, e.g. ``"gerg2008"``, ``"detail"``, ``"friction"``.
+    quantity : str
+        ``"pressure"`` [Pa abs], ``"temperature"`` [K] or ``"reynolds"`` [-].
+    value : float, optional
+        The value asked for (the one furthest outside the range), in the quantity's unit.
+    low, high : float, optional
+        The range covered, in the quantity's unit (None where open or unknown).
+    state : (float, float), optional
+        Pressure [Pa abs] and temperature [K] of the evaluation, where it was one state.
+    """
+
+    model: str = ""
+    quantity: str = ""
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    state: tuple[float, float] | None = None
+
+
+class EosError(CaseError):
+    """An equation of state that cannot be built as asked.
+
+    An unknown model, a table grid or range that is not increasing, or a table tolerance that
+    cannot be met (e.g. a phase boundary inside the range). ``key`` names the argument
+    (``"p_range"``, ``"T_grid"``, ...), ``value`` is what was given, ``expected`` what is needed.
+    """
+
+
+@dataclass
+class PardisoError(SolverError):
+    """oneMKL PARDISO returned an error code (the solver then hands over to SuperLU).
+
+    Parameters
+    ----------
+    message, element, bound, amount, report
+        As :class:`SolverError`.
+    phase : int
+        The PARDISO phase that failed (11 analysis, 22 factorisation, 33 solve).
+    code : int
+        PARDISO's error code (negative).
+    """
+
+    phase: int = 0
+    code: int = 0
+
+
 class PropertyRangeWarning(UserWarning):
-    """A gas property could not be evaluated (outside its model's range); a stated value was used.
+    """A property evaluated outside its model's range of validity, or not evaluated and replaced
+    by a stated value; the message names the value used (and the range, where known).
+
+    Issued once per model and quantity.
 
     Parameters
     ----------
     message : str
-        What failed and the value used instead.
-    quantity : str
-        The property, e.g. ``"kappa"``.
-    value : float
-        The value used instead [unit of the property].
+        What was evaluated where, and the value used.
+    quantity : str, optional
+        The property or state variable, e.g. ``"kappa"``, ``"pressure"``.
+    value : float, optional
+        The value used [unit of the quantity].
     """
 
-    def __init__(self, message: str, quantity: str, value: float) -> None:
+    def __init__(self, message: str, quantity: str = "", value: float | None = None) -> None:
         super().__init__(message)
         self.quantity = quantity
         self.value = value

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from gas_data import NIST_21, PSGP
 
-from linepack.errors import CaseError
+from linepack.errors import CaseError, EosError, PropertyRangeError
 from linepack.gas.composition import Gas
 from linepack.gas.eos import (
     EOS_NAMES,
@@ -155,18 +155,25 @@ def test_single_temperature_table(psgp: Gas) -> None:
     p = np.linspace(1e5, 100e5, 397)
     # Same accuracy requirement as the 2-D table (|dZ| < 1e-5).
     assert np.max(np.abs(table.z(p, 288.15) - gerg2008_z(psgp, p, 288.15))) < 1e-5
-    with pytest.raises(ValueError, match=r"288\.15"):
+    with pytest.raises(PropertyRangeError, match=r"288\.15") as err:
         table.z(50e5, 290.0)
-    with pytest.raises(ValueError, match="single temperature"):
+    assert (err.value.quantity, err.value.value) == ("temperature", 290.0)
+    assert err.value.low == err.value.high == 288.15
+    with pytest.raises(EosError, match="single temperature") as bad:
         table.dz_dT(50e5, 288.15)
+    assert bad.value.key == "T_grid"
 
 
 def test_table_raises_outside_its_range(psgp: Gas) -> None:
     table = Tabulated.from_model("detail", psgp, (10e5, 80e5), (280.0, 300.0))
-    with pytest.raises(ValueError, match=r"covers p in \[1e\+06, 8e\+06\] Pa"):
+    with pytest.raises(PropertyRangeError, match=r"covers p in \[1e\+06, 8e\+06\] Pa") as err:
         table.z([50e5, 90e5], 290.0)
-    with pytest.raises(ValueError, match=r"covers T in \[280, 300\] K"):
+    # the typed fields name the model, the value furthest out and the range, exactly
+    e = err.value
+    assert (e.model, e.quantity, e.value, e.low, e.high) == ("detail", "pressure", 90e5, 1e6, 8e6)
+    with pytest.raises(PropertyRangeError, match=r"covers T in \[280, 300\] K") as err:
         table.dz_dp(50e5, 301.0)
+    assert (err.value.quantity, err.value.value) == ("temperature", 301.0)
 
 
 def test_tabulated_derivatives(psgp: Gas) -> None:
@@ -192,9 +199,10 @@ def test_tabulated_derivatives(psgp: Gas) -> None:
 
 
 def test_table_build_errors(psgp: Gas) -> None:
-    with pytest.raises(ValueError, match="p_range"):
+    with pytest.raises(EosError, match="p_range") as err:
         Tabulated.from_model("gerg2008", psgp, (0.0, 1e6), 288.15)
-    with pytest.raises(ValueError, match="cannot reach"):
+    assert (err.value.key, err.value.value) == ("p_range", (0.0, 1e6))
+    with pytest.raises(EosError, match="cannot reach"):
         Tabulated.from_model("gerg2008", psgp, (1e5, 1e7), (273.0, 320.0), tolerance=1e-13,
                              max_nodes=200)  # fmt: skip
 

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from linepack.errors import CaseError
+from linepack.errors import CaseError, PropertyRangeError
 from linepack.gas import friction as fr
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "friction_check_values.txt"
@@ -195,8 +195,12 @@ def test_laminar_branch(law: str) -> None:
 
 
 def test_negative_reynolds_is_rejected() -> None:
-    with pytest.raises(ValueError, match="non-negative"):
+    with pytest.raises(PropertyRangeError, match="non-negative") as err:
         fr.colebrook(-1.0, 1e-4)
+    assert (err.value.quantity, err.value.value, err.value.low) == ("reynolds", -1.0, 0.0)
+    with pytest.raises(PropertyRangeError) as err:
+        fr.colebrook([1e6, np.nan], 1e-4)
+    assert math.isnan(err.value.value)
 
 
 def test_hofer_and_swamee_jain_are_close_to_colebrook() -> None:

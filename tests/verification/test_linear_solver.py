@@ -299,15 +299,17 @@ def test_auto_takes_pardiso_for_large_systems_where_installed() -> None:
 
 def test_asking_for_pardiso_without_mkl_names_the_extra(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(pardiso, "_LIB", None)
-    with pytest.raises(ValueError, match=r"linepack\[pardiso\]"):
+    with pytest.raises(OptionsError, match=r"linepack\[pardiso\]") as err:
         linear_solver("pardiso", 10)
+    assert (err.value.key, err.value.value) == ("linear_solver", "pardiso")
     assert isinstance(linear_solver("auto", 10**7), LinearSolver)
 
 
 @needs_mkl
 def test_pardiso_takes_no_chord_steps() -> None:
-    with pytest.raises(ValueError, match="chord"):
+    with pytest.raises(OptionsError, match="chord") as err:
         linear_solver("pardiso", 10, chord="always")
+    assert (err.value.key, err.value.value) == ("chord", "always")
 
 
 def test_an_unknown_linear_solver_is_refused() -> None:

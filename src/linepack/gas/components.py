@@ -46,6 +46,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from linepack.errors import CaseError
+
 #: Molar gas constant used by ISO 6976:2016 (CODATA 2010) [J/(mol K)]. The ISO 6976 functions use
 #: it so that their results reproduce the standard's worked examples.
 R_ISO6976 = 8.3144621
@@ -194,7 +196,13 @@ for _i, _comp in enumerate(COMPONENTS):
     for _alias in (_comp.name, *_comp.aliases):
         _key = _normalise(_alias)
         if _LOOKUP.setdefault(_key, _i) != _i:  # pragma: no cover - guards the table itself
-            raise RuntimeError(f"alias {_alias!r} names two components")
+            raise CaseError(
+                "the alias names two components",
+                element="gas component table",
+                key="aliases",
+                value=_alias,
+                expected="each alias naming one component",
+            )
 
 
 def component_index(name: str) -> int | None:

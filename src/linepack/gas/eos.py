@@ -37,13 +37,14 @@ Models
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from linepack.errors import CaseError
+from linepack.errors import CaseError, EosError, PropertyRangeError, PropertyRangeWarning
 from linepack.gas.composition import Gas
 
 FloatArray = npt.NDArray[np.float64]
@@ -262,7 +263,9 @@ def _aga8_model(kind: str, gas: Gas) -> Any:
 
     classes = {"gerg2008": pyaga8.Gerg2008, "detail": pyaga8.Detail}
     if kind not in classes:
-        raise ValueError(f"unknown AGA8 model {kind!r}; expected 'gerg2008' or 'detail'")
+        raise EosError(
+            "unknown AGA8 model", key="eos", value=kind, expected="'gerg2008' or 'detail'"
+        )
     composition = pyaga8.Composition()
     for component, x in zip(COMPONENTS, gas.fractions, strict=True):
         setattr(composition, component.pyaga8_name, float(x))
@@ -302,10 +305,17 @@ def direct_properties(
 
     Raises
     ------
-    ValueError
+    PropertyRangeError
         If the density iteration does not converge (e.g. ``p <= 0``), naming the state.
+
+    Warns
+    -----
+    PropertyRangeWarning
+        Once per model and quantity, for a pressure or temperature outside the model's
+        range of validity (:data:`VALIDITY`); the value is still used.
     """
     pa, ta = _pt(p, T)
+    _check_validity(kind, pa, ta)
     model = _aga8_model(kind, gas)
     out = {key: np.empty(pa.shape) for key in _PROPERTY_KEYS}
     for idx in np.ndindex(pa.shape):
@@ -330,13 +340,54 @@ def _evaluate(model: Any, kind: str, p: float, T: float) -> None:
             model.calc_density(0)
         else:
             model.calc_density()
-    except (RuntimeError, ValueError) as err:
-        raise ValueError(f"{kind}: density did not converge at p = {p:g} Pa, T = {T:g} K") from err
+    except (RuntimeError, ValueError) as err:  # pyaga8's own failures, raised typed
+        raise PropertyRangeError(
+            f"{kind}: density did not converge at p = {p:g} Pa, T = {T:g} K",
+            model=kind,
+            quantity="pressure",
+            value=p,
+            state=(p, T),
+        ) from err
     model.calc_properties()
+
+
+#: Range of validity of each model: temperature (low, high) [K] and highest pressure [Pa].
+#: GERG-2008: the extended range of Kunz & Wagner (2012), 60-700 K up to 70 MPa.
+#: AGA8-DETAIL: the extended range of AGA Report No. 8, -130 to 400 degC up to 280 MPa.
+VALIDITY: dict[str, tuple[tuple[float, float], float]] = {
+    "gerg2008": ((60.0, 700.0), 70e6),
+    "detail": ((143.15, 673.15), 280e6),
+}
+_WARNED: set[tuple[str, str]] = set()
+
+
+def _check_validity(kind: str, pa: FloatArray, ta: FloatArray) -> None:
+    """Warn (once per model and quantity) when a state lies outside the model's validity."""
+    if kind not in VALIDITY or pa.size == 0 or ta.size == 0:
+        return
+    (t_lo, t_hi), p_hi = VALIDITY[kind]
+    out: list[tuple[str, float, str]] = []
+    if pa.max() > p_hi:
+        out.append(("pressure", float(pa.max()), f"up to {p_hi:g} Pa"))
+    if ta.min() < t_lo or ta.max() > t_hi:
+        worst = float(ta.min()) if ta.min() < t_lo else float(ta.max())
+        out.append(("temperature", worst, f"{t_lo:g}-{t_hi:g} K"))
+    for quantity, value, valid in out:
+        if (kind, quantity) in _WARNED:
+            continue
+        _WARNED.add((kind, quantity))
+        warnings.warn(
+            PropertyRangeWarning(
+                f"{kind}: {quantity} {value:g} is outside the model's range of validity "
+                f"({valid}); the value is used as computed"
+            ),
+            stacklevel=3,
+        )
 
 
 def _z_only(kind: Aga8Kind, gas: Gas, p: npt.ArrayLike, T: npt.ArrayLike) -> FloatArray:
     pa, ta = _pt(p, T)
+    _check_validity(kind, pa, ta)
     model = _aga8_model(kind, gas)
     z = np.empty(pa.shape)
     for idx in np.ndindex(pa.shape):
@@ -362,7 +413,12 @@ def _range(value: float | tuple[float, float], what: str) -> tuple[float, float]
     lo, hi = (value, value) if isinstance(value, int | float) else value
     lo, hi = float(lo), float(hi)
     if not (math.isfinite(lo) and math.isfinite(hi) and 0.0 < lo <= hi):
-        raise ValueError(f"{what} must be finite, positive and increasing, got {value!r}")
+        raise EosError(
+            f"{what} must be finite, positive and increasing",
+            key=what,
+            value=value,
+            expected="(low, high) with 0 < low <= high",
+        )
     return lo, hi
 
 
@@ -373,8 +429,8 @@ class Tabulated:
     With several temperatures the spline is bicubic (``scipy.interpolate.RectBivariateSpline``,
     interpolating, not-a-knot-like end conditions); with one temperature it is a cubic spline in
     ``p`` (``scipy.interpolate.CubicSpline``, not-a-knot) and only that temperature may be
-    asked for. Outside the grid, evaluation raises ``ValueError`` naming the range: size the
-    table with margin (see :meth:`from_model`).
+    asked for. Outside the grid, evaluation raises :class:`~linepack.errors.PropertyRangeError`
+    naming the range: size the table with margin (see :meth:`from_model`).
 
     Parameters
     ----------
@@ -408,9 +464,14 @@ class Tabulated:
         t = np.array(self.T_grid, dtype=np.float64)
         z = np.array(self.z_grid, dtype=np.float64).reshape(p.size, t.size)
         if p.size < 4 or np.any(np.diff(p) <= 0) or (t.size not in (1,) and t.size < 4):
-            raise ValueError("a table needs >= 4 increasing pressures and 1 or >= 4 temperatures")
+            raise EosError(
+                "a table needs >= 4 increasing pressures and 1 or >= 4 temperatures",
+                key="p_grid" if p.size < 4 or np.any(np.diff(p) <= 0) else "T_grid",
+                value=(p.size, t.size),
+                expected="p_grid: >= 4 increasing values; T_grid: 1 or >= 4 values",
+            )
         if t.size > 1 and np.any(np.diff(t) <= 0):
-            raise ValueError("T_grid must be increasing")
+            raise EosError("T_grid must be increasing", key="T_grid", expected="increasing")
         for arr, key in ((p, "p_grid"), (t, "T_grid"), (z, "z_grid")):
             arr.setflags(write=False)
             object.__setattr__(self, key, arr)
@@ -454,14 +515,21 @@ class Tabulated:
 
         Raises
         ------
-        ValueError
-            If a range is invalid, the model does not converge, or the tolerance cannot be met
-            within ``max_nodes`` (e.g. a phase boundary inside the range).
+        EosError
+            If a range is invalid or the tolerance cannot be met within ``max_nodes`` (e.g. a
+            phase boundary inside the range).
+        PropertyRangeError
+            If the model does not converge at a grid point.
         """
         p_lo, p_hi = _range(p_range, "p_range")
         t_lo, t_hi = _range(T_range, "T_range")
         if p_lo == p_hi:
-            raise ValueError(f"p_range must have p_min < p_max, got {p_range!r}")
+            raise EosError(
+                "p_range must have p_min < p_max",
+                key="p_range",
+                value=p_range,
+                expected="(p_min, p_max) [Pa] with p_min < p_max",
+            )
         n_p = max(8, math.ceil((p_hi - p_lo) / 1e5) + 1)
         n_t = 1 if t_lo == t_hi else max(4, math.ceil((t_hi - t_lo) / 5.0) + 1)
         while True:
@@ -483,11 +551,14 @@ class Tabulated:
             if err_t > tolerance / 2 or (err_c > tolerance and err_t > err_p):
                 n_t = _refined(n_t, err_t, tolerance)
             if max(n_p, n_t) > max_nodes or n_p * n_t > _MAX_TABLE_POINTS:
-                raise ValueError(
+                raise EosError(
                     f"{kind} table over p {p_range!r} Pa, T {T_range!r} K cannot reach "
                     f"|dZ| <= {tolerance:g} within {max_nodes} nodes per axis and "
                     f"{_MAX_TABLE_POINTS} points (error {worst:.3g}); "
-                    "is there a phase boundary in the range?"
+                    "is there a phase boundary in the range?",
+                    key="tolerance",
+                    value=tolerance,
+                    expected="a larger tolerance, a larger max_nodes or a smaller range",
                 )
 
     def _check(self, p: npt.ArrayLike, T: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -499,14 +570,24 @@ class Tabulated:
             return pa, ta
         # min/max are NaN when any value is: the negated comparisons then catch it too
         if not (pa.min() >= p_lo - slack_p) or not (pa.max() <= p_hi + slack_p):
-            raise ValueError(
+            raise PropertyRangeError(
                 f"{self.name} table covers p in [{p_lo:g}, {p_hi:g}] Pa; asked for "
-                f"[{np.nanmin(pa):g}, {np.nanmax(pa):g}] Pa"
+                f"[{np.nanmin(pa):g}, {np.nanmax(pa):g}] Pa",
+                model=self.name,
+                quantity="pressure",
+                value=_outermost(pa, p_lo),
+                low=float(p_lo),
+                high=float(p_hi),
             )
         if not (ta.min() >= t_lo - slack_t) or not (ta.max() <= t_hi + slack_t):
-            raise ValueError(
+            raise PropertyRangeError(
                 f"{self.name} table covers T in [{t_lo:g}, {t_hi:g}] K; asked for "
-                f"[{np.nanmin(ta):g}, {np.nanmax(ta):g}] K"
+                f"[{np.nanmin(ta):g}, {np.nanmax(ta):g}] K",
+                model=self.name,
+                quantity="temperature",
+                value=_outermost(ta, t_lo),
+                low=float(t_lo),
+                high=float(t_hi),
             )
         return np.clip(pa, p_lo, p_hi), np.clip(ta, t_lo, t_hi)
 
@@ -555,9 +636,12 @@ class Tabulated:
                 return self._eval_line(pa, t0, dp)
         if self.T_grid.size == 1:
             if dt:
-                raise ValueError(
+                raise EosError(
                     f"{self.name} table has a single temperature: no dZ/dT; "
-                    "build it over a temperature range"
+                    "build it over a temperature range",
+                    key="T_grid",
+                    value=float(self.T_grid[0]),
+                    expected="a table over a temperature range",
                 )
             return np.asarray(self._spline(pa, dp), dtype=np.float64)
         out = self._spline.ev(pa.ravel(), ta.ravel(), dx=dp, dy=dt)
@@ -577,6 +661,13 @@ class Tabulated:
 
 
 _MAX_TABLE_POINTS = 500_000  # bounds the build at a few seconds
+
+
+def _outermost(values: FloatArray, low: float) -> float:
+    """The value furthest outside a range whose low end is ``low`` (NaN if any is NaN)."""
+    if np.any(np.isnan(values)):
+        return math.nan
+    return float(values.min()) if values.min() < low else float(values.max())
 
 
 def _max_error(table: Tabulated, kind: Aga8Kind, gas: Gas, p: FloatArray, t: FloatArray) -> float:

@@ -39,7 +39,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from linepack.errors import CaseError
+from linepack.errors import CaseError, PropertyRangeError
 
 FloatArray = NDArray[np.float64]
 Pair = tuple[FloatArray, FloatArray]
@@ -117,7 +117,13 @@ def _with_laminar(re: ArrayLike, turbulent: Callable[[FloatArray], Pair]) -> Pai
     """λ = max(64/Re, turbulent(max(Re, RE_LAMINAR))): continuous, laminar at low Re."""
     r = _f(re)
     if np.any(r < 0.0) or np.any(np.isnan(r)):
-        raise ValueError("Reynolds number must be a non-negative magnitude |Re|")
+        raise PropertyRangeError(
+            "Reynolds number must be a non-negative magnitude |Re|",
+            model="friction",
+            quantity="reynolds",
+            value=math.nan if np.any(np.isnan(r)) else float(r.min()),
+            low=0.0,
+        )
     lam_t, dlam_t = turbulent(np.maximum(r, RE_LAMINAR))
     with np.errstate(divide="ignore", invalid="ignore"):
         lam_l = 64.0 / r

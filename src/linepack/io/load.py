@@ -108,6 +108,20 @@ def load(
     ------
     CaseError
         Unknown name or file, options that do not apply to the case's format, or bad content.
+
+    Notes
+    -----
+    Also available as :func:`linepack.load`. Quantities in the files carry their units
+    ("56 in", "85 barg", "1200 MMSCFD"); the network holds them in SI.
+
+    Examples
+    --------
+    >>> import linepack as lp
+    >>> net = lp.load("psgp-56in-phase1")
+    >>> net.name, len(net.nodes), len(net.pipes)
+    ('psgp-56in-phase1', 12, 11)
+    >>> "psgp-56in-fsru-trip" in lp.bundled_cases()
+    True
     """
     from linepack.io.case_toml import load_case
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from linepack.errors import CaseError, PropertyRangeWarning
+from linepack.errors import CaseError, PropertyRangeError, PropertyRangeWarning
 from linepack.gas import friction as friction_mod
 from linepack.gas.composition import NM3, Gas, R
 from linepack.gas.eos import EquationOfState, Tabulated, make_eos
@@ -549,7 +549,7 @@ def _gas_constants(net: Network, p_nom: float, t_nom: float) -> GasConstants:
     rs = st.gas_constant if st.gas_constant else R / gas.molar_mass
     try:
         kappa = float(transport.isentropic_exponent(p_nom, t_nom, gas))
-    except ValueError as err:  # GERG-2008 density does not converge: out of its range
+    except (ValueError, PropertyRangeError) as err:  # no density found: out of its range
         kappa = KAPPA_FALLBACK
         warnings.warn(
             PropertyRangeWarning(

@@ -15,13 +15,21 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from linepack.errors import TopologyError
+
 IntArray = NDArray[np.int64]
 
 
 def _as_index(values: Sequence[int] | NDArray[np.integer], n_nodes: int, what: str) -> IntArray:
     arr = np.asarray(values, dtype=np.int64).reshape(-1)
     if arr.size and (arr.min() < 0 or arr.max() >= n_nodes):
-        raise ValueError(f"{what} holds a node index outside 0..{n_nodes - 1}")
+        bad = int(arr[(arr < 0) | (arr >= n_nodes)][0])
+        raise TopologyError(
+            f"{what} holds a node index outside 0..{n_nodes - 1}",
+            key=what,
+            value=bad,
+            expected=f"node indices in 0..{n_nodes - 1}",
+        )
     return arr
 
 
@@ -48,13 +56,18 @@ def component_labels(
 
     Raises
     ------
-    ValueError
+    TopologyError
         If the index arrays differ in length or hold an index outside the node range.
     """
     f = _as_index(from_idx, n_nodes, "from_idx")
     t = _as_index(to_idx, n_nodes, "to_idx")
     if f.shape != t.shape:
-        raise ValueError(f"from_idx has {f.size} entries but to_idx has {t.size}")
+        raise TopologyError(
+            f"from_idx has {f.size} entries but to_idx has {t.size}",
+            key="to_idx",
+            value=t.size,
+            expected=f"{f.size} entries, one per edge as in from_idx",
+        )
     if n_nodes == 0:
         return 0, np.zeros(0, dtype=np.int64)
     adjacency = coo_matrix((np.ones(f.size), (f, t)), shape=(n_nodes, n_nodes))

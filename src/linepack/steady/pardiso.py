@@ -27,6 +27,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from linepack.errors import OptionsError, PardisoError
+
 if TYPE_CHECKING:
     from linepack.steady.newton import LinearSolver
     from linepack.steady.system import Pattern
@@ -134,7 +136,12 @@ class PardisoSolver:
     def __init__(self) -> None:
         lib = library()
         if lib is None:
-            raise RuntimeError("oneMKL PARDISO is not installed (pip install 'linepack[pardiso]')")
+            raise OptionsError(
+                "oneMKL PARDISO is not installed (pip install 'linepack[pardiso]')",
+                key="linear_solver",
+                value="pardiso",
+                expected="Intel oneMKL: pip install 'linepack[pardiso]'",
+            )
         self._fn = lib.pardiso
         self._factorised = 0
         self.cols = None
@@ -244,7 +251,11 @@ class PardisoSolver:
         )
         if err.value:
             meaning = ERRORS.get(err.value, "unknown error")
-            raise RuntimeError(f"PARDISO phase {phase}: error {err.value} ({meaning})")
+            raise PardisoError(
+                f"PARDISO phase {phase}: error {err.value} ({meaning})",
+                phase=phase,
+                code=int(err.value),
+            )
 
     def _analyse(
         self, indptr: NDArray[np.integer], indices: NDArray[np.integer], n: int, data: FloatArray
@@ -265,7 +276,7 @@ class PardisoSolver:
         dummy = np.zeros(1)
         try:
             self._call(11, np.ascontiguousarray(data, np.float64), dummy, dummy)
-        except RuntimeError as exc:
+        except PardisoError as exc:
             self._fall_back(f"{exc}: SuperLU from here on")
 
     def _factorise_and_solve(self, data: FloatArray, rhs: FloatArray) -> FloatArray | None:
@@ -278,7 +289,7 @@ class PardisoSolver:
         try:
             self._call(22, data, b, x)
             self._call(33, data, b, x)
-        except RuntimeError as exc:
+        except PardisoError as exc:
             self._fall_back(f"{exc}: SuperLU from here on")
             return None
         self._factorised += 1
@@ -376,18 +387,26 @@ def linear_solver(kind: str, unknowns: int, chord: str = "never") -> LinearSolve
 
     Raises
     ------
-    ValueError
+    OptionsError
         "pardiso" asked for where oneMKL is not installed, or with chord steps.
     """
     from linepack.steady.newton import LinearSolver
 
     if kind == "pardiso":
         if not available():
-            raise ValueError(
-                "linear_solver = 'pardiso' needs Intel oneMKL: pip install 'linepack[pardiso]'"
+            raise OptionsError(
+                "linear_solver = 'pardiso' needs Intel oneMKL: pip install 'linepack[pardiso]'",
+                key="linear_solver",
+                value=kind,
+                expected="'superlu' or 'auto', or install the pardiso extra",
             )
         if chord != "never":
-            raise ValueError(f"linear_solver = 'pardiso' takes no chord steps (chord = {chord!r})")
+            raise OptionsError(
+                f"linear_solver = 'pardiso' takes no chord steps (chord = {chord!r})",
+                key="chord",
+                value=chord,
+                expected="chord = 'never' with PARDISO, or linear_solver = 'superlu'",
+            )
         return PardisoSolver()
     if kind == "auto" and chord == "never" and unknowns >= PARDISO_MIN_UNKNOWNS and available():
         return PardisoSolver()

@@ -122,7 +122,7 @@ class ConvergenceReport:
 class SteadySolution:
     """The raw solution: compiled network, unknowns, modes and report.
 
-    Use :func:`linepack.results.steady.to_dataset` for labelled results.
+    Use :func:`linepack.to_dataset` for labelled results.
     """
 
     compiled: CompiledNetwork
@@ -186,12 +186,16 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
     Parameters
     ----------
     case : Network or CompiledNetwork
-        The network (compiled here if needed).
+        The network (compiled here if needed), its quantities in SI.
     options : SteadyOptions, optional
+        Newton, control loop, limits and linear solver (default: ``SteadyOptions()``).
 
     Returns
     -------
     SteadySolution
+        Pressure per node [Pa abs], flow per edge [kg/s], compressor power [W] and fuel
+        [kg/s], the control modes and the convergence report; labelled results from
+        :func:`linepack.to_dataset`.
 
     Raises
     ------
@@ -200,6 +204,20 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
         its minimum pressure or a supply above its maximum flow. Names the node, bound, amount.
     ConvergenceError
         Newton did not converge (the report is attached).
+
+    Notes
+    -----
+    Also available as :func:`linepack.solve`.
+
+    Examples
+    --------
+    >>> import linepack as lp
+    >>> sol = lp.solve(lp.load("psgp-56in-phase1"), lp.SteadyOptions(linear_solver="superlu"))
+    >>> sol.report.converged, sol.report.iterations
+    (True, 4)
+    >>> p = lp.to_dataset(sol)["pressure_gauge"].sel(node="kasur").item()  # [Pa gauge]
+    >>> print(f"delivery at {p / 1e5:.2f} barg")
+    delivery at 61.43 barg
     """
     opts = options or SteadyOptions()
     cn = case if isinstance(case, CompiledNetwork) else compile_network(case)

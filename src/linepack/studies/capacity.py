@@ -364,6 +364,18 @@ def max_throughput(
     Returns
     -------
     CapacityResult
+        The capacity [kg/s] (also in MMSCFD), the binding limit and where, the margins.
+
+    Notes
+    -----
+    Also available as :func:`linepack.capacity`.
+
+    Examples
+    --------
+    >>> import linepack as lp
+    >>> cap = lp.capacity(lp.load("psgp-56in-phase1"))
+    >>> print(f"{cap.max_throughput_mmscfd:,.0f} MMSCFD; binding: {cap.binding_text()}")
+    1,416 MMSCFD; binding: min_delivery_pressure at node 'kasur'
     """
     pb = prepare(
         network,

@@ -138,6 +138,22 @@ def simulate(
     ------
     ConvergenceError, InfeasibleError
         A step that cannot be solved even after halving it (time and residual named).
+
+    Notes
+    -----
+    Also available as :func:`linepack.simulate`.
+
+    Examples
+    --------
+    The delivery at Kasur ramps from 297.8 to 350 kg/s over the first hour:
+
+    >>> import linepack as lp
+    >>> ramp = lp.Series.linear(["00:00", "01:00"], [297.8, 350.0])  # [kg/s]
+    >>> sched = lp.Schedule().set("demand", "kasur-sngpl", "flow", ramp)
+    >>> run = lp.simulate(lp.load("psgp-56in-phase1"), sched, hours=2, dt=600)
+    >>> p = run.to_dataset()["pressure"].sel(node="kasur") / 1e5  # [bar abs]
+    >>> print(f"{p.sizes['time']} outputs, {p[0].item():.2f} -> {p[-1].item():.2f} bar")
+    13 outputs, 62.45 -> 60.91 bar
     """
     if not (dt > 0 and hours > 0):
         raise OptionsError(
