@@ -16,6 +16,8 @@ from typing import Annotated, Any
 
 import typer
 
+from linepack.cli.common import console, guard
+
 #: Bundled case studied when none is given.
 DEFAULT_CAPACITY_CASE = "psgp-56in-phase1"
 #: Inlet pressures of the sweep when none are given [barg] (those above the MAOP are skipped).
@@ -94,8 +96,6 @@ def capacity_cmd(
     ] = None,
 ) -> None:
     """Capacity of a case: the largest throughput, what binds, vs inlet pressure and stations."""
-    from linepack.cli.main import _guard
-
     t0 = time.perf_counter()
 
     def work() -> dict[str, Any]:
@@ -109,7 +109,7 @@ def capacity_cmd(
             sites,
         )
 
-    summary = _guard(work)
+    summary = guard(work)
     summary["wall_time_s"] = time.perf_counter() - t0
     _print(summary)
     if out is not None:
@@ -120,7 +120,7 @@ def capacity_cmd(
             out.mkdir(parents=True, exist_ok=True)
             return write_json(summary, out / "summary.json")
 
-        path = _guard(write)
+        path = guard(write)
         _say(f"wrote {path} in {summary['wall_time_s']:.1f} s")
 
 
@@ -204,16 +204,12 @@ def _capacity_at_sites(
 def _say(text: str) -> None:
     from rich.markup import escape
 
-    from linepack.cli.main import console
-
     console.print(escape(text), highlight=False)
 
 
 def _print(s: dict[str, Any]) -> None:
     from rich.markup import escape
     from rich.table import Table
-
-    from linepack.cli.main import console
 
     c = s["capacity"]
     a = s["assumptions"]
