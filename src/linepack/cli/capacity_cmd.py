@@ -136,9 +136,9 @@ def run_capacity(
     """Run the studies and build the ``summary.json`` dict (see docs/studies.md)."""
     from linepack.io.design_toml import read_design
     from linepack.io.load import load
+    from linepack.studies.calibration import calibrate as calibrate_free_flow
     from linepack.studies.capacity import (
         TOLERANCE_MMSCFD,
-        calibrate_free_flow,
         capacity_vs_inlet,
         capacity_vs_stations,
         max_throughput,

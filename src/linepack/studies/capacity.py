@@ -17,12 +17,12 @@ import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from linepack.errors import CaseError
-from linepack.io.design_toml import DesignBasis, read_design
+from linepack.io.design_toml import DesignBasis
 from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Network
 from linepack.steady.solve import SteadySolution
@@ -42,9 +42,6 @@ from linepack.studies.stations import (
     station_chainages,
 )
 from linepack.units import MMSCFD_PER_SCF_M3_S
-
-if TYPE_CHECKING:
-    from linepack.studies.calibration import Calibration
 
 #: Bracketing step up from a feasible throughput (small: far above the capacity Newton may
 #: need many iterations before the solver gives up).
@@ -331,7 +328,7 @@ def _result(pb: Problem, lo: Trial, hi: Trial) -> CapacityResult:
 def max_throughput(
     network: Network,
     *,
-    design: DesignBasis | None = None,
+    design: DesignBasis,
     inlet_pressure: float | None = None,
     min_delivery_pressure: float | None = None,
     max_velocity: float | None = None,
@@ -423,11 +420,11 @@ def capacity_vs_inlet(
     network: Network,
     inlet_pressures: Sequence[float],
     *,
-    design: DesignBasis | None = None,
+    design: DesignBasis,
     **options: Any,
 ) -> InletCurve:
     """Capacity at each inlet pressure [Pa abs] (other options as :func:`max_throughput`)."""
-    d = design if design is not None else read_design(network)
+    d = design
     base = compile_network(network)
     rows = [
         max_throughput(network, design=d, inlet_pressure=p, like=base, **options)
@@ -465,7 +462,7 @@ def capacity_vs_stations(
     n_max: int,
     placement: str = "optimal",
     *,
-    design: DesignBasis | None = None,
+    design: DesignBasis,
     supply_limit: bool = True,
     tolerance_mmscfd: float = TOLERANCE_MMSCFD,
 ) -> StationsCurve:
@@ -497,7 +494,7 @@ def capacity_vs_stations(
         raise CaseError(
             "unknown placement", key="placement", value=placement, expected="'optimal' or 'even'"
         )
-    d = design if design is not None else read_design(network)
+    d = design
     bare = remove_stations(network)
     base = compile_network(bare)
     total = route_length(bare)
@@ -566,13 +563,3 @@ def optimal_capacity(
         pb = prepare(bare, design=design, like=like, supply_limit=supply_limit)
     pb.solves = count[0]
     return _result(pb, lo, hi)
-
-
-def calibrate_free_flow(network: Network, **options: Any) -> Calibration:
-    """Which inlet / minimum delivery pressures reproduce the published figures.
-
-    See :func:`linepack.studies.calibration.calibrate` for the options and the result.
-    """
-    from linepack.studies.calibration import calibrate
-
-    return calibrate(network, **options)

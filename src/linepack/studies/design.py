@@ -28,7 +28,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from linepack.errors import CaseError
-from linepack.io.design_toml import DesignBasis, grade_smys, read_design
+from linepack.io.design_toml import DesignBasis, grade_smys
 from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Network
 from linepack.steady.solve import SteadySolution
@@ -485,7 +485,7 @@ def station_design(
     network: Network,
     target: float,
     *,
-    design: DesignBasis | None = None,
+    design: DesignBasis,
     like: CompiledNetwork | None = None,
     n_stations: int | None = None,
 ) -> StationDesign:
@@ -493,7 +493,7 @@ def station_design(
 
     ``network``'s own stations are removed first.
     """
-    d = design if design is not None else read_design(network)
+    d = design
     bare = remove_stations(network)
     base = like if like is not None else compile_network(bare)
     trials = LayoutTrials(bare, target, d, base)
@@ -554,7 +554,7 @@ def compare_diameters(
     diameters: Sequence[str] = ("42 in", "56 in"),
     target: Sequence[float] | float | None = None,
     *,
-    design: DesignBasis | None = None,
+    design: DesignBasis,
 ) -> DiameterComparison:
     """Design the line at each diameter and compare.
 
@@ -573,7 +573,7 @@ def compare_diameters(
     -------
     DiameterComparison
     """
-    d = design if design is not None else read_design(network)
+    d = design
     targets = (
         d.targets
         if target is None
