@@ -55,8 +55,8 @@ from typing import Any, NoReturn
 from linepack.errors import CaseError, UnitError
 from linepack.io.case_toml import _SETPOINT_KIND, Key, _Context, _convert, _toml_error
 from linepack.network.model import CompressorMode, Network
+from linepack.network.schedule import QUANTITIES, Schedule, Series, parse_time
 from linepack.network.validate import SETPOINT_CHECK, check_value
-from linepack.transient.schedule import QUANTITIES, Schedule, Series, parse_time
 from linepack.units import parse
 
 __all__ = ["Scenario", "SimulationSettings", "load_scenario", "load_schedule", "read_schedule"]
