@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from linepack.io.design_toml import DesignBasis
 from linepack.network.compile import compile_network
+from linepack.network.design import DesignBasis
 from linepack.network.model import Network
 from linepack.studies.capacity import TOLERANCE_MMSCFD, CapacityResult, max_throughput, summary_row
 from linepack.studies.limits import Problem, prepare

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from linepack.errors import CaseError
-from linepack.io.design_toml import DesignBasis
 from linepack.network.compile import CompiledNetwork, compile_network
+from linepack.network.design import DesignBasis
 from linepack.network.model import Network
 from linepack.steady.solve import SteadySolution
 from linepack.studies.limits import (

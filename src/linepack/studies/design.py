@@ -28,8 +28,8 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from linepack.errors import CaseError
-from linepack.io.design_toml import DesignBasis, grade_smys
 from linepack.network.compile import CompiledNetwork, compile_network
+from linepack.network.design import DesignBasis, grade_smys
 from linepack.network.model import Network
 from linepack.steady.solve import SteadySolution
 from linepack.studies.capacity import SECONDS_PER_YEAR, CapacityResult, max_throughput
@@ -79,7 +79,7 @@ def wall_thickness(
     od : float
         Outside diameter [m].
     grade : str
-        API 5L grade (its SMYS ``S`` from :data:`linepack.io.design_toml.SMYS`).
+        API 5L grade (its SMYS ``S`` from :data:`linepack.network.design.SMYS`).
     design_factor, joint_factor, temperature_derating : float
         ``F`` (0.72 for location class 1), ``E`` (1.0 for SAW/ERW pipe), ``T`` (1.0 below
         121 °C) [-].

@@ -16,10 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from linepack.io.design_toml import DesignBasis, read_design
+from linepack.io.design_toml import read_design
 from linepack.io.economics_toml import read_economics
 from linepack.io.load import load
 from linepack.network.compile import compile_network
+from linepack.network.design import DesignBasis
 from linepack.network.model import Network
 from linepack.steady.solve import SteadySolution, solve
 from linepack.studies.capacity import max_throughput

@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 
 from linepack.errors import CaseError, ConvergenceError, InfeasibleError
-from linepack.io.design_toml import DesignBasis
 from linepack.network.compile import CompiledNetwork, compile_network
+from linepack.network.design import DesignBasis
 from linepack.network.model import Demand, Network
 from linepack.steady import system as sy
 from linepack.steady.newton import NewtonOptions
