@@ -44,10 +44,10 @@ if TYPE_CHECKING:
         UnitError,
     )
     from linepack.io.load import bundled_cases, load
+    from linepack.network.design import DesignBasis
     from linepack.network.model import Network
     from linepack.steady.solve import SteadyOptions, SteadySolution, solve
     from linepack.studies.capacity import CapacityResult
-    from linepack.studies.capacity import max_throughput as capacity
     from linepack.transient import (
         Event,
         Schedule,
@@ -73,7 +73,6 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Schedule": ("linepack.transient", "Schedule"),
     "Series": ("linepack.transient", "Series"),
     "Event": ("linepack.transient", "Event"),
-    "capacity": ("linepack.studies.capacity", "max_throughput"),
     "CapacityResult": ("linepack.studies.capacity", "CapacityResult"),
     "LinepackError": ("linepack.errors", "LinepackError"),
     "CaseError": ("linepack.errors", "CaseError"),
@@ -125,6 +124,71 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     """The public names and the module's own attributes."""
     return sorted(set(globals()) | set(__all__))
+
+
+def capacity(
+    network: Network,
+    design: DesignBasis | None = None,
+    *,
+    inlet_pressure: float | None = None,
+    min_delivery_pressure: float | None = None,
+    max_velocity: float | None = None,
+    supply_limit: bool = True,
+) -> CapacityResult:
+    """The largest throughput a network delivers within every limit, and what binds.
+
+    The first answer of ``linepack capacity``
+    (:func:`linepack.studies.capacity.max_throughput`), with the design basis read from the
+    case when not given.
+
+    Parameters
+    ----------
+    network : Network
+        The case (stations as given; not changed).
+    design : DesignBasis, optional
+        Limits and defaults (default: the case's ``[design]`` table, read once by
+        :func:`linepack.io.design_toml.read_design`; defaults where it is absent).
+    inlet_pressure : float, optional
+        Supply pressure [Pa abs] (default: the design basis'); at most the MAOP.
+    min_delivery_pressure : float, optional
+        Minimum delivery pressure [Pa abs] (default: the design basis').
+    max_velocity : float, optional
+        Maximum gas velocity [m/s] (default: the design basis').
+    supply_limit : bool, optional
+        Whether the supplies' ``flow_max`` limits the throughput.
+
+    Returns
+    -------
+    CapacityResult
+        The capacity [kg/s] (``max_throughput_mmscfd`` in MMSCFD), the binding limit and where,
+        the margins of the others.
+
+    Raises
+    ------
+    CaseError
+        A design basis the network cannot supply (no MAOP, no minimum delivery pressure, ...).
+
+    Examples
+    --------
+    >>> import linepack as lp
+    >>> cap = lp.capacity(lp.load("psgp-56in-phase1"))
+    >>> print(f"{cap.max_throughput_mmscfd:,.0f} MMSCFD; binding: {cap.binding_text()}")
+    1,416 MMSCFD; binding: min_delivery_pressure at node 'kasur'
+    """
+    from linepack.studies.capacity import max_throughput
+
+    if design is None:
+        from linepack.io.design_toml import read_design
+
+        design = read_design(network)
+    return max_throughput(
+        network,
+        design=design,
+        inlet_pressure=inlet_pressure,
+        min_delivery_pressure=min_delivery_pressure,
+        max_velocity=max_velocity,
+        supply_limit=supply_limit,
+    )
 
 
 def to_dataset(result: SteadySolution | TransientResult) -> xr.Dataset:

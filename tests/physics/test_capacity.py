@@ -59,7 +59,7 @@ def one_pipe(methane, p_min: float = P2) -> Network:  # type: ignore[no-untyped-
 def test_pressure_limited_capacity_matches_closed_form(methane) -> None:  # type: ignore[no-untyped-def]
     net = one_pipe(methane)
     d = read_design(net)
-    r = max_throughput(net)
+    r = max_throughput(net, design=read_design(net))
     q = math.sqrt((P1**2 - P2**2) / K)
     tol = d.kg_s(0.1)
     assert r.binding_constraint == MIN_DELIVERY
@@ -83,7 +83,7 @@ def test_velocity_limited_capacity_matches_closed_form(methane) -> None:  # type
     net = one_pipe(methane)
     q_p = math.sqrt((P1**2 - P2**2) / K)
     v_lim = 0.5 * q_p * RS * T / (P2 * A)  # half the outlet speed at the pressure limit
-    r = max_throughput(net, max_velocity=v_lim)
+    r = max_throughput(net, max_velocity=v_lim, design=read_design(net))
     q = v_lim * A * P1 / math.sqrt(RS**2 * T**2 + v_lim**2 * A**2 * K)
     tol = read_design(net).kg_s(0.1)
     assert r.binding_constraint == MAX_VELOCITY
@@ -93,13 +93,15 @@ def test_velocity_limited_capacity_matches_closed_form(methane) -> None:  # type
 
 
 def test_no_capacity_when_delivery_minimum_exceeds_inlet(methane) -> None:  # type: ignore[no-untyped-def]
-    r = max_throughput(one_pipe(methane, p_min=P1 + 1e5))
+    net = one_pipe(methane, p_min=P1 + 1e5)
+    r = max_throughput(net, design=read_design(net))
     assert r.max_throughput == 0.0
     assert r.binding_constraint == MIN_DELIVERY
 
 
 def test_an_infeasible_solve_is_an_infeasible_trial(methane) -> None:  # type: ignore[no-untyped-def]
-    pb = prepare(one_pipe(methane))
+    net = one_pipe(methane)
+    pb = prepare(net, design=read_design(net))
     t = pb.trial(10 * math.sqrt(P1**2 / K))  # far more than the pipe can carry at any p2 > 0
     assert not t.feasible
     assert t.solution is None
@@ -113,15 +115,24 @@ def phase1():  # type: ignore[no-untyped-def]
 
 def test_capacity_rises_with_inlet_pressure(phase1) -> None:  # type: ignore[no-untyped-def]
     atm = phase1.settings.atmosphere
-    rows = capacity_vs_inlet(phase1, [atm + b * 1e5 for b in (70, 80, 90)], supply_limit=False).rows
+    rows = capacity_vs_inlet(
+        phase1,
+        [atm + b * 1e5 for b in (70, 80, 90)],
+        supply_limit=False,
+        design=read_design(phase1),
+    ).rows
     caps = [r.max_throughput for r in rows]
     assert caps[0] < caps[1] < caps[2]
     assert all(r.binding_constraint == MIN_DELIVERY for r in rows)
 
 
 def test_capacity_rises_with_stations_and_greedy_sites_beat_even(phase1) -> None:  # type: ignore[no-untyped-def]
-    even = capacity_vs_stations(phase1, 1, "even", supply_limit=False).rows
-    best = capacity_vs_stations(phase1, 1, "optimal", supply_limit=False).rows
+    even = capacity_vs_stations(
+        phase1, 1, "even", supply_limit=False, design=read_design(phase1)
+    ).rows
+    best = capacity_vs_stations(
+        phase1, 1, "optimal", supply_limit=False, design=read_design(phase1)
+    ).rows
     assert even[1].max_throughput > even[0].max_throughput
     # the furthest-downstream site carries at least what the mid-route site does (0.1 MMSCFD:
     # both are bracket ends of that width)
@@ -131,8 +142,8 @@ def test_capacity_rises_with_stations_and_greedy_sites_beat_even(phase1) -> None
 
 
 def test_binding_constraint_moves_to_velocity_when_the_limit_is_low(phase1) -> None:  # type: ignore[no-untyped-def]
-    assert max_throughput(phase1).binding_constraint == MIN_DELIVERY
-    r = max_throughput(phase1, max_velocity=4.0)
+    assert max_throughput(phase1, design=read_design(phase1)).binding_constraint == MIN_DELIVERY
+    r = max_throughput(phase1, max_velocity=4.0, design=read_design(phase1))
     assert r.binding_constraint == MAX_VELOCITY
     assert r.binding_element.startswith("pipe ")
     v = r.margin(MAX_VELOCITY)
@@ -142,15 +153,18 @@ def test_binding_constraint_moves_to_velocity_when_the_limit_is_low(phase1) -> N
 
 def test_supply_limit_binds_at_high_inlet_pressure(phase1) -> None:  # type: ignore[no-untyped-def]
     atm = phase1.settings.atmosphere
-    r = max_throughput(phase1, inlet_pressure=atm + 95e5)
+    r = max_throughput(phase1, inlet_pressure=atm + 95e5, design=read_design(phase1))
     assert r.binding_constraint == SUPPLY_FLOW
     assert r.binding_element == "supply 'port-qasim-lng'"
-    free = max_throughput(phase1, inlet_pressure=atm + 95e5, supply_limit=False)
+    free = max_throughput(
+        phase1, inlet_pressure=atm + 95e5, supply_limit=False, design=read_design(phase1)
+    )
     assert free.max_throughput > r.max_throughput
 
 
 def test_station_limits_hold_at_capacity() -> None:
-    r = max_throughput(load("psgp-56in-phase2"), supply_limit=False)
+    phase2 = load("psgp-56in-phase2")
+    r = max_throughput(phase2, supply_limit=False, design=read_design(phase2))
     # the stations reach a limit and the delivery pressure then binds
     assert r.binding_constraint == MIN_DELIVERY
     assert r.stations_at_limit
@@ -168,13 +182,19 @@ def test_calibration_band_agrees_with_the_capacity_search(phase1) -> None:  # ty
         inlet_pressures=[atm + 85e5],
         min_delivery_pressures=[atm + 50e5, atm + 70e5],
         target_mmscfd=None,
+        design=read_design(phase1),
     )
     d = read_design(phase1)
     row = cal.band_rows[0]
     assert row.delivery_at_low is not None
     # the delivery pressure at 700 MMSCFD, used as the minimum, gives a capacity of 700 MMSCFD:
     # two code paths (one solve at a flow, a capacity search); 0.1 MMSCFD bracket + 1e-6
-    r = max_throughput(phase1, min_delivery_pressure=row.delivery_at_low, supply_limit=False)
+    r = max_throughput(
+        phase1,
+        min_delivery_pressure=row.delivery_at_low,
+        supply_limit=False,
+        design=read_design(phase1),
+    )
     assert r.max_throughput_mmscfd == pytest.approx(700.0, abs=0.1 + 1e-6 * 700)
     # the fact sheet's back-of-envelope free flow (Colebrook + Papay, FACTS sec. 2 [A]):
     # ~1,420 MMSCFD 85->50 barg, ~970 85->70 barg; 5 % covers its simpler Z and friction

@@ -19,9 +19,11 @@ import pytest
 from linepack.errors import CaseError
 from linepack.io.economics_toml import read_economics
 from linepack.io.load import load
+from linepack.network.economics import Economics
 from linepack.results.steady import summary, to_dataset
 from linepack.steady.solve import SteadySolution, solve
-from linepack.studies.economics import Economics, PipelineFacts, economics_summary
+from linepack.studies.economics import PipelineFacts
+from linepack.studies.tariff import economics_summary
 
 STORED_PHASE1 = {"capex_musd": 3348.862966734176, "tariff_usd_per_mmbtu": 1.0054865341486363}
 
@@ -30,7 +32,7 @@ STORED_PHASE1 = {"capex_musd": 3348.862966734176, "tariff_usd_per_mmbtu": 1.0054
 def phase1() -> tuple[Any, SteadySolution, dict[str, Any]]:
     net = load("psgp-56in-phase1")
     sol = solve(net)
-    return net, sol, economics_summary(net, sol)
+    return net, sol, economics_summary(net, sol, read_economics(net))
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +83,7 @@ def test_phase1_tornado_and_assumptions(
 
 def test_phase2_compressors_and_fuel(phase2: tuple[Any, SteadySolution]) -> None:
     net, sol = phase2
-    s = economics_summary(net, sol)
+    s = economics_summary(net, sol, read_economics(net))
     assert s["installed_power_mw"] == pytest.approx(100.0, rel=1e-12)  # 2 × 50 MW max_power
     assert s["capex_breakdown_musd"]["compressors"] == pytest.approx(
         100 * 3030 / 745.69987158227022, rel=1e-9
@@ -94,8 +96,8 @@ def test_phase2_compressors_and_fuel(phase2: tuple[Any, SteadySolution]) -> None
 
 def test_installed_power_override(phase2: tuple[Any, SteadySolution]) -> None:
     net, sol = phase2
-    base = economics_summary(net, sol)
-    spare = economics_summary(net, sol, installed_power=150e6)
+    base = economics_summary(net, sol, read_economics(net))
+    spare = economics_summary(net, sol, read_economics(net), installed_power=150e6)
     assert spare["installed_power_mw"] == 150.0
     assert spare["capex_breakdown_musd"]["compressors"] == pytest.approx(
         1.5 * base["capex_breakdown_musd"]["compressors"], rel=1e-12

@@ -6,9 +6,10 @@ import math
 
 import pytest
 
+from linepack.io.economics_toml import read_economics
 from linepack.io.load import load
 from linepack.steady.solve import solve
-from linepack.studies.economics import economics_summary
+from linepack.studies.tariff import economics_summary
 from linepack.sweep.evaluate import Evaluator, evaluate_batch
 from linepack.sweep.spec import parse_params, scenario_table
 
@@ -27,7 +28,7 @@ def test_wacc_sweep_gives_the_tornado_ends(fast: bool) -> None:
     sweep's rows (throughput in MMSCFD converted back to kg/s) instead of the solution."""
     rows = _rows(["economics.wacc=0.06,0.1,0.14"], fast)
     net = load(PHASE1)
-    summ = economics_summary(net, solve(net))
+    summ = economics_summary(net, solve(net), read_economics(net))
     bar = next(b for b in summ["tornado"] if b["input"] == "wacc")
     want = [bar["tariff_low_usd_per_mmbtu"], summ["tariff_usd_per_mmbtu"]]
     want.append(bar["tariff_high_usd_per_mmbtu"])

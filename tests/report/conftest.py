@@ -38,7 +38,9 @@ def psgp_summary() -> dict[str, object]:
 @pytest.fixture(scope="session")
 def psgp_design() -> dict[str, Any]:
     """The 42"/56" comparison of the default case, computed here (what the report must show)."""
+    from linepack.io.design_toml import read_design
     from linepack.io.load import load
     from linepack.studies.design import compare_diameters
 
-    return compare_diameters(load("psgp-56in-phase1"), ("42 in", "56 in")).to_dict()
+    net = load("psgp-56in-phase1")
+    return compare_diameters(net, ("42 in", "56 in"), design=read_design(net)).to_dict()

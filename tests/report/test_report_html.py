@@ -272,7 +272,9 @@ def test_design_tables_state_units() -> None:
 
     net = load("psgp-56in-phase1")
     d = read_design(net)
-    comparison = compare_diameters(net, ("42 in", "56 in"), target=d.kg_s(500.0)).to_dict()
+    comparison = compare_diameters(
+        net, ("42 in", "56 in"), target=d.kg_s(500.0), design=d
+    ).to_dict()
     _, per_diameter, per_target = design_blocks(comparison)
     page = render(Document("t", sections=[Section("d", "s", [per_diameter, per_target])]))
     _assert_units(page)

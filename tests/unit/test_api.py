@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 
@@ -25,7 +26,6 @@ def test_unknown_name_is_an_attribute_error() -> None:
 def test_public_names_are_the_library_objects() -> None:
     from linepack.io.load import load
     from linepack.steady.solve import SteadyOptions, solve
-    from linepack.studies.capacity import max_throughput
     from linepack.transient import Schedule, Series, TransientOptions, simulate
 
     assert lp.load is load
@@ -35,11 +35,23 @@ def test_public_names_are_the_library_objects() -> None:
     assert lp.TransientOptions is TransientOptions
     assert lp.Schedule is Schedule
     assert lp.Series is Series
-    assert lp.capacity is max_throughput
     assert issubclass(lp.CaseError, LinepackError)
     assert lp.CaseError is CaseError
     assert lp.SolverError is SolverError
     assert issubclass(lp.InfeasibleError, SolverError)
+
+
+def test_capacity_reads_the_design_basis_only_when_not_given() -> None:
+    from linepack.io.design_toml import read_design
+
+    net = lp.load("psgp-56in-phase1")
+    default = lp.capacity(net)
+    # a design basis with a lower minimum delivery pressure must raise the capacity: the
+    # argument is used, not re-read from the case (any change > the 1 MMSCFD search tolerance)
+    design = read_design(net)
+    lowered = dataclasses.replace(design, min_delivery_pressure=design.min_delivery_pressure - 5e5)
+    lower = lp.capacity(net, lowered)
+    assert lower.max_throughput_mmscfd > default.max_throughput_mmscfd + 1.0
 
 
 def test_import_is_lazy() -> None:

@@ -10,8 +10,9 @@ import pytest
 
 from linepack.errors import CaseError
 from linepack.io.case_toml import load_case
-from linepack.io.design_toml import SMYS, grade_smys, read_design
+from linepack.io.design_toml import read_design
 from linepack.io.load import bundled_path, load
+from linepack.network.design import SMYS, grade_smys
 from linepack.studies.design import resize, steel_mass_per_length, wall_thickness
 from linepack.studies.stations import route_pipes
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from linepack.io.design_toml import read_design
 from linepack.io.economics_toml import read_economics
 from linepack.io.load import load
 from linepack.studies.design import compare_diameters
@@ -15,7 +16,9 @@ INCH, KM, HP = 0.0254, 1e3, 745.699872
 @pytest.fixture(scope="module")
 def costs() -> tuple[list[dict[str, object]], object]:
     net = load("psgp-56in-phase1")
-    comp = compare_diameters(net, ("42 in", "56 in"), target=net.demands[0].flow)
+    comp = compare_diameters(
+        net, ("42 in", "56 in"), target=net.demands[0].flow, design=read_design(net)
+    )
     return design_costs(comp, net, read_economics(net)), comp
 
 

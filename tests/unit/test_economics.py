@@ -12,10 +12,8 @@ import math
 
 import pytest
 
+from linepack.network.economics import MMBTU, SECONDS_PER_YEAR, Economics
 from linepack.studies.economics import (
-    MMBTU,
-    SECONDS_PER_YEAR,
-    Economics,
     PipelineFacts,
     capex,
     capital_recovery_factor,

@@ -13,7 +13,7 @@ import pytest
 from linepack.errors import CaseError, UnitError
 from linepack.io.economics_toml import KEYS, read_economics, read_economics_text
 from linepack.io.load import load
-from linepack.studies.economics import INPUTS, Economics
+from linepack.network.economics import INPUTS, Economics
 
 EXACT = 1e-12
 YEAR = 365.25 * 86_400

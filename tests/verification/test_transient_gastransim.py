@@ -33,9 +33,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from linepack.io.gastransim import load_gastransim
 from linepack.steady.solve import SteadyOptions
 from linepack.transient import TransientOptions, TransientResult, simulate
-from linepack.transient.gastransim import load_gastransim
 
 DATA = Path(__file__).parents[1] / "data" / "gastransim"
 CASE = DATA / "1-pipe-fast-transients"

@@ -46,9 +46,9 @@ import numpy as np
 import pytest
 
 from linepack.io.gassteadysim import element_names
+from linepack.io.gastransim import GasTranSimCase, load_gastransim
 from linepack.steady.solve import SteadyOptions
 from linepack.transient import TransientResult, simulate
-from linepack.transient.gastransim import GasTranSimCase, load_gastransim
 
 DATA = Path(__file__).parents[1] / "data" / "gastransim"
 MASS_BOUND = 1e-10  # of h × throughput, per step (module docstring)

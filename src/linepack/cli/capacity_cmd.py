@@ -16,10 +16,10 @@ from typing import Annotated, Any
 
 import typer
 
+from linepack.cli.common import console, guard
+
 #: Bundled case studied when none is given.
 DEFAULT_CAPACITY_CASE = "psgp-56in-phase1"
-#: Inlet pressures of the sweep when none are given [barg] (those above the MAOP are skipped).
-DEFAULT_INLETS_BARG = (70.0, 75.0, 80.0, 85.0, 90.0, 95.0)
 
 
 class Placement(StrEnum):
@@ -94,8 +94,6 @@ def capacity_cmd(
     ] = None,
 ) -> None:
     """Capacity of a case: the largest throughput, what binds, vs inlet pressure and stations."""
-    from linepack.cli.main import _guard
-
     t0 = time.perf_counter()
 
     def work() -> dict[str, Any]:
@@ -109,7 +107,7 @@ def capacity_cmd(
             sites,
         )
 
-    summary = _guard(work)
+    summary = guard(work)
     summary["wall_time_s"] = time.perf_counter() - t0
     _print(summary)
     if out is not None:
@@ -120,7 +118,7 @@ def capacity_cmd(
             out.mkdir(parents=True, exist_ok=True)
             return write_json(summary, out / "summary.json")
 
-        path = _guard(write)
+        path = guard(write)
         _say(f"wrote {path} in {summary['wall_time_s']:.1f} s")
 
 
@@ -133,78 +131,40 @@ def run_capacity(
     calibrate: bool,
     sites: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Run the studies and build the ``summary.json`` dict (see docs/studies.md)."""
+    """Read the case and its design basis once, run the capacity pipeline, return its summary.
+
+    The studies are :func:`linepack.studies.pipeline.capacity_study`; this parses the options
+    (``--inlet`` pressures, ``--site`` chainages) and builds ``summary.json`` (see
+    docs/studies.md).
+    """
     from linepack.io.design_toml import read_design
     from linepack.io.load import load
-    from linepack.studies.capacity import (
-        TOLERANCE_MMSCFD,
-        calibrate_free_flow,
-        capacity_vs_inlet,
-        capacity_vs_stations,
-        max_throughput,
-    )
+    from linepack.studies.pipeline import CapacityOptions, capacity_study
+    from linepack.units import parse
 
     net = load(case)
     d = read_design(net)
-    atm = d.atmosphere
-    if inlets:
-        pressures = [_pressure(v, atm) for v in inlets]
-    else:
-        pressures = [atm + b * 1e5 for b in DEFAULT_INLETS_BARG if atm + b * 1e5 <= d.maop]
-    cap = max_throughput(net, design=d, supply_limit=supply_limit)
-    sweep = capacity_vs_inlet(net, pressures, design=d, supply_limit=supply_limit)
-    curve = capacity_vs_stations(net, n_stations, placement, design=d, supply_limit=False)
-    cal = calibrate_free_flow(net, design=d) if calibrate else None
-    at_sites = _capacity_at_sites(net, sites, d, supply_limit) if sites else None
-    capd = cap.to_dict()
-    assumptions = {
-        **d.to_dict(),
-        "supply_limit_applied": supply_limit,
-        "station_curve_supply_limit_applied": False,
-        "station_placement": placement,
-        "tolerance_mmscfd": TOLERANCE_MMSCFD,
-    }
-    return {
-        "case": net.name,
-        "max_throughput_mmscfd": capd["max_throughput_mmscfd"],
-        "max_throughput_bcm_per_year": capd["max_throughput_bcm_per_year"],
-        "binding_constraint": cap.binding_constraint,
-        "binding_element": cap.binding_element,
-        "binding": cap.binding_text(),
-        "tolerance_mmscfd": capd["tolerance_mmscfd"],
-        "assumptions": assumptions,
-        "capacity": capd,
-        "capacity_vs_inlet": sweep.to_dict()["rows"],
-        "capacity_vs_stations": curve.to_dict(),
-        "calibration": cal.to_dict() if cal is not None else None,
-        "statements": list(cal.statements) if cal is not None else [],
-        "capacity_at_sites": at_sites,
-    }
-
-
-def _capacity_at_sites(
-    net: Any, sites: list[str], design: Any, supply_limit: bool
-) -> dict[str, Any]:
-    """Capacity with the case's stations replaced by stations at the chainages ``sites``."""
-    from linepack.studies.capacity import max_throughput
-    from linepack.studies.stations import insert_stations, remove_stations
-    from linepack.units import parse
-
-    where = [
-        parse(v, "length", key="--site", default_unit="km") if v.strip() else math.nan
-        for v in sites
-    ]
-    placed = insert_stations(
-        remove_stations(net), where, design.station, min_spacing=design.min_station_spacing
+    where = (
+        tuple(
+            parse(v, "length", key="--site", default_unit="km") if v.strip() else math.nan
+            for v in sites
+        )
+        if sites
+        else None
     )
-    res = max_throughput(placed, design=design, supply_limit=supply_limit)
-    return {"sites_km": [w / 1e3 for w in where], **res.to_dict(), "binding": res.binding_text()}
+    options = CapacityOptions(
+        inlet_pressures=tuple(_pressure(v, d.atmosphere) for v in inlets) if inlets else None,
+        n_stations=n_stations,
+        placement=placement,
+        supply_limit=supply_limit,
+        calibrate=calibrate,
+        sites=where,
+    )
+    return capacity_study(net, d, options).to_dict()
 
 
 def _say(text: str) -> None:
     from rich.markup import escape
-
-    from linepack.cli.main import console
 
     console.print(escape(text), highlight=False)
 
@@ -212,8 +172,6 @@ def _say(text: str) -> None:
 def _print(s: dict[str, Any]) -> None:
     from rich.markup import escape
     from rich.table import Table
-
-    from linepack.cli.main import console
 
     c = s["capacity"]
     a = s["assumptions"]

@@ -8,17 +8,19 @@ one readable message, without a traceback, and the command exits with status 2 (
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from linepack.errors import CaseError, LinepackError
+from linepack.cli.capacity_cmd import capacity_cmd
+from linepack.cli.common import console, err_console, guard
+from linepack.cli.report_cmd import report_cmd
+from linepack.cli.sweep_cmd import sweep_cmd
+from linepack.errors import CaseError
 
 app = typer.Typer(
     add_completion=False,
@@ -26,20 +28,8 @@ app = typer.Typer(
     help="linepack: natural-gas pipeline and network simulation (default case: the Pakistan "
     "Stream Gas Pipeline).",
 )
-console = Console()
-err_console = Console(stderr=True)
-T = TypeVar("T")
 SCENARIO_HELP = "GasLib nomination (.scn) or morgen scenario (.ini)."
 DECISIONS_HELP = "GasLib combined decisions (.cdf)."
-
-
-def _guard(fn: Callable[[], T]) -> T:
-    try:
-        return fn()
-    except LinepackError as exc:
-        kind = "input error" if isinstance(exc, CaseError) else "solver error"
-        err_console.print(f"[bold red]linepack {kind}:[/] {escape(str(exc))}", highlight=False)
-        raise typer.Exit(2 if isinstance(exc, CaseError) else 3) from None
 
 
 @app.command()
@@ -85,7 +75,7 @@ def run(
         heads = _headlines(case, sol) if headline else None
         return _write_outputs(sol, out, plot, heads)
 
-    summary = _guard(work)
+    summary = guard(work)
     _print_summary(summary)
     if summary.get("headline"):
         _print_headlines(summary["headline"])
@@ -398,7 +388,7 @@ def simulate_cmd(
             plot_run(res, out, schedule_events=events)
         return summ, notes
 
-    summ, notes = _guard(work)
+    summ, notes = guard(work)
     _print_transient(summ)
     for note in notes:
         err_console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
@@ -493,7 +483,7 @@ def validate(
             f"{len(net.short_pipes)} short pipes, {len(net.resistors)} resistors"
         )
 
-    console.print(_guard(work))
+    console.print(guard(work))
 
 
 @app.command()
@@ -523,7 +513,7 @@ def convert(
         write_case(net, out)
         return sorted(net.extras)
 
-    extras = _guard(work)
+    extras = guard(work)
     if extras:
         err_console.print(
             f"[yellow]not written[/] (importer data linepack does not model): {', '.join(extras)}",
@@ -532,16 +522,8 @@ def convert(
     console.print(f"wrote {escape(str(out))}", highlight=False)
 
 
-from linepack.cli.report_cmd import report_cmd  # noqa: E402
-
 app.command("report")(report_cmd)
-
-from linepack.cli.sweep_cmd import sweep_cmd  # noqa: E402
-
 app.command("sweep")(sweep_cmd)
-
-from linepack.cli.capacity_cmd import capacity_cmd  # noqa: E402
-
 app.command("capacity")(capacity_cmd)
 
 

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from linepack.cli.common import console, guard
+
 #: Bundled case reported when none is given.
 DEFAULT_REPORT_CASE = "psgp-56in-phase1"
 
@@ -53,10 +55,8 @@ def report_cmd(
     """Write report.html (self-contained, opens offline) and its figures as PNG files."""
     from rich.markup import escape
 
-    from linepack.cli.main import _guard, console
-
     if no_transient and transient_case is not None:
-        _guard(_conflict)
+        guard(_conflict)
     t0 = time.perf_counter()
 
     def work() -> Path:
@@ -72,7 +72,7 @@ def report_cmd(
             decisions=decisions,
         )
 
-    path = _guard(work)
+    path = guard(work)
     console.print(
         f"wrote {escape(str(path))} (self-contained; each figure also as PNG in "
         f"{escape(str(path.parent))}/) in {time.perf_counter() - t0:.1f} s",

@@ -1,7 +1,7 @@
 """``linepack sweep``: scenario sweeps (grids and Monte Carlo samples), serial or on Dask.
 
-Registered in :mod:`linepack.cli.main`. The sweep machinery (numpy, pandas, pyarrow, and
-Dask when asked for) is imported only when the command runs.
+Registered in :mod:`linepack.cli.main`. The sweep machinery (numpy, pandas, pyarrow, and Dask
+when asked for) is imported only when the command runs.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 from rich.table import Table
+
+from linepack.cli.common import console, err_console, guard
 
 #: Bundled case swept when none is given.
 DEFAULT_SWEEP_CASE = "psgp-56in-phase1"
@@ -105,8 +107,6 @@ def sweep_cmd(
         TimeRemainingColumn,
     )
 
-    from linepack.cli.main import _guard, err_console
-
     t_start = time.perf_counter()
     show = not quiet and err_console.is_terminal
     columns = (
@@ -153,7 +153,7 @@ def sweep_cmd(
             )
 
     try:
-        outcome = _guard(work)
+        outcome = guard(work)
     except KeyboardInterrupt:
         err_console.print(
             f"[yellow]interrupted:[/] the finished chunks are in {escape(str(out))}/chunks; "
@@ -162,7 +162,6 @@ def sweep_cmd(
         )
         raise typer.Exit(130) from None
     _print(outcome.summary)
-    from linepack.cli.main import console
 
     s = outcome.summary
     rate = f", {s['scenarios_per_s']:.0f} scenarios/s" if s.get("scenarios_per_s") else ""
@@ -179,7 +178,6 @@ def _fmt(v: float | None) -> str:
 
 
 def _print(s: dict[str, Any]) -> None:
-    from linepack.cli.main import console
 
     t = Table(
         title=f"linepack sweep — {s['case']}: {s['done']} of {s['n_scenarios']} scenarios, "

@@ -1,7 +1,7 @@
 """Read the ``[economics]`` table of a TOML case into an :class:`Economics` (SI, USD).
 
 Every key is optional; a key left out takes the sourced or assumed default of
-:data:`linepack.studies.economics.INPUTS`. Quantities carry units::
+:data:`linepack.network.economics.INPUTS`. Quantities carry units::
 
     [economics]
     steel_price = "1300 USD/t"              # [S] ...
@@ -40,8 +40,8 @@ from typing import Any
 import pint
 
 from linepack.errors import CaseError, UnitError
+from linepack.network.economics import Economics
 from linepack.network.model import Network
-from linepack.studies.economics import Economics
 from linepack.units import parse, registry
 
 __all__ = ["KEYS", "read_economics", "read_economics_text"]

@@ -138,7 +138,7 @@ Coordinates = Literal["lat-lon", "lon-lat"]
 # ----------------------------------------------------------------------------- small readers
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def read_json(path: Path) -> dict[str, Any]:
     """Parse a JSON file into a dict, or raise :class:`CaseError` naming the file."""
     where = Where(str(path))
     if not path.is_file():
@@ -273,7 +273,7 @@ def read_params(path: str | Path) -> CaseParams:
         0 or 1, naming the file and the key.
     """
     where = Where(str(path), "params")
-    doc = _read_json(Path(path))
+    doc = read_json(Path(path))
     params = _get(doc, ("params", "simulation_params"), Where(str(path)))
     if not isinstance(params, dict):
         raise where.error("not a JSON object", key="params", value=type(params).__name__)
@@ -378,7 +378,7 @@ def element_names(path: str | Path) -> dict[str, dict[int, str]]:
         ``"pipes"``, ``"compressors"``, ...), to match results with GasSteadySim's ids.
     """
     file = network_file(path)
-    doc, where = _read_json(file), Where(str(file))
+    doc, where = read_json(file), Where(str(file))
     return {kind: {e.ident: e.name for e in _entries(doc, kind, where)} for kind in ELEMENT_KINDS}
 
 
@@ -805,6 +805,66 @@ def load_gassteadysim(
         A missing file or key, a bad value, an unknown ``control_type`` or element kind,
         naming the file, the element and the key.
     """
+    net_path = network_file(path)
+    folder = net_path.parent
+    bc_path = Path(bc_file) if bc_file is not None else folder / "bc.json"
+    params_path = Path(params_file) if params_file is not None else folder / "params.json"
+    return network_from_data(
+        read_json(net_path),
+        read_json(bc_path),
+        read_params(params_path),
+        net_path=net_path,
+        bc_source=str(bc_path),
+        params_source=str(params_path),
+        eos=eos,
+        segment_length=segment_length,
+        resistors=resistors,
+        coordinates=coordinates,
+    )
+
+
+def network_from_data(
+    doc: Mapping[str, Any],
+    bc: Mapping[str, Any],
+    params: CaseParams,
+    *,
+    net_path: Path,
+    bc_source: str,
+    params_source: str,
+    eos: str = "ideal",
+    segment_length: float = 10_000.0,
+    resistors: ResistorModel = "drag",
+    coordinates: Coordinates | None = None,
+) -> Network:
+    """Build a GasSteadySim network from already parsed ``network.json`` and ``bc.json`` data.
+
+    :func:`load_gassteadysim` reads the files and calls this; the GasTranSim reader
+    (:mod:`linepack.io.gastransim`) calls it with the boundary values of its time series at
+    the initial time.
+
+    Parameters
+    ----------
+    doc, bc : mapping
+        The parsed ``network.json`` and ``bc.json``.
+    params : CaseParams
+        The parsed ``params.json`` (:func:`read_params`).
+    net_path : Path
+        The ``network.json`` file (the network's ``source``; its folder names the case).
+    bc_source, params_source : str
+        Where ``bc`` and ``params`` came from, for messages.
+    eos, segment_length, resistors, coordinates
+        As in :func:`load_gassteadysim`.
+
+    Returns
+    -------
+    Network
+        Validated, SI.
+
+    Raises
+    ------
+    CaseError
+        As :func:`load_gassteadysim`.
+    """
     eos_name = _eos_name(eos)
     if resistors not in ("drag", "pass-through"):
         raise CaseError(
@@ -813,13 +873,8 @@ def load_gassteadysim(
             value=resistors,
             expected="'drag' or 'pass-through'",
         )
-    net_path = network_file(path)
     folder = net_path.parent
-    bc_path = Path(bc_file) if bc_file is not None else folder / "bc.json"
-    params_path = Path(params_file) if params_file is not None else folder / "params.json"
-    doc, bc = _read_json(net_path), _read_json(bc_path)
-    params = read_params(params_path)
-    where, bc_where = Where(str(net_path)), Where(str(bc_path))
+    where, bc_where = Where(str(net_path)), Where(bc_source)
     _check_kinds(doc, where)
     units = _Units.of(params)
     nodes, names, slack = _nodes(doc, where, units, coordinates)
@@ -833,7 +888,7 @@ def load_gassteadysim(
     supplies, demands = _boundaries(bc, bc_where, names, slack, units)
     net = Network(
         name=folder.name or net_path.stem,
-        gas=surrogate_gas(params.specific_gravity, str(params_path)),
+        gas=surrogate_gas(params.specific_gravity, params_source),
         settings=_settings(params, eos_name, pipes, segment_length),
         nodes=nodes,
         pipes=pipes,

@@ -56,8 +56,8 @@ from linepack.errors import CaseError, UnitError
 from linepack.io.case_toml import _Context, _convert, _toml_error
 from linepack.network.kinds import SETPOINT, Key
 from linepack.network.model import CompressorMode, Network
+from linepack.network.schedule import QUANTITIES, Schedule, Series, parse_time
 from linepack.network.validate import check_value
-from linepack.transient.schedule import QUANTITIES, Schedule, Series, parse_time
 from linepack.units import parse
 
 __all__ = ["Scenario", "SimulationSettings", "load_scenario", "load_schedule", "read_schedule"]

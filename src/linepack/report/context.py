@@ -10,13 +10,18 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from linepack.errors import LinepackError
 from linepack.report.html import Card, Section
+
+if TYPE_CHECKING:
+    from linepack.network.design import DesignBasis
+    from linepack.network.economics import Economics
 
 
 @dataclass
@@ -33,6 +38,20 @@ class _Context:
     cards: list[Card] = field(default_factory=list)
     #: The case as loaded (the :class:`~linepack.network.model.Network` that was solved).
     net: Any = None
+
+    @cached_property
+    def design(self) -> DesignBasis:
+        """The case's ``[design]`` table, read once (a bad table fails the sections using it)."""
+        from linepack.io.design_toml import read_design
+
+        return read_design(self.net)
+
+    @cached_property
+    def economics(self) -> Economics:
+        """The case's ``[economics]`` table, read once."""
+        from linepack.io.economics_toml import read_economics
+
+        return read_economics(self.net)
 
 
 def _barg(pa: float, atm: float) -> float | None:

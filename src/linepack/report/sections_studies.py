@@ -19,10 +19,10 @@ CAPACITY_STATIONS = 3
 def _capacity_section(ctx: _Context) -> Section:
     title = "Capacity vs number of stations"
     src = (
-        "linepack capacity (linepack.studies.capacity.max_throughput, capacity_vs_stations, "
-        "calibrate_free_flow; limits from the case's [design] table)"
+        "linepack capacity (linepack.studies.pipeline.capacity_study: capacity.max_throughput, "
+        "capacity_vs_stations, calibration.calibrate; limits from the case's [design] table)"
     )
-    mod, why = _study("linepack.studies.capacity", "capacity_vs_stations", "max_throughput")
+    mod, why = _study("linepack.studies.pipeline", "capacity_study")
     if mod is None:
         return Section(title, src, unavailable=why)
     return _guarded(title, src, lambda: _capacity_blocks(ctx))
@@ -30,18 +30,15 @@ def _capacity_section(ctx: _Context) -> Section:
 
 def _capacity_blocks(ctx: _Context) -> list[Any]:
     """The case's capacity and the capacity with 0 ... N stations (as ``linepack capacity``)."""
-    from linepack.io.design_toml import read_design
-    from linepack.studies.capacity import (
-        calibrate_free_flow,
-        capacity_vs_stations,
-        max_throughput,
-    )
+    from linepack.studies.pipeline import CapacityOptions, capacity_study
 
-    d = read_design(ctx.net)
-    cap = max_throughput(ctx.net, design=d).to_dict()
-    curve = capacity_vs_stations(
-        ctx.net, CAPACITY_STATIONS, "optimal", design=d, supply_limit=False
-    ).to_dict()
+    d = ctx.design
+    psgp = str(ctx.net.name).startswith("psgp")
+    options = CapacityOptions(
+        inlet_pressures=(), n_stations=CAPACITY_STATIONS, placement="optimal", calibrate=psgp
+    )
+    study = capacity_study(ctx.net, d, options).to_dict()
+    cap, curve = study["capacity"], study["capacity_vs_stations"]
     rows = curve["rows"]
     path = figures.capacity_vs_stations(
         [r["n_stations"] for r in rows],
@@ -61,14 +58,12 @@ def _capacity_blocks(ctx: _Context) -> list[Any]:
         )
     )
     calibration: list[Any] = []
-    if str(ctx.net.name).startswith("psgp"):
-        statements = calibrate_free_flow(ctx.net, design=d).statements
+    if psgp:
         calibration = [
             Paragraph(
-                "Against the published PSGP figures "
-                "(linepack.studies.capacity.calibrate_free_flow):"
+                "Against the published PSGP figures (linepack.studies.calibration.calibrate):"
             ),
-            *[Paragraph(text) for text in statements],
+            *[Paragraph(text) for text in study["statements"]],
         ]
     return [
         Paragraph(
@@ -140,12 +135,11 @@ def _design_section(ctx: _Context, run: bool) -> Section:
 
     def make() -> list[Any]:
         t0 = time.perf_counter()
-        comparison = mod.compare_diameters(ctx.net, ("42 in", "56 in"))
+        comparison = mod.compare_diameters(ctx.net, ("42 in", "56 in"), design=ctx.design)
         ctx.timings["design"] = time.perf_counter() - t0
-        from linepack.io.economics_toml import read_economics
         from linepack.studies.design_costs import design_costs
 
-        costs = design_costs(comparison, ctx.net, read_economics(ctx.net))
+        costs = design_costs(comparison, ctx.net, ctx.economics)
         return design_blocks(comparison.to_dict(), costs)
 
     return _guarded(DESIGN_TITLE, DESIGN_SOURCE, make)

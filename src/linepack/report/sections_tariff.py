@@ -11,10 +11,10 @@ from linepack.report.html import Card, Facts, Figure, Paragraph, Section, Table
 def _tariff_section(ctx: _Context) -> Section:
     title = "Tariff sensitivity"
     src = (
-        "linepack.studies.economics.economics_summary, linepack.studies.tornado.tornado, "
+        "linepack.studies.tariff.economics_summary, linepack.studies.tornado.tornado, "
         "linepack.plot.tornado.plot_tornado"
     )
-    mod, why = _study("linepack.studies.economics", "economics_summary")
+    mod, why = _study("linepack.studies.tariff", "economics_summary")
     if mod is None:
         return Section(title, src, unavailable=why)
     mod, why = _study("linepack.studies.tornado", "tornado")
@@ -34,12 +34,12 @@ def _with_unit(value: float, unit: str) -> str:
 
 def _tariff_blocks(ctx: _Context) -> list[Any]:
     """Levelised tariff, capex, tornado table and figure, published comparison, inputs."""
-    from linepack.io.economics_toml import read_economics
     from linepack.plot.tornado import plot_tornado
-    from linepack.studies.economics import PipelineFacts, economics_summary
+    from linepack.studies.economics import PipelineFacts
+    from linepack.studies.tariff import economics_summary
     from linepack.studies.tornado import tornado
 
-    econ = read_economics(ctx.net)
+    econ = ctx.economics
     e = economics_summary(ctx.net, ctx.sol, econ)
     bars = tornado(econ, PipelineFacts.from_solution(ctx.net, ctx.sol))
     path = plot_tornado(bars, ctx.tmp / "tariff_tornado.png")

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from linepack.io.design_toml import DesignBasis, read_design
 from linepack.network.compile import compile_network
+from linepack.network.design import DesignBasis
 from linepack.network.model import Network
 from linepack.studies.capacity import TOLERANCE_MMSCFD, CapacityResult, max_throughput, summary_row
 from linepack.studies.limits import Problem, prepare
@@ -130,7 +130,7 @@ def _delivery_at(pb: Problem, flow: float) -> float | None:
 def calibrate(
     network: Network,
     *,
-    design: DesignBasis | None = None,
+    design: DesignBasis,
     inlet_pressures: Sequence[float] | None = None,
     min_delivery_pressures: Sequence[float] | None = None,
     band_mmscfd: tuple[float, float] = PUBLISHED_FREE_FLOW_MMSCFD,
@@ -163,7 +163,7 @@ def calibrate(
     -------
     Calibration
     """
-    d = design if design is not None else read_design(network)
+    d = design
     atm = d.atmosphere
     inlets = (
         [atm + b * 1e5 for b in CALIBRATION_INLETS_BARG if atm + b * 1e5 <= d.maop]

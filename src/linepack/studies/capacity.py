@@ -17,13 +17,13 @@ import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from linepack.errors import CaseError
-from linepack.io.design_toml import DesignBasis, read_design
 from linepack.network.compile import CompiledNetwork, compile_network
+from linepack.network.design import DesignBasis
 from linepack.network.model import Network
 from linepack.steady.solve import SteadySolution
 from linepack.studies.limits import (
@@ -42,9 +42,6 @@ from linepack.studies.stations import (
     station_chainages,
 )
 from linepack.units import MMSCFD_PER_SCF_M3_S
-
-if TYPE_CHECKING:
-    from linepack.studies.calibration import Calibration
 
 #: Bracketing step up from a feasible throughput (small: far above the capacity Newton may
 #: need many iterations before the solver gives up).
@@ -331,7 +328,7 @@ def _result(pb: Problem, lo: Trial, hi: Trial) -> CapacityResult:
 def max_throughput(
     network: Network,
     *,
-    design: DesignBasis | None = None,
+    design: DesignBasis,
     inlet_pressure: float | None = None,
     min_delivery_pressure: float | None = None,
     max_velocity: float | None = None,
@@ -345,8 +342,9 @@ def max_throughput(
     ----------
     network : Network
         The case (stations as given; not changed).
-    design : DesignBasis, optional
-        Limits and defaults (default: :func:`~linepack.io.design_toml.read_design`).
+    design : DesignBasis
+        Limits and defaults (:func:`~linepack.io.design_toml.read_design`, read once by the
+        caller).
     inlet_pressure : float, optional
         Supply pressure [Pa abs] (default: the design basis'); at most the MAOP.
     min_delivery_pressure : float, optional
@@ -368,14 +366,16 @@ def max_throughput(
 
     Notes
     -----
-    Also available as :func:`linepack.capacity`.
+    :func:`linepack.capacity` reads the design basis from the case when not given.
 
     Examples
     --------
-    >>> import linepack as lp
-    >>> cap = lp.capacity(lp.load("psgp-56in-phase1"))
-    >>> print(f"{cap.max_throughput_mmscfd:,.0f} MMSCFD; binding: {cap.binding_text()}")
-    1,416 MMSCFD; binding: min_delivery_pressure at node 'kasur'
+    >>> from linepack.io.design_toml import read_design
+    >>> from linepack.io.load import load
+    >>> net = load("psgp-56in-phase1")
+    >>> cap = max_throughput(net, design=read_design(net))
+    >>> print(f"{cap.max_throughput_mmscfd:,.0f} MMSCFD")
+    1,416 MMSCFD
     """
     pb = prepare(
         network,
@@ -435,11 +435,11 @@ def capacity_vs_inlet(
     network: Network,
     inlet_pressures: Sequence[float],
     *,
-    design: DesignBasis | None = None,
+    design: DesignBasis,
     **options: Any,
 ) -> InletCurve:
     """Capacity at each inlet pressure [Pa abs] (other options as :func:`max_throughput`)."""
-    d = design if design is not None else read_design(network)
+    d = design
     base = compile_network(network)
     rows = [
         max_throughput(network, design=d, inlet_pressure=p, like=base, **options)
@@ -477,7 +477,7 @@ def capacity_vs_stations(
     n_max: int,
     placement: str = "optimal",
     *,
-    design: DesignBasis | None = None,
+    design: DesignBasis,
     supply_limit: bool = True,
     tolerance_mmscfd: float = TOLERANCE_MMSCFD,
 ) -> StationsCurve:
@@ -509,7 +509,7 @@ def capacity_vs_stations(
         raise CaseError(
             "unknown placement", key="placement", value=placement, expected="'optimal' or 'even'"
         )
-    d = design if design is not None else read_design(network)
+    d = design
     bare = remove_stations(network)
     base = compile_network(bare)
     total = route_length(bare)
@@ -578,13 +578,3 @@ def optimal_capacity(
         pb = prepare(bare, design=design, like=like, supply_limit=supply_limit)
     pb.solves = count[0]
     return _result(pb, lo, hi)
-
-
-def calibrate_free_flow(network: Network, **options: Any) -> Calibration:
-    """Which inlet / minimum delivery pressures reproduce the published figures.
-
-    See :func:`linepack.studies.calibration.calibrate` for the options and the result.
-    """
-    from linepack.studies.calibration import calibrate
-
-    return calibrate(network, **options)

@@ -28,8 +28,8 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from linepack.errors import CaseError
-from linepack.io.design_toml import DesignBasis, grade_smys, read_design
 from linepack.network.compile import CompiledNetwork, compile_network
+from linepack.network.design import DesignBasis, grade_smys
 from linepack.network.model import Network
 from linepack.steady.solve import SteadySolution
 from linepack.studies.capacity import SECONDS_PER_YEAR, CapacityResult, max_throughput
@@ -79,7 +79,7 @@ def wall_thickness(
     od : float
         Outside diameter [m].
     grade : str
-        API 5L grade (its SMYS ``S`` from :data:`linepack.io.design_toml.SMYS`).
+        API 5L grade (its SMYS ``S`` from :data:`linepack.network.design.SMYS`).
     design_factor, joint_factor, temperature_derating : float
         ``F`` (0.72 for location class 1), ``E`` (1.0 for SAW/ERW pipe), ``T`` (1.0 below
         121 °C) [-].
@@ -485,7 +485,7 @@ def station_design(
     network: Network,
     target: float,
     *,
-    design: DesignBasis | None = None,
+    design: DesignBasis,
     like: CompiledNetwork | None = None,
     n_stations: int | None = None,
 ) -> StationDesign:
@@ -493,7 +493,7 @@ def station_design(
 
     ``network``'s own stations are removed first.
     """
-    d = design if design is not None else read_design(network)
+    d = design
     bare = remove_stations(network)
     base = like if like is not None else compile_network(bare)
     trials = LayoutTrials(bare, target, d, base)
@@ -554,7 +554,7 @@ def compare_diameters(
     diameters: Sequence[str] = ("42 in", "56 in"),
     target: Sequence[float] | float | None = None,
     *,
-    design: DesignBasis | None = None,
+    design: DesignBasis,
 ) -> DiameterComparison:
     """Design the line at each diameter and compare.
 
@@ -573,7 +573,7 @@ def compare_diameters(
     -------
     DiameterComparison
     """
-    d = design if design is not None else read_design(network)
+    d = design
     targets = (
         d.targets
         if target is None

@@ -13,9 +13,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from linepack.network.economics import Economics
 from linepack.network.model import Network
 from linepack.studies.design import DesignOption, DiameterComparison, StationDesign
-from linepack.studies.economics import Economics, PipelineFacts, levelised_tariff
+from linepack.studies.economics import PipelineFacts, levelised_tariff
 
 _MUSD = 1e6
 

@@ -16,15 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from linepack.io.design_toml import DesignBasis, read_design
+from linepack.io.design_toml import read_design
+from linepack.io.economics_toml import read_economics
 from linepack.io.load import load
 from linepack.network.compile import compile_network
+from linepack.network.design import DesignBasis
 from linepack.network.model import Network
 from linepack.steady.solve import SteadySolution, solve
 from linepack.studies.capacity import max_throughput
 from linepack.studies.design import fewest_stations, station_design
-from linepack.studies.economics import economics_summary
 from linepack.studies.stations import remove_stations
+from linepack.studies.tariff import economics_summary
 
 #: Bundled cases the headline studies run on.
 PHASE1 = "psgp-56in-phase1"
@@ -153,7 +155,7 @@ def _stations_42(target: float) -> Headline:
 
 
 def _tariff(net: Network, sol: SteadySolution) -> Headline:
-    e = economics_summary(net, sol)
+    e = economics_summary(net, sol, read_economics(net))
     t = float(e["tariff_usd_per_mmbtu"])
     return Headline(
         "tariff_usd_per_mmbtu",
@@ -162,5 +164,5 @@ def _tariff(net: Network, sol: SteadySolution) -> Headline:
         f"{t:.2f} USD/MMBtu at {e['utilisation']:.0%} utilisation, WACC {e['wacc']:.0%}, "
         f"{e['life_years']:.0f} yr; capex {e['capex_musd']:,.0f} MUSD "
         f"(ask {PUBLISHED_TARIFF} USD/MMBtu)",
-        f"studies.economics.economics_summary; linepack report {PHASE1}",
+        f"studies.tariff.economics_summary; linepack report {PHASE1}",
     )

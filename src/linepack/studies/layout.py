@@ -41,8 +41,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from linepack.errors import CaseError, ConvergenceError, InfeasibleError
-from linepack.io.design_toml import DesignBasis
 from linepack.network.compile import MODE_CODES, CompiledNetwork
+from linepack.network.design import DesignBasis
 from linepack.network.model import CompressorMode, Network
 from linepack.steady.march import (
     INFEASIBLE,

@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 
 from linepack.errors import CaseError, ConvergenceError, InfeasibleError
-from linepack.io.design_toml import DesignBasis, read_design
 from linepack.network.compile import CompiledNetwork, compile_network
+from linepack.network.design import DesignBasis
 from linepack.network.model import Demand, Network
 from linepack.steady import system as sy
 from linepack.steady.newton import NewtonOptions
@@ -226,7 +226,7 @@ def _delivery_node(net: Network) -> str:
 def prepare(
     network: Network,
     *,
-    design: DesignBasis | None = None,
+    design: DesignBasis,
     inlet_pressure: float | None = None,
     min_delivery_pressure: float | None = None,
     max_velocity: float | None = None,
@@ -244,7 +244,7 @@ def prepare(
     CaseError
         No delivery node, not exactly one pressure-set supply, or an inlet above the MAOP.
     """
-    d = design if design is not None else read_design(network)
+    d = design
     p_in = d.inlet_pressure if inlet_pressure is None else inlet_pressure
     if p_in > d.maop * (1 + 1e-12):
         raise CaseError(

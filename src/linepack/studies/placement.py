@@ -14,8 +14,8 @@ import numpy as np
 from scipy.optimize import brentq
 
 from linepack.errors import ConvergenceError, InfeasibleError
-from linepack.io.design_toml import DesignBasis
 from linepack.network.compile import CompiledNetwork
+from linepack.network.design import DesignBasis
 from linepack.network.model import Network
 from linepack.steady.kernels import compression_power
 from linepack.steady.march import OK, can_march, march

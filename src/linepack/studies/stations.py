@@ -6,7 +6,7 @@ original length exactly, and two nodes are added (suction and discharge, with el
 coordinates and pressure limit interpolated linearly in chainage); at an existing node the
 node becomes the suction side and a discharge node is added. The station is a
 :class:`~linepack.network.model.Compressor` in outlet-pressure mode with the limits of a
-:class:`~linepack.io.design_toml.StationSpec`.
+:class:`~linepack.network.design.StationSpec`.
 
 :func:`compile_like` compiles such a variant of a network reusing the equation-of-state table of
 an already compiled network (building a GERG-2008 table is ~95 % of compile time).
@@ -26,8 +26,8 @@ import numpy as np
 
 from linepack.errors import CaseError
 from linepack.gas.eos import Tabulated
-from linepack.io.design_toml import StationSpec
 from linepack.network.compile import MODE_CODES, CompiledNetwork, compile_network
+from linepack.network.design import StationSpec
 from linepack.network.model import (
     Compressor,
     CompressorMode,

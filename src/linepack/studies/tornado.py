@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from linepack.studies.economics import INPUTS, Economics, PipelineFacts, levelised_tariff
+from linepack.network.economics import INPUTS, Economics
+from linepack.studies.economics import PipelineFacts, levelised_tariff
 
 __all__ = [
     "ABSOLUTE_SWINGS",

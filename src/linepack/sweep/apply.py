@@ -106,7 +106,7 @@ def _check_economics_key(name: str, key: str) -> None:
     """An ``economics.KEY`` must name an input of the tariff (a field of ``Economics``)."""
     import dataclasses
 
-    from linepack.studies.economics import Economics
+    from linepack.network.economics import Economics
 
     keys = [f.name for f in dataclasses.fields(Economics) if f.name != "notes"]
     if key not in keys:

@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from linepack.errors import CaseError
 from linepack.network.model import Network
 from linepack.sweep.evaluate import Evaluator, evaluate_batch
-
-if TYPE_CHECKING:  # pragma: no cover
-    from linepack.sweep.engine import ChunkSizer, SweepPlan
 
 __all__ = ["INSTALL_HINT", "evaluate_chunk", "run_dask"]
 
@@ -99,9 +96,11 @@ def _client(distributed: Any, workers: int | None, scheduler: str | None) -> tup
 
 
 def run_dask(
-    plan: SweepPlan,
+    base: Network,
+    names: tuple[str, ...],
+    token: str,
     pending: pd.DataFrame,
-    sizer: ChunkSizer,
+    next_size: Callable[[], int],
     write: Callable[[pd.DataFrame, pd.DataFrame, float, float], None],
     workers: int | None,
     scheduler: str | None,
@@ -111,12 +110,16 @@ def run_dask(
 
     Parameters
     ----------
-    plan : SweepPlan
-        The sweep.
+    base : Network
+        The sweep's base case (sent to every worker once).
+    names : tuple of str
+        The parameter names (columns of ``pending``).
+    token : str
+        Identifies the sweep: a worker builds its evaluator once per token.
     pending : pandas.DataFrame
         Scenario rows still to do.
-    sizer : ChunkSizer
-        Chooses each next chunk's size from the rate measured so far.
+    next_size : callable
+        Size of the next chunk (the engine's chunk sizer, fed by ``write``).
     write : callable
         Called on the client with (chunk table, rows, evaluation wall and CPU seconds) per
         finished chunk.
@@ -142,16 +145,14 @@ def run_dask(
     try:
         info = client.scheduler_info()
         threads = sum(w.get("nthreads", 1) for w in info["workers"].values()) or 1
-        base = client.scatter(plan.base, broadcast=True)
-        token = plan.meta()["table_hash"] + ":" + str(id(plan))
-        names = tuple(plan.names)
+        shared = client.scatter(base, broadcast=True)
         pos = 0
 
         def submit() -> Any:
             nonlocal pos
-            chunk = pending.iloc[pos : pos + sizer.size()]
+            chunk = pending.iloc[pos : pos + next_size()]
             pos += len(chunk)
-            fut = client.submit(evaluate_chunk, base, names, token, chunk, fast, pure=False)
+            fut = client.submit(evaluate_chunk, shared, names, token, chunk, fast, pure=False)
             chunks[fut.key] = chunk
             return fut
 

@@ -335,7 +335,18 @@ def run_sweep(
     if len(pending) and (workers is not None or scheduler is not None):
         from linepack.sweep.distributed import run_dask
 
-        engine = run_dask(plan, pending, sizer, write, workers, scheduler, fast)
+        token = plan.meta()["table_hash"] + ":" + str(id(plan))
+        engine = run_dask(
+            plan.base,
+            tuple(plan.names),
+            token,
+            pending,
+            sizer.size,
+            write,
+            workers,
+            scheduler,
+            fast,
+        )
     elif len(pending):
         run_serial(plan, pending, sizer, write, fast)
     wall = time.perf_counter() - t0

@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from linepack.io.economics_toml import out_of_range, read_economics
+from linepack.network.economics import Economics
 from linepack.network.model import Network
 from linepack.steady.solve import SteadyOptions, solve
-from linepack.studies.economics import Economics, PipelineFacts, levelised_tariff
+from linepack.studies.economics import PipelineFacts, levelised_tariff
 
 #: Name of the metric, and its unit.
 TARIFF = "tariff_usd_per_mmbtu"

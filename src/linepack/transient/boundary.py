@@ -1,4 +1,4 @@
-"""Bind a :class:`~linepack.transient.schedule.Schedule` to a compiled network.
+"""Bind a :class:`~linepack.network.schedule.Schedule` to a compiled network.
 
 :class:`BoundaryMap` resolves element names to indices once and gives, for any time, the
 boundary values as arrays the transient system reads (:class:`Boundary`).
@@ -21,8 +21,8 @@ from numpy.typing import NDArray
 from linepack.errors import CaseError
 from linepack.network.compile import CompiledNetwork
 from linepack.network.model import CompressorMode, Network
+from linepack.network.schedule import Key, Schedule
 from linepack.steady import system as sy
-from linepack.transient.schedule import Key, Schedule
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]

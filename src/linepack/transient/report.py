@@ -20,9 +20,9 @@ import xarray as xr
 from numpy.typing import NDArray
 
 from linepack.network.compile import CompiledNetwork
+from linepack.network.schedule import Schedule
 from linepack.results.steady import MMSCFD_PER_SCF_M3_S, route_path
 from linepack.transient.results import TransientResult
-from linepack.transient.schedule import Schedule
 
 FloatArray = NDArray[np.float64]
 

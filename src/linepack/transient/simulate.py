@@ -20,12 +20,12 @@ from numpy.typing import NDArray
 from linepack.errors import LinepackError, OptionsError, SolverError
 from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Network
+from linepack.network.schedule import Schedule
 from linepack.steady import system as sy
 from linepack.steady.solve import SteadyOptions, solve
 from linepack.transient.boundary import BoundaryMap, compiled_at, network_at
 from linepack.transient.integrate import Integrator, StepReport, TransientOptions
 from linepack.transient.results import TransientResult
-from linepack.transient.schedule import Schedule
 from linepack.transient.state import TransientState
 
 FloatArray = NDArray[np.float64]

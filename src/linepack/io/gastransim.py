@@ -1,7 +1,8 @@
 """Read a GasTranSim.jl transient case folder: the network and its boundary conditions over time.
 
 A GasTranSim folder (kaarthiksundar/GasTranSim.jl) holds ``network.json`` and ``params.json`` as
-GasSteadySim does (read by :func:`linepack.io.gassteadysim.load_gassteadysim`), and a
+GasSteadySim does (read by :func:`linepack.io.gassteadysim.network_from_data`, with the
+boundary values at the initial time; no temporary file), and a
 ``bc.json`` whose entries are time series ``{"time": [...], "value": [...]}``, interpolated
 linearly (as GasTranSim's order-1 splines):
 
@@ -19,15 +20,20 @@ the published cases), and ``disruptions.json`` is not read.
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from linepack.errors import CaseError
-from linepack.io.gassteadysim import element_names, load_gassteadysim, read_params
+from linepack.io.gassteadysim import (
+    element_names,
+    network_file,
+    network_from_data,
+    read_json,
+    read_params,
+)
 from linepack.network.model import Demand, Network
-from linepack.transient.schedule import Schedule, Series
+from linepack.network.schedule import Schedule, Series
 
 
 @dataclass
@@ -134,16 +140,17 @@ def load_gastransim(
             k: {"control_type": c, "value": at0((t, v))} for k, (c, t, v) in comps.items()
         },
     }
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp_bc = Path(tmp) / "bc.json"
-        tmp_bc.write_text(json.dumps(steady_bc), encoding="utf-8")
-        net = load_gassteadysim(
-            folder / "network.json",
-            eos=eos,
-            segment_length=segment_length,
-            bc_file=tmp_bc,
-            params_file=folder / "params.json",
-        )
+    net_path = network_file(folder)
+    net = network_from_data(
+        read_json(net_path),
+        steady_bc,
+        params,
+        net_path=net_path,
+        bc_source=f"{where} (values at the initial time)",
+        params_source=str(folder / "params.json"),
+        eos=eos,
+        segment_length=segment_length,
+    )
     names = element_names(folder)
     sched = Schedule()
 
