@@ -136,3 +136,35 @@ class Where:
     def at(self, element: str) -> Where:
         """The same file, another element."""
         return Where(self.file, element)
+
+
+class NewtonOptionError(CaseError):
+    """A Newton option (:class:`linepack.steady.newton.NewtonOptions`) out of its range.
+
+    ``element`` is ``"NewtonOptions"``, ``key`` names the option, ``value`` is what was given
+    and ``expected`` what is accepted.
+    """
+
+
+@dataclass
+class LinearSolveError(SolverError):
+    """A linear solve of a Newton step that could not be done.
+
+    Parameters
+    ----------
+    message, element, bound, amount, report
+        As :class:`SolverError`.
+    backend : str
+        The linear solver: ``"lapack-band"``, ``"lapack-tridiagonal"`` or ``"superlu"``.
+    position : int or None
+        Position of the zero pivot in the solver's ordering (1-based, as LAPACK counts), if
+        known.
+    """
+
+    backend: str = ""
+    position: int | None = None
+
+
+class SingularMatrixError(LinearSolveError):
+    """The matrix is singular (LU met a zero pivot); the Newton driver reports it as a
+    :class:`ConvergenceError` ("singular Jacobian")."""

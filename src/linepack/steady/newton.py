@@ -35,7 +35,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
-from linepack.errors import ConvergenceError
+from linepack.errors import ConvergenceError, LinearSolveError, NewtonOptionError
 from linepack.steady.chord import (
     _SESSION,
     CHORD_FORCING,
@@ -183,10 +183,20 @@ class NewtonOptions:
 
     def __post_init__(self) -> None:
         if self.chord not in CHORD_MODES:
-            raise ValueError(f"NewtonOptions.chord = {self.chord!r}: expected one of {CHORD_MODES}")
+            raise NewtonOptionError(
+                f"NewtonOptions.chord = {self.chord!r}: expected one of {CHORD_MODES}",
+                element="NewtonOptions",
+                key="chord",
+                value=self.chord,
+                expected=f"one of {CHORD_MODES}",
+            )
         if self.chord_cost_ratio is not None and not self.chord_cost_ratio >= 1.0:
-            raise ValueError(
-                f"NewtonOptions.chord_cost_ratio = {self.chord_cost_ratio!r}: expected >= 1"
+            raise NewtonOptionError(
+                f"NewtonOptions.chord_cost_ratio = {self.chord_cost_ratio!r}: expected >= 1",
+                element="NewtonOptions",
+                key="chord_cost_ratio",
+                value=self.chord_cost_ratio,
+                expected="None or a number >= 1",
             )
 
 
@@ -632,8 +642,8 @@ def damped_newton(
     Raises
     ------
     ConvergenceError
-        If the linear system is singular (the direction raised ``RuntimeError``) or the step
-        is not finite.
+        If the linear system is singular (the direction raised ``RuntimeError``, as SuperLU
+        does, or :class:`~linepack.errors.LinearSolveError`) or the step is not finite.
     """
     session = None if options.chord == "never" else ChordSession()
     token = _SESSION.set(session)
@@ -727,7 +737,7 @@ def _direction(
         session.chord = None
     try:
         dx = direction(pt)
-    except RuntimeError as exc:
+    except (RuntimeError, LinearSolveError) as exc:  # SuperLU raises RuntimeError
         raise ConvergenceError(f"singular Jacobian ({exc})", report=report) from None
     if not np.all(np.isfinite(dx)):
         raise ConvergenceError("the Newton step is not finite", report=report)

@@ -49,7 +49,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from linepack.errors import CaseError, ConvergenceError, InfeasibleError, SolverError
+from linepack.errors import (
+    CaseError,
+    ConvergenceError,
+    InfeasibleError,
+    LinearSolveError,
+    SolverError,
+)
 from linepack.network.compile import CompiledNetwork
 from linepack.steady import system as sy
 from linepack.steady.newton import NewtonOptions, NewtonReport, damped_newton
@@ -381,7 +387,7 @@ class Integrator:
             # leaves ~1e-16: round-off, as a full Newton step would), else factorises here.
             try:
                 dx = self._direction(ev) if self._factored is None else self._chord(ev)
-            except RuntimeError:  # pragma: no cover - the converged matrix was regular
+            except (RuntimeError, LinearSolveError):  # pragma: no cover - regular here
                 return ev, report
             et = system.evaluate(ev.x + dx, modes, terms)
             if et.norm <= ev.norm:
