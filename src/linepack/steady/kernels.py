@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -72,7 +72,7 @@ def mean_pressure(p1: FloatArray, p2: FloatArray) -> tuple[FloatArray, FloatArra
 def mean_pressure_value(p1: FloatArray, p2: FloatArray) -> FloatArray:
     """p_m [Pa] of :func:`mean_pressure` alone."""
     s = p1 + p2
-    return np.asarray(2.0 / 3.0 * (s - p1 * p2 / s), dtype=np.float64)
+    return 2.0 / 3.0 * (s - p1 * p2 / s)
 
 
 def mean_pressure_slopes(p1: FloatArray, p2: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -122,9 +122,9 @@ def gravity_slope(s: FloatArray, e: FloatArray, em1: FloatArray, check: bool = T
     """dG/ds [-] from :func:`gravity_terms`' exp(−s) and expm1(−s); −1/2 + s/3 near 0."""
     small = np.abs(s) < SMALL_S if check else None
     if small is None or not small.any():
-        return np.asarray((s * e + em1) / (s * s), dtype=np.float64)
+        return (s * e + em1) / (s * s)
     s_safe = np.where(small, 1.0, s)
-    return np.asarray(np.where(small, -0.5 + s / 3, (s_safe * e + em1) / s_safe**2), np.float64)
+    return np.where(small, -0.5 + s / 3, (s_safe * e + em1) / s_safe**2)
 
 
 # ------------------------------------------------------------------------------ the pipe law
@@ -239,8 +239,8 @@ def pipe_residual(p1: FloatArray, p2: FloatArray, co: PipeCoefficients) -> Float
     """r = p₁² e^{−s} − p₂² − K q|q| G(s) [Pa²] (see :func:`pipe_segment`)."""
     p1s = p1 * p1
     if co.neg_s is None:
-        return np.asarray(p1s - p2 * p2 - co.k * co.phi, np.float64)
-    return np.asarray(p1s * co.e - p2 * p2 - co.k * co.phi * co.gs, np.float64)
+        return p1s - p2 * p2 - co.k * co.phi
+    return p1s * co.e - p2 * p2 - co.k * co.phi * co.gs
 
 
 def pipe_derivatives(
@@ -274,13 +274,13 @@ def pipe_derivatives(
     else:
         assert co.em1 is not None
         s = -co.neg_s
-        e = co.e
+        e = cast(FloatArray, co.e)  # an array where there is a slope
         gs = co.gs
-        dgs = gravity_slope(s, np.asarray(e), co.em1, c.small)
+        dgs = gravity_slope(s, e, co.em1, c.small)
         dr_dz = (p1 * p1 * e * s - phi * k * (gs - dgs * s)) / z
         dr_dq = -gs * k * dr_dq_f
     dzp = dr_dz * dz_dpm
-    return 2.0 * p1 * e + dzp * dpm_dp1, -2.0 * p2 + dzp * dpm_dp2, np.asarray(dr_dq)
+    return 2.0 * p1 * e + dzp * dpm_dp1, -2.0 * p2 + dzp * dpm_dp2, dr_dq
 
 
 def pipe_segment(
@@ -476,9 +476,9 @@ def colebrook_warm(
         s = a + c * root
         dlam_t = (2.0 * (-c2 * root / (r * s)) / (1.0 + c2 / s)) * lam_t / root
         if turbulent:
-            return np.asarray(dlam_t, np.float64)
+            return dlam_t
         dlam_t = np.where(re < RE_LAMINAR, 0.0, dlam_t)
-        return np.asarray(np.where(laminar, -lam_l / re, dlam_t), np.float64)
+        return np.where(laminar, -lam_l / re, dlam_t)
 
     if turbulent:
         return lam_t, slope, root

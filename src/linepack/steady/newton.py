@@ -687,7 +687,8 @@ def _iterate(
                 dx = _direction(direction, pt, session, report)
                 chord = False
             else:
-                ratio = math.sqrt(float(taken.f @ taken.f) / f_before)
+                f_after = float(taken.f @ taken.f)
+                ratio = math.sqrt(f_after / f_before)
                 pt = taken
                 report.chord_steps += 1
                 cost = (
@@ -708,18 +709,16 @@ def _iterate(
                 if options.chord_cost_ratio is not None
                 else time.perf_counter() - t0
             )
+            f_after = float(pt.f @ pt.f)
             newton_ratio = min(
                 NEWTON_RATIO_CAP,
-                max(
-                    NEWTON_RATIO_FLOOR,
-                    math.sqrt(float(pt.f @ pt.f) / f_before) if f_before else 0.0,
-                ),
+                max(NEWTON_RATIO_FLOOR, math.sqrt(f_after / f_before) if f_before else 0.0),
             )
             if session is not None:
                 session.reuse = alpha == 1.0 and _worth_chord(session, options.chord)
         report.iterations += 1
         report.step_kinds.append("chord" if chord else "newton")
-        report.contractions.append(math.sqrt(float(pt.f @ pt.f) / f_before))
+        report.contractions.append(math.sqrt(f_after / f_before))
         report.step_lengths.append(alpha)
         report.residual_norms.append(pt.norm)
     report.converged = pt.norm < options.tol
@@ -739,7 +738,7 @@ def _direction(
         dx = direction(pt)
     except (RuntimeError, LinearSolveError) as exc:  # SuperLU raises RuntimeError
         raise ConvergenceError(f"singular Jacobian ({exc})", report=report) from None
-    if not np.all(np.isfinite(dx)):
+    if not np.isfinite(dx).all():
         raise ConvergenceError("the Newton step is not finite", report=report)
     return dx
 
