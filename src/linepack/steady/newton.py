@@ -12,7 +12,8 @@ the fill stays that of the ordering (permuting the columns alone, the preferred 
 would be A[j, cols[j]], mostly not an entry at all: partial pivoting then doubles the fill
 on meshed networks).
 
-This module holds the Newton loop (:func:`newton`), its options and report
+This module holds linepack's one damped-Newton driver (:func:`damped_newton`, used by the
+steady solve through :func:`newton` and by every transient step), its options and report
 (:class:`NewtonOptions`, :class:`NewtonReport`), :class:`LinearSolver` and :func:`keep_heap`.
 The opt-in chord (Shamanskii) machinery, reuse of factors across steps, lives in
 :mod:`linepack.steady.chord`; its public names are re-exported here.
@@ -76,7 +77,9 @@ __all__ = [
     "ChordSession",
     "LinearSolver",
     "NewtonOptions",
+    "NewtonPoint",
     "NewtonReport",
+    "damped_newton",
     "keep_heap",
     "newton",
     "refactorise",
