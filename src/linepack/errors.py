@@ -227,3 +227,27 @@ class OptionsError(CaseError, ValueError):
     given and ``expected`` what is allowed. It is also a :class:`ValueError`, as these
     errors were before they were typed.
     """
+
+
+@dataclass
+class LinearSolveError(SolverError):
+    """A linear solve of a Newton step that could not be done.
+
+    Parameters
+    ----------
+    message, element, bound, amount, report
+        As :class:`SolverError`.
+    backend : str
+        The linear solver: ``"lapack-band"``, ``"lapack-tridiagonal"`` or ``"superlu"``.
+    position : int or None
+        Position of the zero pivot in the solver's ordering (1-based, as LAPACK counts), if
+        known.
+    """
+
+    backend: str = ""
+    position: int | None = None
+
+
+class SingularMatrixError(LinearSolveError):
+    """The matrix is singular (LU met a zero pivot); the Newton driver reports it as a
+    :class:`ConvergenceError` ("singular Jacobian")."""

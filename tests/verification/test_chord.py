@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from linepack.errors import OptionsError
 from linepack.gas.composition import Gas
 from linepack.io.load import load
 from linepack.network.compile import CompiledNetwork, compile_network
@@ -148,10 +149,12 @@ def test_refactorise_is_at_the_break_even() -> None:
 
 
 def test_options_reject_unknown_chord_modes() -> None:
-    with pytest.raises(ValueError, match="chord"):
+    with pytest.raises(OptionsError, match="chord") as bad_mode:
         NewtonOptions(chord="sometimes")
-    with pytest.raises(ValueError, match="chord_cost_ratio"):
+    assert (bad_mode.value.key, bad_mode.value.value) == ("chord", "sometimes")
+    with pytest.raises(OptionsError, match="chord_cost_ratio") as bad_ratio:
         NewtonOptions(chord_cost_ratio=0.5)
+    assert (bad_ratio.value.key, bad_ratio.value.value) == ("chord_cost_ratio", 0.5)
 
 
 def test_psgp_is_unchanged_by_the_automatic_choice() -> None:

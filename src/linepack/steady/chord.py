@@ -7,27 +7,33 @@ measured contraction and costs when to factorise again. :class:`ChordSession` is
 :func:`linepack.steady.newton.newton` and :class:`linepack.steady.newton.LinearSolver` share
 during one solve (held in a context variable, with the factorisation and solve timings);
 :mod:`linepack.steady.newton` holds the Newton loop and the solver, and re-exports the
-public names defined here.
+public names defined here. This module imports nothing from :mod:`linepack.steady.newton`
+(the solver is seen through :class:`FactorHolder`), so the two form no import circle.
 """
 
 from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from linepack.steady.newton import LinearSolver, NewtonOptions
-
 FloatArray = NDArray[np.float64]
+
+
+class FactorHolder(Protocol):
+    """A linear solver that keeps LU factors for a session (``LinearSolver``)."""
+
+    def drop_factors(self) -> None:
+        """Forget the kept factors."""
+        ...
+
 
 #: How :func:`newton` may reuse LU factors: "auto" (chord steps where a factorisation is
 #: costly, see :data:`CHORD_MIN_FACTOR_TIME`), "never" (exact Newton), "always" (chord steps
@@ -89,9 +95,9 @@ class ChordSession:
     solve_time: float = 0.0
     krylov_iterations: int = 0
     strikes: int = 0
-    _holders: list[weakref.ref[LinearSolver]] = field(default_factory=list)
+    _holders: list[weakref.ref[FactorHolder]] = field(default_factory=list)
 
-    def hold(self, solver: LinearSolver) -> None:
+    def hold(self, solver: FactorHolder) -> None:
         """Remember a solver that keeps factors for this session (released at its end)."""
         if not any(h() is solver for h in self._holders):
             self._holders.append(weakref.ref(solver))
@@ -200,31 +206,16 @@ def refactorise(ratio: float, newton_ratio: float, cost: float, newton_cost: flo
     return cost * -math.log(newton_ratio) > newton_cost * -math.log(ratio)
 
 
-def _worth_chord(session: ChordSession, options: NewtonOptions) -> bool:
-    """Whether factors are kept and (in "auto") costly enough that reusing them may pay."""
+def _worth_chord(session: ChordSession, mode: str) -> bool:
+    """Whether factors are kept and (in "auto") costly enough that reusing them may pay;
+    ``mode`` is ``NewtonOptions.chord``."""
     if session.factor_time <= 0.0:
         return False  # the directions do not come from a LinearSolver in this session
     if session.strikes >= CHORD_STRIKES:
         return False
-    if options.chord == "always":
+    if mode == "always":
         return True
     return (
         session.factor_time >= CHORD_MIN_FACTOR_TIME
         and session.factor_time >= CHORD_MIN_COST_RATIO * session.solve_time
     )
-
-
-def _chord_step(
-    residual: Callable[[FloatArray], FloatArray],
-    x: FloatArray,
-    dx: FloatArray,
-    f: FloatArray,
-    alpha: float,
-) -> tuple[FloatArray, FloatArray, float, float] | None:
-    """The step ``alpha`` along a chord direction if it passes Armijo, else None."""
-    xt = x + alpha * dx
-    ft = residual(xt)
-    ft2 = float(ft @ ft)
-    if np.isfinite(ft2) and ft2 <= (1.0 - 1e-4 * alpha) * float(f @ f):
-        return xt, ft, float(np.max(np.abs(ft))), alpha
-    return None

@@ -35,7 +35,6 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from linepack.errors import ConvergenceError, InfeasibleError
-from linepack.gas.friction import friction_factor
 from linepack.network.compile import MODE_CODES, CompiledNetwork
 
 if TYPE_CHECKING:
@@ -360,7 +359,8 @@ def compressibility(cn: CompiledNetwork, p: FloatArray, t: FloatArray | float) -
 
 
 def friction(cn: CompiledNetwork, re: FloatArray, rel_roughness: FloatArray) -> FloatArray:
-    """Darcy friction factor of every segment for a batch, by each segment's law.
+    """Darcy friction factor of every segment for a batch, by each segment's law
+    (:func:`linepack.steady.kernels.friction_by_law`).
 
     Parameters
     ----------
@@ -375,16 +375,13 @@ def friction(cn: CompiledNetwork, re: FloatArray, rel_roughness: FloatArray) -> 
     ndarray, shape (S, n_segments)
     """
     seg = cn.segments
-    re = np.maximum(re, 1e-3)
-    lam = np.empty_like(re)
-    laws = np.asarray(seg.law)
-    for law in np.unique(laws):
-        idx = np.flatnonzero(laws == law)
-        fv = seg.friction_value[idx] if law == "constant" else None
-        lam[:, idx] = friction_factor(
-            str(law), re[:, idx], rel_roughness[:, idx], value=fv, diameter=seg.diameter[idx]
-        )[0]
-    return lam
+    return kernels.friction_by_law(
+        np.maximum(re, 1e-3),
+        kernels.law_groups(seg.law),
+        rel_roughness=rel_roughness,
+        friction_value=seg.friction_value,
+        diameter=seg.diameter,
+    )[0]
 
 
 def segment_mass(cn: CompiledNetwork, pressure: FloatArray) -> FloatArray:
@@ -401,7 +398,7 @@ def segment_mass(cn: CompiledNetwork, pressure: FloatArray) -> FloatArray:
     ndarray, shape (S, n_segments)
     """
     seg = cn.segments
-    pm, _, _ = kernels.mean_pressure(pressure[:, seg.from_node], pressure[:, seg.to_node])
+    pm = kernels.mean_pressure_value(pressure[:, seg.from_node], pressure[:, seg.to_node])
     z = compressibility(cn, pm, seg.temperature)
     return pm / (z * cn.gas.gas_constant * seg.temperature) * seg.area * seg.length
 
@@ -601,9 +598,17 @@ def _iterate(cn: CompiledNetwork, tp: TreePlan, inp: _Inputs, tol: float, max_it
     """Fixed point on Z (and fuel) of the squared-pressure recursion along the tree."""
     seg, comp = cn.segments, cn.compressors
     s, ns, nc = inp.p_ref.size, seg.length.size, comp.setpoint.size
-    rs = cn.gas.gas_constant
     t = seg.temperature
-    geom = seg.length / (seg.efficiency**2 * seg.diameter * seg.area**2)
+    law = kernels.PipeConstants.of(
+        length=seg.length,
+        diameter=seg.diameter,
+        area=seg.area,
+        efficiency=seg.efficiency,
+        temperature=t,
+        dh=seg.dh,
+        viscosity=seg.viscosity,
+        gas_constant=cn.gas.gas_constant,
+    )
     fwd = tp.forward[:ns]
     running = tp.running
     fuelled = bool(np.any(running & (comp.fuel_per_work > 0)))
@@ -620,8 +625,6 @@ def _iterate(cn: CompiledNetwork, tp: TreePlan, inp: _Inputs, tol: float, max_it
     flow = edge_flows(tp, inp.withdrawal)
     q = flow[:, :ns]
     lam = friction(cn, np.abs(q) * seg.diameter / (seg.area * inp.viscosity), inp.rel_roughness)
-    aq, _ = kernels.smooth_abs(q)
-    phi = q * aq
     z = compressibility(cn, np.sqrt(anchor_p2[:, za[seg.from_node]]), t)
     p = np.zeros((s, tp.n_nodes))
     p2 = p
@@ -631,12 +634,13 @@ def _iterate(cn: CompiledNetwork, tp: TreePlan, inp: _Inputs, tol: float, max_it
     loga = np.zeros((s, tp.n_edges))
     b = np.zeros((s, tp.n_edges))
     for it in range(1, max_iter + 1):
-        zrt = z * rs * t
-        sg = 2.0 * kernels.G * seg.dh / zrt
-        e, _, g, _ = kernels.gravity_factors(sg)
-        kphig = lam * zrt * geom * phi * g
+        # the pipe law r = p₁² e^{-s} − p₂² − KφG (kernels) at the frozen Z, λ and flows
+        co = kernels.pipe_coefficients(q, z, lam, law)
+        kphig = co.kphig
+        e = co.e
         # forward: p_child² = e^{-s} p_parent² − KφG; backward: p_child² = e^{s}(p_parent² + KφG)
-        loga[:, :ns] = np.where(fwd, -sg, sg)
+        if co.neg_s is not None:
+            loga[:, :ns] = np.where(fwd, co.neg_s, -co.neg_s)
         c_node = path_sum(tp, loga)
         b[:, :ns] = np.where(fwd, kphig, -kphig / e)
         w = path_sum(tp, b * np.exp(-c_node[:, tp.child]))
@@ -652,7 +656,7 @@ def _iterate(cn: CompiledNetwork, tp: TreePlan, inp: _Inputs, tol: float, max_it
         iterations[~converged] = it
         if it > 1 and np.all(converged | ~live):
             break
-        pm, _, _ = kernels.mean_pressure(p[:, seg.from_node], p[:, seg.to_node])
+        pm = kernels.mean_pressure_value(p[:, seg.from_node], p[:, seg.to_node])
         z = compressibility(cn, pm, t)
         if fuelled:
             # where pressure has run out the power means nothing: keep the last sane fuel
@@ -662,8 +666,6 @@ def _iterate(cn: CompiledNetwork, tp: TreePlan, inp: _Inputs, tol: float, max_it
             q = flow[:, :ns]
             re = np.abs(q) * seg.diameter / (seg.area * inp.viscosity)
             lam = friction(cn, re, inp.rel_roughness)
-            aq, _ = kernels.smooth_abs(q)
-            phi = q * aq
     if nc:
         raw, power, fuel = _station_power(cn, p, flow, inp.kappa, running)
     return _State(p2, flow, power, raw, fuel, iterations, converged)

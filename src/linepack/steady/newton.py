@@ -12,7 +12,8 @@ the fill stays that of the ordering (permuting the columns alone, the preferred 
 would be A[j, cols[j]], mostly not an entry at all: partial pivoting then doubles the fill
 on meshed networks).
 
-This module holds the Newton loop (:func:`newton`), its options and report
+This module holds linepack's one damped-Newton driver (:func:`damped_newton`, used by the
+steady solve through :func:`newton` and by every transient step), its options and report
 (:class:`NewtonOptions`, :class:`NewtonReport`), :class:`LinearSolver` and :func:`keep_heap`.
 The opt-in chord (Shamanskii) machinery, reuse of factors across steps, lives in
 :mod:`linepack.steady.chord`; its public names are re-exported here.
@@ -28,14 +29,14 @@ import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
-from linepack.errors import ConvergenceError
+from linepack.errors import ConvergenceError, LinearSolveError, OptionsError
 from linepack.steady.chord import (
     _SESSION,
     CHORD_FORCING,
@@ -47,7 +48,6 @@ from linepack.steady.chord import (
     NEWTON_RATIO_CAP,
     NEWTON_RATIO_FLOOR,
     ChordSession,
-    _chord_step,
     _worth_chord,
     refactorise,
     stale_gmres,
@@ -77,7 +77,9 @@ __all__ = [
     "ChordSession",
     "LinearSolver",
     "NewtonOptions",
+    "NewtonPoint",
     "NewtonReport",
+    "damped_newton",
     "keep_heap",
     "newton",
     "refactorise",
@@ -184,10 +186,20 @@ class NewtonOptions:
 
     def __post_init__(self) -> None:
         if self.chord not in CHORD_MODES:
-            raise ValueError(f"NewtonOptions.chord = {self.chord!r}: expected one of {CHORD_MODES}")
+            raise OptionsError(
+                f"NewtonOptions.chord = {self.chord!r}: expected one of {CHORD_MODES}",
+                element="NewtonOptions",
+                key="chord",
+                value=self.chord,
+                expected=f"one of {CHORD_MODES}",
+            )
         if self.chord_cost_ratio is not None and not self.chord_cost_ratio >= 1.0:
-            raise ValueError(
-                f"NewtonOptions.chord_cost_ratio = {self.chord_cost_ratio!r}: expected >= 1"
+            raise OptionsError(
+                f"NewtonOptions.chord_cost_ratio = {self.chord_cost_ratio!r}: expected >= 1",
+                element="NewtonOptions",
+                key="chord_cost_ratio",
+                value=self.chord_cost_ratio,
+                expected="None or a number >= 1",
             )
 
 
@@ -514,6 +526,42 @@ class LinearSolver:
         return np.asarray(x, dtype=np.float64)
 
 
+class NewtonPoint(Protocol):
+    """An evaluated iterate of :func:`damped_newton`: the unknowns, residual and max |F|."""
+
+    @property
+    def x(self) -> FloatArray:
+        """The unknowns."""
+        ...
+
+    @property
+    def f(self) -> FloatArray:
+        """The scaled residual F(x)."""
+        ...
+
+    @property
+    def norm(self) -> float:
+        """max |F(x)| (0 for an empty system)."""
+        ...
+
+
+P = TypeVar("P", bound=NewtonPoint)
+
+
+@dataclass(frozen=True)
+class _Point:
+    """A :class:`NewtonPoint` of a residual function alone (the steady solve)."""
+
+    x: FloatArray
+    f: FloatArray
+    norm: float
+
+    @classmethod
+    def at(cls, residual: Callable[[FloatArray], FloatArray], x: FloatArray) -> _Point:
+        f = residual(x)
+        return cls(x, f, float(np.max(np.abs(f))) if f.size else 0.0)
+
+
 def newton(
     residual: Callable[[FloatArray], FloatArray],
     direction: Callable[[FloatArray], FloatArray],
@@ -521,16 +569,7 @@ def newton(
     free_pressure: NDArray[np.bool_],
     options: NewtonOptions,
 ) -> tuple[FloatArray, NewtonReport]:
-    """Solve F(x) = 0 by damped Newton, with chord steps where factorisations are costly.
-
-    After a full-length Newton step, if the :class:`LinearSolver` behind ``direction`` took
-    long to factorise (``options.chord``), the next directions reuse its factors (chord
-    steps: −J(x_k)⁻¹F(x), one triangular solve). A chord step is taken at full length if it
-    reduces the residual norm (Armijo); otherwise it is discarded and the step is taken with
-    a fresh factorisation and the line search. After each chord step :func:`refactorise`
-    decides from its contraction and the measured costs whether the next one refactorises.
-    Convergence is judged on F alone, so the solution meets ``options.tol`` whatever
-    directions led to it.
+    """Solve F(x) = 0 by :func:`damped_newton`, given F and the Newton step as functions of x.
 
     Parameters
     ----------
@@ -547,18 +586,72 @@ def newton(
     Returns
     -------
     tuple
-        The solution and a :class:`NewtonReport`. ``report.converged`` is False if the
+        The solution and a :class:`NewtonReport` (see :func:`damped_newton`).
+    """
+    point, report = damped_newton(
+        lambda x: _Point.at(residual, x),
+        lambda pt: direction(pt.x),
+        x0,
+        free_pressure,
+        options,
+    )
+    return point.x, report
+
+
+def damped_newton(
+    evaluate: Callable[[FloatArray], P],
+    direction: Callable[[P], FloatArray],
+    x0: FloatArray,
+    free_pressure: NDArray[np.bool_],
+    options: NewtonOptions,
+) -> tuple[P, NewtonReport]:
+    """linepack's one damped-Newton driver, for the steady solve and each transient step.
+
+    Each step: the Newton direction at the current point, the largest step α ≤ 1 that keeps
+    every free pressure above ``1 − options.max_pressure_cut`` of its value, then Armijo
+    backtracking on ‖F‖₂ (``options.line_search``; the best point tried if none passes). After
+    a full-length Newton step, if the :class:`LinearSolver` behind ``direction`` took long to
+    factorise (``options.chord``), the next directions reuse its factors (chord steps:
+    −J(x_k)⁻¹F(x), one triangular solve). A chord step is taken at full length if it reduces
+    the residual norm (Armijo); otherwise it is discarded and the step is taken with a fresh
+    factorisation and the line search. After each chord step :func:`refactorise` decides from
+    its contraction and the measured costs whether the next one refactorises. Convergence is
+    judged on max |F| < ``options.tol`` alone, so the solution meets the tolerance whatever
+    directions led to it. The linear solver is the caller's choice, behind ``direction``
+    (steady: :func:`linepack.steady.pardiso.linear_solver`; transient:
+    :class:`linepack.transient.linear.ReducedSolver`).
+
+    Parameters
+    ----------
+    evaluate : callable
+        ``evaluate(x) -> point`` with the point's ``x``, ``f`` and ``norm``
+        (:class:`NewtonPoint`); a caller may keep more in it (the transient keeps what its
+        Jacobian needs), as each point is evaluated once.
+    direction : callable
+        ``direction(point) -> dx``, the Newton step −J⁻¹F at an evaluated point.
+    x0 : ndarray
+        Start (not modified).
+    free_pressure : ndarray of bool
+        Which of the leading unknowns are free pressures (kept positive by the step rule); it
+        may be shorter than x (the unknowns beyond it are not limited).
+    options : NewtonOptions
+
+    Returns
+    -------
+    tuple
+        The last point and a :class:`NewtonReport`. ``report.converged`` is False if the
         iteration ran out of steps; the caller decides what to raise.
 
     Raises
     ------
     ConvergenceError
-        If the linear system is singular or the step is not finite.
+        If the linear system is singular (the direction raised ``RuntimeError``, as SuperLU
+        does, or :class:`~linepack.errors.LinearSolveError`) or the step is not finite.
     """
     session = None if options.chord == "never" else ChordSession()
     token = _SESSION.set(session)
     try:
-        return _iterate(residual, direction, x0, free_pressure, options, session)
+        return _iterate(evaluate, direction, x0, free_pressure, options, session)
     finally:
         _SESSION.reset(token)
         if session is not None:
@@ -566,121 +659,135 @@ def newton(
 
 
 def _iterate(
-    residual: Callable[[FloatArray], FloatArray],
-    direction: Callable[[FloatArray], FloatArray],
+    evaluate: Callable[[FloatArray], P],
+    direction: Callable[[P], FloatArray],
     x0: FloatArray,
     free_pressure: NDArray[np.bool_],
     options: NewtonOptions,
     session: ChordSession | None,
-) -> tuple[FloatArray, NewtonReport]:
-    x = x0.copy()
+) -> tuple[P, NewtonReport]:
+    pt = evaluate(x0.copy())
     report = NewtonReport()
-    f = residual(x)
-    norm = float(np.max(np.abs(f))) if f.size else 0.0
-    report.residual_norms.append(norm)
+    report.residual_norms.append(pt.norm)
     newton_ratio, newton_cost = NEWTON_RATIO_CAP, 0.0
     for _ in range(options.max_iter):
-        if norm < options.tol:
+        if pt.norm < options.tol:
             report.converged = True
-            return x, report
-        f_before = float(f @ f)
+            return pt, report
+        f_before = float(pt.f @ pt.f)
         t0 = time.perf_counter()
-        dx = _direction(direction, x, session, report)
+        dx = _direction(direction, pt, session, report)
         chord = session is not None and bool(session.chord) and session.reuse
         if chord:
             assert session is not None
-            alpha = _max_step(x, dx, free_pressure, options.max_pressure_cut)
-            taken = _chord_step(residual, x, dx, f, alpha)
+            alpha = _max_step(pt.x, dx, free_pressure, options.max_pressure_cut)
+            taken = _chord_step(evaluate, pt, dx, alpha, f_before)
             if taken is None:  # not a descent at full length: refactorise here
                 report.chord_rejected += 1
                 session.strikes += 1
                 session.reuse = False
                 t0 = time.perf_counter()
-                dx = _direction(direction, x, session, report)
+                dx = _direction(direction, pt, session, report)
                 chord = False
             else:
-                ratio = math.sqrt(float(taken[1] @ taken[1]) / f_before)
-                x, f, norm, alpha = taken
+                f_after = float(taken.f @ taken.f)
+                ratio = math.sqrt(f_after / f_before)
+                pt = taken
                 report.chord_steps += 1
                 cost = (
                     newton_cost / options.chord_cost_ratio
                     if options.chord_cost_ratio is not None
                     else time.perf_counter() - t0
                 )
-                session.reuse = norm < options.tol or not refactorise(
+                session.reuse = pt.norm < options.tol or not refactorise(
                     ratio, newton_ratio, cost, newton_cost
                 )
                 if not session.reuse and report.step_kinds[-1:] == ["newton"]:
                     session.strikes += 1  # the first chord step after a Newton step was poor
         if not chord:
-            alpha = _max_step(x, dx, free_pressure, options.max_pressure_cut)
-            x, f, norm, alpha = _line_search(residual, x, dx, f, alpha, options)
+            alpha = _max_step(pt.x, dx, free_pressure, options.max_pressure_cut)
+            pt, alpha = _line_search(evaluate, pt, dx, alpha, f_before, options)
             newton_cost = (
                 options.chord_cost_ratio
                 if options.chord_cost_ratio is not None
                 else time.perf_counter() - t0
             )
+            f_after = float(pt.f @ pt.f)
             newton_ratio = min(
                 NEWTON_RATIO_CAP,
-                max(NEWTON_RATIO_FLOOR, math.sqrt(float(f @ f) / f_before) if f_before else 0.0),
+                max(NEWTON_RATIO_FLOOR, math.sqrt(f_after / f_before) if f_before else 0.0),
             )
             if session is not None:
-                session.reuse = alpha == 1.0 and _worth_chord(session, options)
+                session.reuse = alpha == 1.0 and _worth_chord(session, options.chord)
         report.iterations += 1
         report.step_kinds.append("chord" if chord else "newton")
-        report.contractions.append(math.sqrt(float(f @ f) / f_before))
+        report.contractions.append(math.sqrt(f_after / f_before))
         report.step_lengths.append(alpha)
-        report.residual_norms.append(norm)
-    report.converged = norm < options.tol
-    return x, report
+        report.residual_norms.append(pt.norm)
+    report.converged = pt.norm < options.tol
+    return pt, report
 
 
 def _direction(
-    direction: Callable[[FloatArray], FloatArray],
-    x: FloatArray,
+    direction: Callable[[P], FloatArray],
+    pt: P,
     session: ChordSession | None,
     report: NewtonReport,
 ) -> FloatArray:
-    """``direction(x)``, with singular systems and non-finite steps as ConvergenceError."""
+    """``direction(pt)``, with singular systems and non-finite steps as ConvergenceError."""
     if session is not None:
         session.chord = None
     try:
-        dx = direction(x)
-    except RuntimeError as exc:
+        dx = direction(pt)
+    except (RuntimeError, LinearSolveError) as exc:  # SuperLU raises RuntimeError
         raise ConvergenceError(f"singular Jacobian ({exc})", report=report) from None
-    if not np.all(np.isfinite(dx)):
+    if not np.isfinite(dx).all():
         raise ConvergenceError("the Newton step is not finite", report=report)
     return dx
 
 
 def _max_step(x: FloatArray, dx: FloatArray, free: NDArray[np.bool_], cut: float) -> float:
-    """Largest α ≤ 1 keeping free pressures above ``cut`` times their value."""
-    dec = free & (dx < 0)
+    """Largest α ≤ 1 keeping the free pressures (``free``: a mask of the leading unknowns)
+    above ``1 − cut`` times their value."""
+    n = free.size
+    dxp = dx[:n]
+    dec = free & (dxp < 0)
     if not np.any(dec):
         return 1.0
-    ratio = (1.0 - cut) * x[dec] / -dx[dec]
+    ratio = (1.0 - cut) * x[:n][dec] / -dxp[dec]
     return float(min(1.0, ratio.min()))
 
 
+def _chord_step(
+    evaluate: Callable[[FloatArray], P], pt: P, dx: FloatArray, alpha: float, f0: float
+) -> P | None:
+    """The step ``alpha`` along a chord direction if it passes Armijo (‖F‖₂² was ``f0``),
+    else None."""
+    trial = evaluate(pt.x + alpha * dx)
+    ft2 = float(trial.f @ trial.f)
+    if np.isfinite(ft2) and ft2 <= (1.0 - 1e-4 * alpha) * f0:
+        return trial
+    return None
+
+
 def _line_search(
-    residual: Callable[[FloatArray], FloatArray],
-    x: FloatArray,
+    evaluate: Callable[[FloatArray], P],
+    pt: P,
     dx: FloatArray,
-    f: FloatArray,
     alpha: float,
+    f0: float,
     options: NewtonOptions,
-) -> tuple[FloatArray, FloatArray, float, float]:
-    f0 = float(f @ f)
-    best: tuple[FloatArray, FloatArray, float, float] | None = None
+) -> tuple[P, float]:
+    """Armijo backtracking on ‖F‖₂² (``f0`` at ``pt``), halving α up to 30 times; the best
+    point tried if none passes."""
+    best: tuple[P, float, float] | None = None
     for _ in range(30 if options.line_search else 1):
-        xt = x + alpha * dx
-        ft = residual(xt)
-        ft2 = float(ft @ ft)
-        cand = (xt, ft, float(np.max(np.abs(ft))), alpha)
+        trial = evaluate(pt.x + alpha * dx)
+        ft2 = float(trial.f @ trial.f)
         if np.isfinite(ft2) and ft2 <= (1.0 - 1e-4 * alpha) * f0:
-            return cand
-        if best is None or (np.isfinite(ft2) and ft2 < float(best[1] @ best[1])):
-            best = cand
+            return trial, alpha
+        if best is None or (np.isfinite(ft2) and ft2 < best[2]):
+            best = (trial, alpha, ft2)
         alpha *= 0.5
     assert best is not None
-    return best
+    return best[0], best[1]

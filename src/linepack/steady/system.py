@@ -21,7 +21,6 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from linepack.gas.friction import friction_factor
 from linepack.network.compile import MODE_CODES, CompiledNetwork
 from linepack.network.model import CompressorMode
 from linepack.steady import kernels
@@ -256,7 +255,7 @@ class SteadySystem:
         inj = np.abs(cn.injection).sum()
         self.q_scale = max(float(inj) / 2.0, 1.0)
         self.p_scale = cn.p_scale
-        self.laws = self._group_laws()
+        self.laws = kernels.law_groups(self.cn.segments.law)
         #: (rows, cols) of the full Jacobian's entries, in the order of its values.
         self.entries = self._entries()
         self.n_segments = len(seg.length)
@@ -265,10 +264,6 @@ class SteadySystem:
         self._node_diag = self.is_set / self.p_scale
         self._flat = not np.any(seg.dh)
         self._seg_cache: tuple[FloatArray, FloatArray, object, tuple[FloatArray, ...]] | None = None
-
-    def _group_laws(self) -> list[tuple[str, IntArray]]:
-        laws = np.asarray(self.cn.segments.law)
-        return [(str(law), np.flatnonzero(laws == law)) for law in np.unique(laws)]
 
     @functools.cached_property
     def pattern(self) -> Pattern:
@@ -322,16 +317,31 @@ class SteadySystem:
         return eos.z(pc, t), np.where(inside, eos.dz_dp(pc, t), 0.0)
 
     def friction(self, re: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Darcy friction factor of every segment and its derivative with respect to Re."""
+        """Darcy friction factor of every segment and its derivative with respect to Re
+        (:func:`linepack.steady.kernels.friction_by_law`)."""
         seg = self.cn.segments
-        lam = np.empty_like(re)
-        dlam = np.empty_like(re)
-        for law, idx in self.laws:
-            fv = seg.friction_value[idx] if law == "constant" else None
-            lam[idx], dlam[idx] = friction_factor(
-                law, re[idx], seg.rel_roughness[idx], value=fv, diameter=seg.diameter[idx]
-            )
-        return lam, dlam
+        return kernels.friction_by_law(
+            re,
+            self.laws,
+            rel_roughness=seg.rel_roughness,
+            friction_value=seg.friction_value,
+            diameter=seg.diameter,
+        )
+
+    @functools.cached_property
+    def pipe_constants(self) -> kernels.PipeConstants:
+        """The pipe law's per-segment constants (:class:`~.kernels.PipeConstants`)."""
+        seg = self.cn.segments
+        return kernels.PipeConstants.of(
+            length=seg.length,
+            diameter=seg.diameter,
+            area=seg.area,
+            efficiency=seg.efficiency,
+            temperature=seg.temperature,
+            dh=seg.dh,
+            viscosity=seg.viscosity,
+            gas_constant=self.cn.gas.gas_constant,
+        )
 
     def segment_rows(self, p: FloatArray, q: FloatArray) -> tuple[FloatArray, ...]:
         """Residuals (scaled) and derivatives of all pipe-segment equations.
@@ -346,7 +356,7 @@ class SteadySystem:
         hit = self._seg_cache
         if (
             hit is not None
-            and hit[2] is friction_factor
+            and hit[2] is kernels.friction_factor
             and np.array_equal(hit[0], p)
             and np.array_equal(hit[1], qs)
         ):
@@ -354,37 +364,17 @@ class SteadySystem:
         p1, p2 = p[seg.from_node], p[seg.to_node]
         pm, d1, d2 = kernels.mean_pressure(np.maximum(p1, 1.0), np.maximum(p2, 1.0))
         z, dz = self.z(pm, seg.temperature)
-        re = np.abs(qs) * self._re_per_flow
-        lam, dlam = self.friction(np.maximum(re, 1e-3))
-        r, a, b, c = kernels.pipe_segment(
-            p1,
-            p2,
-            qs,
-            z=z,
-            dz_dpm=dz,
-            dpm_dp1=d1,
-            dpm_dp2=d2,
-            lam=lam,
-            dlam_dre=dlam,
-            length=seg.length,
-            diameter=seg.diameter,
-            area=seg.area,
-            efficiency=seg.efficiency,
-            temperature=seg.temperature,
-            dh=seg.dh,
-            viscosity=seg.viscosity,
-            gas_constant=self.cn.gas.gas_constant,
+        c = self.pipe_constants
+        lam, dlam = self.friction(np.maximum(np.abs(qs) * c.re_per_flow, 1e-3))
+        co = kernels.pipe_coefficients(qs, z, lam, c)
+        r = kernels.pipe_residual(p1, p2, co)
+        a, b, d = kernels.pipe_derivatives(
+            p1, p2, qs, co, z=z, dz_dpm=dz, dpm_dp1=d1, dpm_dp2=d2, lam=lam, dlam_dre=dlam, c=c
         )
         s2 = self.p_scale**2
-        rows = (r / s2, a / s2, b / s2, c / s2)
-        self._seg_cache = (p.copy(), qs.copy(), friction_factor, rows)
+        rows = (r / s2, a / s2, b / s2, d / s2)
+        self._seg_cache = (p.copy(), qs.copy(), kernels.friction_factor, rows)
         return rows
-
-    @functools.cached_property
-    def _re_per_flow(self) -> FloatArray:
-        """Reynolds number per kg/s of each segment, D/(A μ) [s/kg]."""
-        seg = self.cn.segments
-        return np.asarray(seg.diameter / (seg.area * seg.viscosity), dtype=np.float64)
 
     def power(self, p: FloatArray, q: FloatArray) -> tuple[FloatArray, ...]:
         """Shaft power [W] of every compressor and its derivatives (q, ps, pd)."""

@@ -1,8 +1,8 @@
 """Implicit time stepping: backward Euler and variable-step BDF2, Newton per step.
 
-Each step solves the time-discrete system of :mod:`linepack.transient.system` by damped Newton
-with the step rule, Armijo line search and report of the steady solver
-(:func:`linepack.steady.newton.newton`), each point evaluated once for its residual and, only
+Each step solves the time-discrete system of :mod:`linepack.transient.system` by the steady
+solver's damped-Newton driver (:func:`linepack.steady.newton.damped_newton`: step rule, Armijo
+line search, report), each point evaluated once for its residual and, only
 if a Newton step is taken from it, its Jacobian. The segment flows are eliminated by a Schur
 complement, and one :class:`~linepack.transient.linear.ReducedSolver` serves the whole run (its
 ordering, and the choice of band or sparse LU, made once). Newton starts from the previous
@@ -53,13 +53,14 @@ from linepack.errors import (
     CaseError,
     ConvergenceError,
     InfeasibleError,
+    LinearSolveError,
     OptionsError,
     SolverError,
 )
 from linepack.network.compile import CompiledNetwork
 from linepack.network.model import Control
 from linepack.steady import system as sy
-from linepack.steady.newton import NewtonOptions, NewtonReport
+from linepack.steady.newton import NewtonOptions, NewtonReport, damped_newton
 from linepack.steady.solve import update_modes
 from linepack.steady.zones import mark_idle_loops, release_shorted, resolve_conflicts
 from linepack.transient.boundary import Boundary, BoundaryMap
@@ -404,7 +405,7 @@ class Integrator:
             # leaves ~1e-16: round-off, as a full Newton step would), else factorises here.
             try:
                 dx = self._direction(ev) if self._factored is None else self._chord(ev)
-            except RuntimeError:  # pragma: no cover - the converged matrix was regular
+            except (RuntimeError, LinearSolveError):  # pragma: no cover - regular here
                 return ev, report
             et = system.evaluate(ev.x + dx, modes, terms)
             if et.norm <= ev.norm:
@@ -431,62 +432,24 @@ class Integrator:
     def _iterate(
         self, x0: FloatArray, modes: sy.Modes, terms: StepTerms
     ) -> tuple[Evaluation, NewtonReport]:
-        """Damped Newton as :func:`linepack.steady.newton.newton` (same step rule, Armijo line
-        search and report), each point evaluated once for its residual and Jacobian.
+        """Damped Newton of one step by the steady solver's driver
+        (:func:`linepack.steady.newton.damped_newton`), each point evaluated once for its
+        residual and, only if a Newton step is taken from it, its Jacobian.
 
         Raises
         ------
         ConvergenceError
             If the linear system is singular or the step is not finite.
         """
-        opts, system, nn = self.options.newton, self.system, self.cn.n_nodes
+        system = self.system
         self._factored = None
-        ev = system.evaluate(x0.copy(), modes, terms)
-        report = NewtonReport()
-        report.residual_norms.append(ev.norm)
-        for _ in range(opts.max_iter):
-            if ev.norm < opts.tol:
-                report.converged = True
-                return ev, report
-            try:
-                dx = self._direction(ev)
-            except RuntimeError as exc:
-                raise ConvergenceError(f"singular Jacobian ({exc})", report=report) from None
-            if not np.isfinite(dx).all():
-                raise ConvergenceError("the Newton step is not finite", report=report)
-            # largest α ≤ 1 keeping free pressures above max_pressure_cut of their value
-            # (1 unless some free pressure would fall by more than 1 − max_pressure_cut)
-            dp, p = dx[:nn], ev.x[:nn]
-            alpha = 1.0
-            keep = 1.0 - opts.max_pressure_cut
-            with np.errstate(divide="ignore", invalid="ignore"):
-                fall = float(np.min(dp / p, where=terms.free, initial=0.0))
-            dec = terms.free & (dp < 0) if not fall >= -keep else None
-            if dec is not None and dec.any():
-                alpha = float(min(1.0, (keep * p[dec] / -dp[dec]).min()))
-            ev, alpha = self._line_search(ev, dx, alpha, modes, terms)
-            report.iterations += 1
-            report.step_lengths.append(alpha)
-            report.residual_norms.append(ev.norm)
-        report.converged = ev.norm < opts.tol
-        return ev, report
-
-    def _line_search(
-        self, ev: Evaluation, dx: FloatArray, alpha: float, modes: sy.Modes, terms: StepTerms
-    ) -> tuple[Evaluation, float]:
-        """Backtrack on the residual norm (Armijo) as the steady Newton does."""
-        f0 = float(ev.f @ ev.f)
-        best: tuple[Evaluation, float, float] | None = None
-        for _ in range(30 if self.options.newton.line_search else 1):
-            et = self.system.evaluate(ev.x + alpha * dx, modes, terms)
-            ft2 = float(et.f @ et.f)
-            if np.isfinite(ft2) and ft2 <= (1.0 - 1e-4 * alpha) * f0:
-                return et, alpha
-            if best is None or (np.isfinite(ft2) and ft2 < best[2]):
-                best = (et, alpha, ft2)
-            alpha *= 0.5
-        assert best is not None
-        return best[0], best[1]
+        return damped_newton(
+            lambda x: system.evaluate(x, modes, terms),
+            self._direction,
+            x0,
+            terms.free,
+            self.options.newton,
+        )
 
     def _diagnose(self, x: FloatArray, terms: StepTerms, report: NewtonReport) -> None:
         """Raise the most telling error for a step whose Newton failed."""

@@ -14,7 +14,8 @@ symbolic work is done once:
   factorisation reused (as :class:`linepack.steady.newton.LinearSolver` does), the column
   permutation of the CSC storage precomputed.
 
-Both raise ``RuntimeError`` on a singular matrix, which the Newton iteration reports.
+Both raise on a singular matrix (:class:`~linepack.errors.SingularMatrixError` from the band
+LU, SuperLU's ``RuntimeError``), which the Newton driver reports.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from numpy.typing import NDArray
 from scipy.linalg import lapack
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
+from linepack.errors import LinearSolveError, SingularMatrixError
 from linepack.steady.newton import LU_PANEL, LU_RELAX, PIVOT
 from linepack.steady.system import Pattern
 
@@ -85,6 +87,7 @@ class ReducedSolver:
         self.kind = "banded" if kl + ku <= max_band else "sparse"
         self._perm = perm
         self._tridiagonal = kl <= 1 and ku <= 1 and n > 1
+        self._backend = "lapack-tridiagonal" if self._tridiagonal else "lapack-band"
         if self._tridiagonal:  # dgtsv: A[i, j] at row 1 + i − j of a (3, n) row-major array
             self._rows_ab = 3
             self._band_index = (1 + i - j) * n + j
@@ -101,8 +104,8 @@ class ReducedSolver:
 
         Raises
         ------
-        RuntimeError
-            If the matrix is singular.
+        SingularMatrixError or RuntimeError
+            If the matrix is singular (band LU, SuperLU).
         """
         self.factor(values)
         return self.resolve(rhs)
@@ -112,8 +115,8 @@ class ReducedSolver:
 
         Raises
         ------
-        RuntimeError
-            If the matrix is singular (then no factorisation is kept).
+        SingularMatrixError or RuntimeError
+            If the matrix is singular (band LU, SuperLU; then no factorisation is kept).
         """
         self._factors = None
         self.factorisations += 1
@@ -123,10 +126,16 @@ class ReducedSolver:
             self._factors = self._sparse_factor(values)
 
     def resolve(self, rhs: FloatArray) -> FloatArray:
-        """Solve with the last factorisation (:meth:`factor`)."""
+        """Solve with the last factorisation (:meth:`factor`).
+
+        Raises
+        ------
+        LinearSolveError
+            If there is none.
+        """
         f = self._factors
         if f is None:
-            raise RuntimeError("no factorisation to solve with")
+            raise LinearSolveError("no factorisation to solve with", backend=self.kind)
         if self.kind == "banded":
             b = rhs[self._perm]
             if self._tridiagonal:
@@ -135,7 +144,9 @@ class ReducedSolver:
                 kl, ku = self.bandwidth
                 z, info = lapack.dgbtrs(f[0], kl, ku, b, f[1], overwrite_b=1)
             if info != 0:  # pragma: no cover - an argument error is a programming error
-                raise ValueError(f"LAPACK band solve: illegal argument {-info}")
+                raise LinearSolveError(
+                    f"LAPACK band solve: illegal argument {-info}", backend=self._backend
+                )
             y = np.empty(self.pattern.n)
             y[self._perm] = z
             return y
@@ -160,9 +171,15 @@ class ReducedSolver:
             lu, ipiv, info = lapack.dgbtrf(ab, kl, ku, overwrite_ab=1)
             factors = (lu, ipiv)
         if info > 0:
-            raise RuntimeError(f"singular matrix (zero pivot at position {info})")
+            raise SingularMatrixError(
+                f"singular matrix (zero pivot at position {info})",
+                backend=self._backend,
+                position=int(info),
+            )
         if info < 0:  # pragma: no cover - an argument error is a programming error
-            raise ValueError(f"LAPACK band factorisation: illegal argument {-info}")
+            raise LinearSolveError(
+                f"LAPACK band factorisation: illegal argument {-info}", backend=self._backend
+            )
         return factors
 
     def _sparse_factor(self, values: FloatArray) -> tuple[Any, IntArray | None]:
