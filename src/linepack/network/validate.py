@@ -492,7 +492,7 @@ def _check_islands(net: Network) -> None:
 
 
 #: Edge kinds whose elements may not connect their nodes (see :func:`_connects`).
-_SWITCHED = tuple(k for k in EDGES if k.ties in (Ties.WHEN_OPEN, Ties.BY_MODE))
+_SWITCHED = frozenset(k.section for k in EDGES if k.ties in (Ties.WHEN_OPEN, Ties.BY_MODE))
 
 
 def _connecting_pairs(net: Network, index: dict[str, int]) -> tuple[list[int], list[int]]:
@@ -502,7 +502,7 @@ def _connecting_pairs(net: Network, index: dict[str, int]) -> tuple[list[int], l
     at = index.__getitem__
     for kind in EDGES:
         group = kind.elements(net)
-        if kind in _SWITCHED:
+        if kind.section in _SWITCHED:
             group = [link for link in group if _connects(link)]
         f.extend(map(at, map(_FROM, group)))
         t.extend(map(at, map(_TO, group)))
