@@ -1,5 +1,7 @@
 """The element-kind table (network/kinds.py) is the one list: the model, the reader, the writer,
-validation, compile and sweeps cover exactly its kinds and keys.
+validation, compile and sweeps cover exactly its kinds and keys; the well-posedness checks
+(steady/zones.py), the tree march, the steady and transient edge rows and ``Network.links()``
+read its edge flags instead of listing kinds.
 
 No numeric tolerances: the round trip compares networks with ``==`` (the writer writes floats
 with ``repr`` and the reader converts SI to SI, so values come back bit for bit).
@@ -21,9 +23,11 @@ from linepack.network.kinds import (
     EDGES,
     KIND,
     KINDS,
+    MARCHED,
     NUMERIC_KINDS,
     SETPOINT,
     Role,
+    Ties,
     kind_of,
 )
 from linepack.network.model import (
@@ -39,7 +43,10 @@ from linepack.network.model import (
     Supply,
     Valve,
 )
-from linepack.network.validate import label, validate
+from linepack.network.validate import COLUMN_HOOKS, HOOKS, label, validate
+from linepack.steady import system as sy
+from linepack.steady.march import can_march
+from linepack.steady.zones import control_zones, rigid_clusters
 from linepack.sweep.apply import resolve
 
 
@@ -184,3 +191,86 @@ def test_kind_of_names_the_kind_of_an_element() -> None:
     for kind in KINDS:
         assert kind_of(kind.elements(net)[0]) is kind
     assert kind_of(object()) is None
+
+
+def test_every_edge_kind_says_how_it_ties_its_ends_and_no_other_kind_does() -> None:
+    for kind in KINDS:
+        assert (kind.ties is not None) == (kind.role is Role.EDGE), kind.section
+        assert not kind.marched or kind.role is Role.EDGE, kind.section
+    assert [k.section for k in MARCHED] == ["pipe", "compressor", "short_pipe"]
+
+
+def test_links_are_the_elements_of_the_edge_kinds_in_edge_order() -> None:
+    net = _one_of_each()
+    edge_fields = [f.name for f in dataclasses.fields(Network) if f.metadata.get("edge")]
+    assert edge_fields == [k.field for k in EDGES]
+    assert net.links() == [e for k in EDGES for e in k.elements(net)]
+
+
+def test_the_checks_a_kind_names_exist_and_every_check_is_named() -> None:
+    before_after = {n for k in KINDS for n in (k.checks.before, k.checks.after) if n}
+    columns = {k.checks.columns for k in KINDS if k.checks.columns}
+    assert before_after == set(HOOKS)
+    assert columns == set(COLUMN_HOOKS)
+
+
+def test_every_edge_kind_has_steady_rows_that_the_transient_reuses() -> None:
+    # pipes (segment rows, eliminated) and compressors (rows and fuel) come first; every other
+    # edge kind's rows are looked up by section, in edge order
+    assert [k.section for k in EDGES[:2]] == ["pipe", "compressor"]
+    assert [k.section for k in sy.LINK_KINDS] == [k.section for k in EDGES[2:]]
+    assert set(sy.ROWS) == {k.section for k in sy.LINK_KINDS}
+    state_tied = {k.section for k in EDGES if k.ties in (Ties.WHEN_OPEN, Ties.BY_MODE)}
+    assert set(sy.TIED) == state_tied
+
+
+def test_zones_tie_exactly_the_edges_the_table_says() -> None:
+    """On a chain with one edge of each kind, an edge's two ends share a rigid cluster exactly
+    when its kind is tied always or its state ties it, and a control zone when it is rigid or
+    joined through a loss (no other path joins them)."""
+    cn = compile_network(_one_of_each())
+    modes = sy.Modes.initial(cn)
+    for bypass in (False, True):
+        if bypass:  # the station's and regulator's state ties them now
+            modes.compressor[:] = sy.M_BYPASS
+            modes.regulator[:] = sy.REG_OPEN
+        clusters, zones = rigid_clusters(cn, modes), control_zones(cn, modes)
+        for kind, (a, b) in zip(EDGES, cn.edge_ends(), strict=True):
+            tied = sy.TIED[kind.section](cn, modes)[0] if kind.section in sy.TIED else False
+            rigid = kind.ties is Ties.ALWAYS or bool(tied)
+            assert (clusters[a[0]] == clusters[b[0]]) == rigid, (kind.section, bypass)
+            joined = rigid or kind.ties is Ties.LOSS
+            assert (zones[a[0]] == zones[b[0]]) == joined, (kind.section, bypass)
+
+
+def _pipe_then(kind_section: str) -> Network:
+    """A tree A -pipe- B -(one element of the kind)- C, pressure set at A, a flow drawn at C."""
+    element = {
+        "pipe": Pipe("X", "B", "C", length=5_000.0, diameter=0.5),
+        "compressor": Compressor("X", "B", "C", mode=CompressorMode.OUTLET_PRESSURE, setpoint=7e6),
+        "regulator": Regulator("X", "B", "C", setpoint=5e6),
+        "valve": Valve("X", "B", "C"),
+        "short_pipe": ShortPipe("X", "B", "C"),
+        "resistor": Resistor("X", "B", "C", pressure_loss=1e4),
+    }[kind_section]
+    net = Network(
+        name="tree",
+        gas=Gas.from_mapping({"methane": 1.0}),
+        nodes=[Node("A"), Node("B"), Node("C")],
+        pipes=[Pipe("P", "A", "B", length=10_000.0, diameter=0.5)],
+        supplies=[Supply("in", "A", pressure=6e6)],
+        demands=[Demand("out", "C", flow=10.0)],
+    )
+    KIND[kind_section].elements(net).append(element)
+    return net
+
+
+@pytest.mark.parametrize("section", [k.section for k in EDGES])
+def test_the_march_refuses_exactly_the_kinds_not_flagged_marched(section: str) -> None:
+    kind = KIND[section]
+    reason = can_march(compile_network(_pipe_then(section)))
+    if kind.marched:
+        assert reason is None
+    else:
+        assert reason is not None
+        assert reason.startswith(f"1 {kind.field.replace('_', ' ')} present")

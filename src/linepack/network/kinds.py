@@ -6,8 +6,12 @@ class, its case-file section (the TOML array-of-tables name, ``[[pipe]]``), the
 :class:`~linepack.network.model.Network` field that holds its list, its role in the network
 (a node, an edge joining two nodes, or a boundary condition at a node), the keys of its section
 (each a :class:`Key`: quantity kind, required, range check) and which of its keys are
-set-points. :data:`KINDS` lists them in the order of the ``Network`` fields; edges are numbered in
-the order of :data:`EDGES` (pipes as their segments first).
+set-points; for an edge, how it ties the pressures of its ends (:class:`Ties`, read by the
+well-posedness checks of :mod:`linepack.steady.zones` and the island check of validation) and
+whether the batched tree march (:mod:`linepack.steady.march`) solves it; and the names of its
+checks across keys (:class:`Checks`, functions of :mod:`linepack.network.validate`).
+:data:`KINDS` lists them in the order of the ``Network`` fields; edges are numbered in the order
+of :data:`EDGES` (pipes as their segments first).
 
 The key kinds are the quantity kinds of :mod:`linepack.units` (``length``, ``pressure``, ...) and
 a few more for case files (``pressure_difference``, ``gas_constant``, ``flow``; ``text``,
@@ -58,13 +62,16 @@ __all__ = [
     "HEADS",
     "KIND",
     "KINDS",
+    "MARCHED",
     "NUMERIC_KINDS",
     "SETPOINT",
     "SETTINGS_KEYS",
     "UNIT",
+    "Checks",
     "ElementKind",
     "Key",
     "Role",
+    "Ties",
     "kind_of",
 ]
 
@@ -136,6 +143,52 @@ class Role(StrEnum):
     BOUNDARY = "boundary"
 
 
+class Ties(StrEnum):
+    """How an edge ties the pressures of its two ends.
+
+    The well-posedness checks (:mod:`linepack.steady.zones`) read it: *rigid* links (equal end
+    pressures) form rigid clusters, and a loop of them carries an undetermined flow; control
+    zones are joined by everything but an active station or regulator. Rigid links are taken
+    in the order ``ALWAYS``, ``WHEN_OPEN``, ``BY_MODE`` (each in :data:`EDGES` order): which
+    link of a loop of rigid links is held at zero flow depends on it.
+    """
+
+    #: Always p_from = p_to (a short pipe).
+    ALWAYS = "always"
+    #: p_from = p_to when its case (or scheduled) state is open, no flow when closed (a valve).
+    WHEN_OPEN = "when_open"
+    #: p_from = p_to when its solver mode says so (a bypassed station, a wide-open regulator),
+    #: otherwise a control law; which elements tie is in
+    #: :data:`linepack.steady.system.TIED`.
+    BY_MODE = "by_mode"
+    #: Joined through a pressure loss: the same control zone, never a rigid link (a pipe, a
+    #: resistor).
+    LOSS = "loss"
+
+
+@dataclass(frozen=True)
+class Checks:
+    """Checks of one kind's elements beyond the range checks of single keys.
+
+    Each is the name of a function of :mod:`linepack.network.validate` (``validate.HOOKS``,
+    ``validate.COLUMN_HOOKS``); a new kind names existing ones or adds its own there.
+
+    Attributes
+    ----------
+    before : str, optional
+        Runs before the key checks (its message is the more telling one).
+    after : str, optional
+        Runs after the key checks.
+    columns : str, optional
+        The same checks on whole columns, for kinds that may have a million elements (the
+        fast path of validation); a kind without it is checked element by element.
+    """
+
+    before: str | None = None
+    after: str | None = None
+    columns: str | None = None
+
+
 @dataclass(frozen=True)
 class ElementKind:
     """One kind of network element.
@@ -155,6 +208,13 @@ class ElementKind:
     setpoints : tuple of str
         Keys holding operating set-points (the quantity kind of a compressor's ``setpoint``
         depends on its mode: :data:`SETPOINT`).
+    ties : Ties, optional
+        For an edge: how it ties the pressures of its ends (None for nodes and boundaries).
+    marched : bool
+        Whether the batched march of tree networks solves this kind (:mod:`.steady.march`
+        refuses a network holding any element of a kind not marched).
+    checks : Checks
+        Its checks across keys, by name.
     """
 
     section: str
@@ -163,6 +223,9 @@ class ElementKind:
     role: Role
     keys: Mapping[str, Key]
     setpoints: tuple[str, ...] = ()
+    ties: Ties | None = None
+    marched: bool = False
+    checks: Checks = Checks()
 
     def elements(self, net: Network) -> list[Any]:
         """The network's elements of this kind."""
@@ -226,6 +289,7 @@ KINDS: tuple[ElementKind, ...] = (
             "p_min": Key("pressure", check="positive"),
             "p_max": Key("pressure", check="positive"),
         },
+        checks=Checks(after="node_ranges", columns="nodes"),
     ),
     ElementKind(
         "pipe",
@@ -245,6 +309,9 @@ KINDS: tuple[ElementKind, ...] = (
             "friction_value": Key("dimensionless", check="positive"),
             "temperature": Key("temperature", check="positive"),
         },
+        ties=Ties.LOSS,
+        marched=True,
+        checks=Checks(after="pipe_walls", columns="pipes"),
     ),
     ElementKind(
         "compressor",
@@ -269,6 +336,9 @@ KINDS: tuple[ElementKind, ...] = (
             "gas_cooler": Key("bool"),
         },
         setpoints=("setpoint",),
+        ties=Ties.BY_MODE,
+        marched=True,
+        checks=Checks(before="compressor_mode", after="compressor_setpoint"),
     ),
     ElementKind(
         "regulator",
@@ -286,9 +356,26 @@ KINDS: tuple[ElementKind, ...] = (
             "gas_preheater": Key("bool"),
         },
         setpoints=("setpoint",),
+        ties=Ties.BY_MODE,
     ),
-    ElementKind("valve", Valve, "valves", Role.EDGE, {**_ENDS, "open": Key("bool")}),
-    ElementKind("short_pipe", ShortPipe, "short_pipes", Role.EDGE, dict(_ENDS)),
+    ElementKind(
+        "valve",
+        Valve,
+        "valves",
+        Role.EDGE,
+        {**_ENDS, "open": Key("bool")},
+        ties=Ties.WHEN_OPEN,
+        checks=Checks(after="valve_state"),
+    ),
+    ElementKind(
+        "short_pipe",
+        ShortPipe,
+        "short_pipes",
+        Role.EDGE,
+        dict(_ENDS),
+        ties=Ties.ALWAYS,
+        marched=True,
+    ),
     ElementKind(
         "resistor",
         Resistor,
@@ -300,6 +387,8 @@ KINDS: tuple[ElementKind, ...] = (
             "diameter": Key("length", check="positive"),
             "pressure_loss": Key("pressure_difference", check="nonnegative"),
         },
+        ties=Ties.LOSS,
+        checks=Checks(before="resistor_law"),
     ),
     ElementKind(
         "supply",
@@ -314,6 +403,7 @@ KINDS: tuple[ElementKind, ...] = (
             "flow_max": Key("flow", check="nonnegative"),
         },
         setpoints=("pressure", "flow"),
+        checks=Checks(before="boundary", columns="boundaries"),
     ),
     ElementKind(
         "demand",
@@ -327,6 +417,7 @@ KINDS: tuple[ElementKind, ...] = (
             "pressure": Key("pressure", check="positive"),
         },
         setpoints=("flow", "pressure"),
+        checks=Checks(before="boundary", columns="boundaries"),
     ),
 )
 
@@ -336,6 +427,8 @@ KIND: Mapping[str, ElementKind] = MappingProxyType({k.section: k for k in KINDS}
 EDGES: tuple[ElementKind, ...] = tuple(k for k in KINDS if k.role is Role.EDGE)
 #: Boundary-condition kinds (supplies, then demands).
 BOUNDARIES: tuple[ElementKind, ...] = tuple(k for k in KINDS if k.role is Role.BOUNDARY)
+#: Edge kinds the batched tree march solves (it refuses a network with any other edge).
+MARCHED: tuple[ElementKind, ...] = tuple(k for k in EDGES if k.marched)
 _BY_CLASS: Mapping[type, ElementKind] = MappingProxyType({k.cls: k for k in KINDS})
 
 #: A compressor set-point's key spec (quantity kind and range check) in each mode that has one

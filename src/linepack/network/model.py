@@ -7,10 +7,11 @@ arrays for the solver. All quantities here are SI: m, Pa (absolute), K, kg/s, W.
 
 from __future__ import annotations
 
+import itertools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from linepack.gas.composition import SCF, SM3, Gas, ReferenceConditions
 
@@ -377,6 +378,19 @@ class Settings:
     control: Control = Control.SETPOINTS
 
 
+class Link(Protocol):
+    """A two-node element (pipe, compressor, ...): what :meth:`Network.links` gives."""
+
+    name: str
+    from_node: str
+    to_node: str
+
+
+#: Metadata of a ``Network`` field that lists two-node elements (edges): :meth:`Network.links`
+#: reads it, and the element-kind table (:mod:`linepack.network.kinds`) must agree.
+EDGE = {"edge": True}
+
+
 @dataclass
 class Network:
     """A gas network case: gas, settings and elements.
@@ -410,12 +424,12 @@ class Network:
     gas: Gas
     settings: Settings = field(default_factory=Settings)
     nodes: list[Node] = field(default_factory=list)
-    pipes: list[Pipe] = field(default_factory=list)
-    compressors: list[Compressor] = field(default_factory=list)
-    regulators: list[Regulator] = field(default_factory=list)
-    valves: list[Valve] = field(default_factory=list)
-    short_pipes: list[ShortPipe] = field(default_factory=list)
-    resistors: list[Resistor] = field(default_factory=list)
+    pipes: list[Pipe] = field(default_factory=list, metadata=EDGE)
+    compressors: list[Compressor] = field(default_factory=list, metadata=EDGE)
+    regulators: list[Regulator] = field(default_factory=list, metadata=EDGE)
+    valves: list[Valve] = field(default_factory=list, metadata=EDGE)
+    short_pipes: list[ShortPipe] = field(default_factory=list, metadata=EDGE)
+    resistors: list[Resistor] = field(default_factory=list, metadata=EDGE)
     supplies: list[Supply] = field(default_factory=list)
     demands: list[Demand] = field(default_factory=list)
     route: list[str] = field(default_factory=list)
@@ -431,13 +445,11 @@ class Network:
                 return n
         raise KeyError(name)
 
-    def links(self) -> list[Pipe | Compressor | Regulator | Valve | ShortPipe | Resistor]:
-        """All two-node elements, pipes first."""
-        return [
-            *self.pipes,
-            *self.compressors,
-            *self.regulators,
-            *self.valves,
-            *self.short_pipes,
-            *self.resistors,
-        ]
+    def links(self) -> list[Link]:
+        """All two-node elements: those of every list marked :data:`EDGE`, in field order
+        (pipes first, then as edges are numbered)."""
+        return list(itertools.chain.from_iterable(getattr(self, n) for n in _LINK_FIELDS))
+
+
+#: The ``Network`` fields holding two-node elements (edges), in order.
+_LINK_FIELDS = tuple(f.name for f in fields(Network) if f.metadata.get("edge"))

@@ -34,18 +34,18 @@ from linepack.network.kinds import (
     UNIT,
     ElementKind,
     Key,
+    Ties,
     kind_of,
 )
 from linepack.network.model import (
     Compressor,
     CompressorMode,
     Demand,
+    Link,
     Network,
     Node,
     Pipe,
-    Regulator,
     Resistor,
-    ShortPipe,
     Supply,
     Valve,
 )
@@ -56,8 +56,6 @@ BoolArray = NDArray[np.bool_]
 #: Relative tolerance (on the outer diameter) within which a pipe's inner diameter must equal
 #: outer diameter − 2 × wall thickness when all three are given.
 DIAMETER_RTOL = 1e-6
-
-Link = Pipe | Compressor | Regulator | Valve | ShortPipe | Resistor
 
 #: Named value checks: predicate on the SI value and the phrase for "expected".
 CHECKS: dict[str, tuple[Callable[[float], bool], str]] = {
@@ -423,25 +421,26 @@ def _boundary(b: Supply | Demand, w: str, net: Network) -> None:
 
 #: A check of one element beyond its keys' range checks: ``(element, label, network)``.
 Check = Callable[[Any, str, Network], None]
-#: Checks that run before the key checks of an element of a kind (their message is the more
-#: telling one), and checks that run after them, by section.
-_BEFORE: dict[str, Check] = {
-    "compressor": _compressor_mode,
-    "resistor": _resistor_law,
-    "supply": _boundary,
-    "demand": _boundary,
+#: The checks across keys that element kinds name (``Checks.before`` and ``Checks.after`` of
+#: their row in :data:`linepack.network.kinds.KINDS`), by name.
+HOOKS: Mapping[str, Check] = {
+    "node_ranges": _node_ranges,
+    "pipe_walls": _pipe_walls,
+    "compressor_mode": _compressor_mode,
+    "compressor_setpoint": _compressor_setpoint,
+    "valve_state": _valve_state,
+    "resistor_law": _resistor_law,
+    "boundary": _boundary,
 }
-_AFTER: dict[str, Check] = {
-    "node": _node_ranges,
-    "pipe": _pipe_walls,
-    "compressor": _compressor_setpoint,
-    "valve": _valve_state,
-}
+
+
+def _hook(name: str | None) -> Check | None:
+    return None if name is None else HOOKS[name]
 
 
 def _check_element(kind: ElementKind, element: Any, w: str, net: Network) -> None:
     """All checks of one element: its kind's own, then its keys', then its kind's own again."""
-    before, after = _BEFORE.get(kind.section), _AFTER.get(kind.section)
+    before, after = _hook(kind.checks.before), _hook(kind.checks.after)
     if before is not None:
         before(element, w, net)
     _check_keys(element, kind.keys, w)
@@ -456,7 +455,9 @@ def _check_values(net: Network) -> None:
 
 
 def _connects(link: Link) -> bool:
-    """Whether a link ties the pressures of its two nodes together (for islands)."""
+    """Whether a link of a switched kind (:data:`_SWITCHED`) ties the pressures of its two
+    nodes together (for islands): a valve when open, a station unless off; any other (a
+    regulator) always."""
     if isinstance(link, Valve):
         return bool(link.open)
     if isinstance(link, Compressor):
@@ -491,7 +492,7 @@ def _check_islands(net: Network) -> None:
 
 
 #: Edge kinds whose elements may not connect their nodes (see :func:`_connects`).
-_SWITCHED = ("compressor", "valve")
+_SWITCHED = frozenset(k.section for k in EDGES if k.ties in (Ties.WHEN_OPEN, Ties.BY_MODE))
 
 
 def _connecting_pairs(net: Network, index: dict[str, int]) -> tuple[list[int], list[int]]:
@@ -635,19 +636,20 @@ def _boundaries_ok(bounds: list[Supply | Demand], net: Network) -> bool:
     return not (pressure is None or flow is None or bool(np.any(pressure[1] == flow[1])))
 
 
-#: Kinds that may have a million elements, checked column by column: their key range checks,
-#: then these checks of the whole column; elements with a choice key set are checked one by one.
-_COLUMNS: dict[str, Callable[[list[Any], Network], bool]] = {
-    "node": _nodes_ok,
-    "pipe": _pipes_ok,
-    "supply": _boundaries_ok,
-    "demand": _boundaries_ok,
+#: Column checks that element kinds name (``Checks.columns``), by name: kinds that may have a
+#: million elements are checked column by column: their key range checks, then these checks of
+#: the whole column; elements with a choice key set are checked one by one.
+COLUMN_HOOKS: Mapping[str, Callable[[list[Any], Network], bool]] = {
+    "nodes": _nodes_ok,
+    "pipes": _pipes_ok,
+    "boundaries": _boundaries_ok,
 }
 
 
 def _kind_ok(kind: ElementKind, net: Network) -> bool:
     elements = kind.elements(net)
-    columns = _COLUMNS.get(kind.section)
+    name = kind.checks.columns
+    columns = None if name is None else COLUMN_HOOKS[name]
     if columns is None:  # the other elements are few: element by element, as in _check_values
         for element, i in _indexed(elements):
             _check_element(kind, element, label(element, i), net)

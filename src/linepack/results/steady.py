@@ -246,13 +246,7 @@ def route_path(cn: CompiledNetwork) -> list[tuple[str, float]]:
     names = cn.node_names
     route = list(cn.labels.route) or list(names[: cn.n_case_nodes])
     pipes = _route_pipes(cn)
-    ends = [
-        (cn.compressors.from_node, cn.compressors.to_node),
-        (cn.reg_from, cn.reg_to),
-        (cn.valve_from, cn.valve_to),
-        (cn.short_from, cn.short_to),
-        (cn.res_from, cn.res_to),
-    ]
+    ends = cn.edge_ends()[1:]  # every edge kind but pipes
     links = {(names[a], names[b]) for f, t in ends for a, b in zip(f, t, strict=True)}
     path = [(route[0], 0.0)]
     for b in route[1:]:

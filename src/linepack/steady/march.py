@@ -36,6 +36,7 @@ from scipy.sparse.csgraph import connected_components
 
 from linepack.errors import ConvergenceError, InfeasibleError
 from linepack.network.compile import MODE_CODES, CompiledNetwork
+from linepack.network.kinds import EDGES, MARCHED
 
 if TYPE_CHECKING:
     from linepack.steady.solve import Violation
@@ -117,17 +118,25 @@ class TreePlan:
         return int(self.child.size)
 
 
+#: Edge kinds by section, in the order of ``CompiledNetwork.edge_ends()``.
+_SECTIONS = tuple(k.section for k in EDGES)
+#: The marched edge kinds, for messages ("pipes, compressors and short pipes").
+_MARCHED_TEXT = " and ".join(", ".join(k.field.replace("_", " ") for k in MARCHED).rsplit(", ", 1))
+
+
 def _edges(cn: CompiledNetwork) -> tuple[IntArray, IntArray]:
-    seg, c = cn.segments, cn.compressors
-    e_from = np.concatenate([seg.from_node, c.from_node, cn.short_from]).astype(np.int64)
-    e_to = np.concatenate([seg.to_node, c.to_node, cn.short_to]).astype(np.int64)
+    """End nodes of the marched edges (:data:`~linepack.network.kinds.MARCHED`) in edge order:
+    the compiled numbering when no other edge is present."""
+    ends = dict(zip(_SECTIONS, cn.edge_ends(), strict=True))
+    e_from = np.concatenate([ends[k.section][0] for k in MARCHED]).astype(np.int64)
+    e_to = np.concatenate([ends[k.section][1] for k in MARCHED]).astype(np.int64)
     return e_from, e_to
 
 
 def _all_edges(cn: CompiledNetwork) -> tuple[IntArray, IntArray]:
-    e_from, e_to = _edges(cn)
-    a = np.concatenate([e_from, cn.reg_from, cn.valve_from, cn.res_from]).astype(np.int64)
-    b = np.concatenate([e_to, cn.reg_to, cn.valve_to, cn.res_to]).astype(np.int64)
+    ends = cn.edge_ends()
+    a = np.concatenate([f for f, _ in ends]).astype(np.int64)
+    b = np.concatenate([t for _, t in ends]).astype(np.int64)
     return a, b
 
 
@@ -143,13 +152,10 @@ def _analyse(cn: CompiledNetwork) -> TreePlan | str:
             f"not a tree: {s[0].size} edges joining {n} nodes in {parts} part(s) with "
             f"{loops} independent loop(s)"
         )
-    for what, k in (
-        ("regulators", len(cn.reg_setpoint)),
-        ("valves", len(cn.valve_open)),
-        ("resistors", len(cn.res_zeta)),
-    ):
-        if k:
-            return f"{k} {what} present (only pipes, short pipes and compressors are marched)"
+    for kind, (ends, _) in zip(EDGES, cn.edge_ends(), strict=True):
+        if ends.size and not kind.marched:
+            what = kind.field.replace("_", " ")
+            return f"{ends.size} {what} present (only {_MARCHED_TEXT} are marched)"
     n_set = int(np.isfinite(cn.p_set).sum())
     if n_set != 1:
         return f"{n_set} pressure-set nodes (the march needs exactly one)"
@@ -270,7 +276,8 @@ def _analysed(cn: CompiledNetwork) -> TreePlan | str:
 def can_march(cn: CompiledNetwork) -> str | None:
     """Why the march cannot solve ``cn`` (None if it can).
 
-    The march needs a tree (connected, no loops) of pipes, short pipes and compressors (no
+    The march needs a tree (connected, no loops) of the edge kinds it solves (those flagged
+    ``marched`` in :mod:`linepack.network.kinds`: pipes, compressors and short pipes; no
     regulators, valves or resistors) with exactly one pressure-set node, every station either
     holding its outlet pressure (with its suction on the side of the pressure-set node) or
     bypassed, and the ``setpoints`` control (no operating policy moving set-points). The answer

@@ -8,12 +8,19 @@ be dimensionless: pressures by ``p_scale``, squared pressures by ``p_scale²``, 
 
 The sparsity pattern does not depend on the element modes, so it is built once
 (:class:`Pattern`) and each evaluation only fills values.
+
+Edge rows come in the order of the element-kind table (:data:`linepack.network.kinds.EDGES`):
+pipe segments (eliminated from the Newton matrix), compressors (with the fuel they draw), then
+every other kind's algebraic rows from :data:`ROWS`, looked up by section. A new algebraic edge
+kind adds its rows there (the transient system reuses them as they are); :data:`TIED` says which
+elements of a kind whose ends are tied by its state have equal end pressures under the modes.
 """
 
 from __future__ import annotations
 
 import functools
 import weakref
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -22,11 +29,13 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from linepack.network.compile import MODE_CODES, CompiledNetwork
+from linepack.network.kinds import EDGES, ElementKind
 from linepack.network.model import CompressorMode
 from linepack.steady import kernels
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
 
 M_OUT = MODE_CODES[CompressorMode.OUTLET_PRESSURE]
 M_RATIO = MODE_CODES[CompressorMode.RATIO]
@@ -425,10 +434,15 @@ class SteadySystem:
         return tuple(out)
 
     def link_rows(self, p: FloatArray, q: FloatArray, modes: Modes) -> tuple[FloatArray, ...]:
-        """Residuals (scaled) of regulators, valves, short pipes and resistors."""
+        """Residuals (scaled) and derivatives (p_from, p_to, q) of the edges after the
+        compressors (:data:`LINK_KINDS`: regulators, valves, short pipes, resistors), each
+        kind's rows from :data:`ROWS`, in edge order."""
+        parts = [ROWS[kind.section](self, p, q, modes) for kind in LINK_KINDS]
+        return tuple(np.concatenate([pt[k] for pt in parts]) for k in range(4))
+
+    def regulator_rows(self, p: FloatArray, q: FloatArray, modes: Modes) -> tuple[FloatArray, ...]:
+        """Regulators: outlet pressure held (active), p_from = p_to (open) or no flow (closed)."""
         cn, ps_, qs_ = self.cn, self.p_scale, self.q_scale
-        parts: list[tuple[FloatArray, ...]] = []
-        # regulators
         o = self.off["regulator"]
         qr = q[o : o + len(cn.reg_setpoint)]
         p1, p2 = p[cn.reg_from], p[cn.reg_to]
@@ -439,35 +453,38 @@ class SteadySystem:
             (p2 - modes.reg_value) / ps_,
             np.where(st == REG_OPEN, (p1 - p2) / ps_, qr / qs_),
         )
-        parts.append(
-            (
-                r,
-                np.where(st == REG_OPEN, one / ps_, zero),
-                np.where(st == REG_ACTIVE, one / ps_, np.where(st == REG_OPEN, -one / ps_, zero)),
-                np.where(st == REG_CLOSED, one / qs_, zero),
-            )
+        return (
+            r,
+            np.where(st == REG_OPEN, one / ps_, zero),
+            np.where(st == REG_ACTIVE, one / ps_, np.where(st == REG_OPEN, -one / ps_, zero)),
+            np.where(st == REG_CLOSED, one / qs_, zero),
         )
-        # valves
+
+    def valve_rows(self, p: FloatArray, q: FloatArray, modes: Modes) -> tuple[FloatArray, ...]:
+        """Valves in their compiled states (:meth:`valve_law`)."""
+        cn = self.cn
         o = self.off["valve"]
         qv = q[o : o + len(cn.valve_open)]
-        p1, p2 = p[cn.valve_from], p[cn.valve_to]
-        op = cn.valve_open
-        one, zero = np.ones_like(p1), np.zeros_like(p1)
-        parts.append(
-            (
-                np.where(op, (p1 - p2) / ps_, qv / qs_),
-                np.where(op, one / ps_, zero),
-                np.where(op, -one / ps_, zero),
-                np.where(op, zero, one / qs_),
-            )
+        return self.valve_law(p[cn.valve_from], p[cn.valve_to], qv, cn.valve_open)
+
+    def valve_law(
+        self, p1: FloatArray, p2: FloatArray, q: FloatArray, is_open: BoolArray
+    ) -> tuple[FloatArray, ...]:
+        """Valve rows: p_from = p_to when open, no flow when closed (the transient system
+        calls it with scheduled states)."""
+        ps_, qs_ = self.p_scale, self.q_scale
+        return (
+            np.where(is_open, (p1 - p2) / ps_, q / qs_),
+            np.where(is_open, 1.0 / ps_, 0.0),
+            np.where(is_open, -1.0 / ps_, 0.0),
+            np.where(is_open, 0.0, 1.0 / qs_),
         )
-        # short pipes
+
+    def short_pipe_rows(self, p: FloatArray, q: FloatArray, modes: Modes) -> tuple[FloatArray, ...]:
+        """Short pipes: p_from = p_to."""
+        cn, ps_ = self.cn, self.p_scale
         p1, p2 = p[cn.short_from], p[cn.short_to]
-        parts.append(
-            ((p1 - p2) / ps_, np.ones_like(p1) / ps_, -np.ones_like(p1) / ps_, np.zeros_like(p1))
-        )
-        parts.append(self.resistor_rows(p, q))
-        return tuple(np.concatenate([pt[k] for pt in parts]) for k in range(4))
+        return (p1 - p2) / ps_, np.ones_like(p1) / ps_, -np.ones_like(p1) / ps_, np.zeros_like(p1)
 
     def resistor_rows(self, p: FloatArray, q: FloatArray) -> tuple[FloatArray, ...]:
         """Residuals (scaled) of resistors, drag-factor or fixed-loss form."""
@@ -664,3 +681,28 @@ class SteadySystem:
     def reduced(self) -> Reduced:
         """Structure of the reduced (segment flows eliminated) system, built once."""
         return Reduced.build(self)
+
+
+#: Rows (residual, d/dp_from, d/dp_to, d/dq; scaled) of one algebraic edge kind.
+Rows = Callable[[SteadySystem, FloatArray, FloatArray, Modes], tuple[FloatArray, ...]]
+
+#: The edge kinds after pipes (segment rows, eliminated) and compressors (rows and fuel),
+#: whose rows :meth:`SteadySystem.link_rows` assembles in edge order.
+LINK_KINDS: tuple[ElementKind, ...] = EDGES[2:]
+
+#: Each edge kind's algebraic rows, by section (every kind of :data:`LINK_KINDS` has one).
+ROWS: Mapping[str, Rows] = {
+    "regulator": SteadySystem.regulator_rows,
+    "valve": SteadySystem.valve_rows,
+    "short_pipe": SteadySystem.short_pipe_rows,
+    "resistor": lambda system, p, q, modes: system.resistor_rows(p, q),
+}
+
+#: For each edge kind that ties its end pressures by its state (``Ties.WHEN_OPEN``,
+#: ``Ties.BY_MODE`` in :mod:`linepack.network.kinds`): which of its elements have the row
+#: p_from = p_to under ``modes`` (read by :mod:`linepack.steady.zones`).
+TIED: Mapping[str, Callable[[CompiledNetwork, Modes], BoolArray]] = {
+    "compressor": lambda cn, modes: modes.compressor == M_BYPASS,
+    "regulator": lambda cn, modes: modes.regulator == REG_OPEN,
+    "valve": lambda cn, modes: cn.valve_open,
+}

@@ -12,6 +12,12 @@ Two anchors on one cluster (or on clusters tied by ratios) over-determine its pr
 leave a flow split undetermined: the Jacobian is singular. :func:`resolve_conflicts` finds
 such conflicts before solving and either names them (a typed error) or, under the operating
 policy, makes the later anchors followers (see its docstring).
+
+Which edges tie pressures is read from the element-kind table
+(:class:`linepack.network.kinds.Ties`): a kind tied ``ALWAYS`` is a rigid link, one tied
+``WHEN_OPEN`` or ``BY_MODE`` is one where :data:`linepack.steady.system.TIED` says so, and one
+joined through a ``LOSS`` joins control zones only. Anchors (stations and regulators holding a
+pressure) are control laws of their own kinds and are named here.
 """
 
 from __future__ import annotations
@@ -25,10 +31,21 @@ from scipy.sparse.csgraph import connected_components
 
 from linepack.errors import InfeasibleError
 from linepack.network.compile import CompiledNetwork
+from linepack.network.kinds import EDGES, ElementKind, Ties
 from linepack.steady import system as sy
 from linepack.steady.changes import ChangeKind, ModeChange
 
 IntArray = NDArray[np.int64]
+
+#: Edge kinds that may be rigid links, in the order they are taken (loops of rigid links are
+#: broken at the links taken last): always tied, then tied when open, then tied by mode.
+_RIGID = tuple(
+    k for ties in (Ties.ALWAYS, Ties.WHEN_OPEN, Ties.BY_MODE) for k in EDGES if k.ties is ties
+)
+#: Edge kinds by section, in the order of ``CompiledNetwork.edge_ends()``.
+_SECTIONS = tuple(k.section for k in EDGES)
+#: Edge kinds joined through a pressure loss (control zones only).
+_LOSS = tuple(k for k in EDGES if k.ties is Ties.LOSS)
 
 
 def _components(n: int, a: IntArray, b: IntArray) -> IntArray:
@@ -37,20 +54,33 @@ def _components(n: int, a: IntArray, b: IntArray) -> IntArray:
     return np.asarray(labels, dtype=np.int64)
 
 
+def _tied(
+    cn: CompiledNetwork, modes: sy.Modes
+) -> list[tuple[ElementKind, int, IntArray, IntArray, IntArray]]:
+    """Per rigid-link kind (:data:`_RIGID` order): the kind, its first edge index, and the
+    positions and end nodes of its elements that are rigid links under ``modes``."""
+    ends = dict(zip(_SECTIONS, cn.edge_ends(), strict=True))
+    first = dict(zip(_SECTIONS, cn.edge_offsets().values(), strict=True))
+    out = []
+    for kind in _RIGID:
+        a, b = ends[kind.section]
+        k = (
+            np.arange(a.size)
+            if kind.ties is Ties.ALWAYS
+            else np.flatnonzero(sy.TIED[kind.section](cn, modes))
+        )
+        out.append((kind, first[kind.section], k, a[k], b[k]))
+    return out
+
+
 def _links(cn: CompiledNetwork, modes: sy.Modes, *, pipes: bool) -> tuple[IntArray, IntArray]:
-    c = cn.compressors
-    bypass = modes.compressor == sy.M_BYPASS
-    open_reg = modes.regulator == sy.REG_OPEN
-    parts_a = [
-        cn.short_from,
-        cn.valve_from[cn.valve_open],
-        c.from_node[bypass],
-        cn.reg_from[open_reg],
-    ]
-    parts_b = [cn.short_to, cn.valve_to[cn.valve_open], c.to_node[bypass], cn.reg_to[open_reg]]
+    tied = _tied(cn, modes)
+    parts_a = [a for *_, a, _ in tied]
+    parts_b = [b for *_, b in tied]
     if pipes:
-        parts_a += [cn.segments.from_node, cn.res_from]
-        parts_b += [cn.segments.to_node, cn.res_to]
+        ends = dict(zip(_SECTIONS, cn.edge_ends(), strict=True))
+        parts_a += [ends[kind.section][0] for kind in _LOSS]
+        parts_b += [ends[kind.section][1] for kind in _LOSS]
     return (np.concatenate(parts_a).astype(np.int64), np.concatenate(parts_b).astype(np.int64))
 
 
@@ -246,27 +276,13 @@ def _make_follower(
     return ModeChange(new.element, ChangeKind.FOLLOWER, text)
 
 
-def _rigid_edges(cn: CompiledNetwork, modes: sy.Modes) -> list[tuple[int, int, int]]:
-    """(edge index, from node, to node) of every zero-resistance link under ``modes``."""
-    off = cn.edge_offsets()
-    c = cn.compressors
-    out = [
-        (off["short_pipe"] + k, int(a), int(b))
-        for k, (a, b) in enumerate(zip(cn.short_from, cn.short_to, strict=True))
+def _rigid_edges(cn: CompiledNetwork, modes: sy.Modes) -> list[tuple[ElementKind, int, int, int]]:
+    """(kind, edge index, from node, to node) of every zero-resistance link under ``modes``."""
+    return [
+        (kind, first + int(k), int(a), int(b))
+        for kind, first, ks, froms, tos in _tied(cn, modes)
+        for k, a, b in zip(ks.tolist(), froms.tolist(), tos.tolist(), strict=True)
     ]
-    out += [
-        (int(off["valve"] + k), int(cn.valve_from[k]), int(cn.valve_to[k]))
-        for k in np.flatnonzero(cn.valve_open)
-    ]
-    out += [
-        (int(off["compressor"] + k), int(c.from_node[k]), int(c.to_node[k]))
-        for k in np.flatnonzero(modes.compressor == sy.M_BYPASS)
-    ]
-    out += [
-        (int(off["regulator"] + k), int(cn.reg_from[k]), int(cn.reg_to[k]))
-        for k in np.flatnonzero(modes.regulator == sy.REG_OPEN)
-    ]
-    return out
 
 
 def mark_idle_loops(cn: CompiledNetwork, modes: sy.Modes) -> list[ModeChange]:
@@ -284,15 +300,13 @@ def mark_idle_loops(cn: CompiledNetwork, modes: sy.Modes) -> list[ModeChange]:
     modes.idle[:] = False
     groups = _Groups(cn.n_nodes)
     out = []
-    off = cn.edge_offsets()
-    for e, a, b in _rigid_edges(cn, modes):
+    for kind, e, a, b in _rigid_edges(cn, modes):
         if groups.find(a) == groups.find(b):
             modes.idle[e] = True
-            kind = max((k for k in off if off[k] <= e), key=off.__getitem__)
             name = cn.edge_names[e]
             out.append(
                 ModeChange(
-                    f"{kind.replace('_', ' ')} '{name}'",
+                    f"{kind.section.replace('_', ' ')} '{name}'",
                     ChangeKind.IDLE,
                     f"'{name}': no flow (closes a loop of zero-resistance links)",
                 )

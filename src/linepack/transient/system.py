@@ -190,9 +190,8 @@ class TransientSystem:
         self._fused = (
             self._node_t and self.law.shares_table and bool(np.all(t_node == self.law.temperature))
         )
-        self._links = sum(
-            len(a) for a in (cn.reg_setpoint, cn.valve_open, cn.short_from, cn.res_zeta)
-        )
+        #: Number of edges after the compressors (their rows: ``SteadySystem.link_rows``).
+        self._links = s.n_edges - ns - nc
 
     def _check_layout(self) -> None:
         """The steady assembly's full pattern and reduced structure are the expected ones."""
@@ -357,7 +356,7 @@ class TransientSystem:
     def _other_edges(
         self, x: FloatArray, modes: sy.Modes, terms: StepTerms, w: FloatArray
     ) -> tuple[tuple[FloatArray, ...], FloatArray, FloatArray, list[FloatArray]]:
-        """Rows of compressors, regulators, valves, short pipes and resistors.
+        """Rows of the edges other than pipe segments: the steady system's, in their modes.
 
         Returns the rows (residual, d/dp_from, d/dp_to, d/dq), compressor power and fuel as
         counted, and the fuel's Jacobian entries in the node rows (d/dp_s, d/dp_d, d/dq).
@@ -396,20 +395,18 @@ class TransientSystem:
         self, x: FloatArray, modes: sy.Modes, terms: StepTerms, rows: list[FloatArray]
     ) -> None:
         """Rows of valves whose scheduled state differs from the compiled one."""
-        cn, s, nn = self.cn, self.steady, self.nn
+        cn, nn = self.cn, self.nn
         moved = (terms.valve_open != cn.valve_open) & ~modes.idle[self.valve_edges]
         if not np.any(moved):
             return
         k = np.flatnonzero(moved)
         e = self.valve_edges[k]
-        op = terms.valve_open[k]
         p1, p2, q = x[cn.valve_from[k]], x[cn.valve_to[k]], x[nn + e]
-        ps, qs = s.p_scale, s.q_scale
         i = e - self.ns  # position among the non-pipe edges
-        rows[0][i] = np.where(op, (p1 - p2) / ps, q / qs)
-        rows[1][i] = np.where(op, 1.0 / ps, 0.0)
-        rows[2][i] = np.where(op, -1.0 / ps, 0.0)
-        rows[3][i] = np.where(op, 0.0, 1.0 / qs)
+        for row, value in zip(
+            rows, self.steady.valve_law(p1, p2, q, terms.valve_open[k]), strict=True
+        ):
+            row[i] = value
 
     def residual(self, x: FloatArray, modes: sy.Modes, terms: StepTerms) -> FloatArray:
         """Scaled residual of the time step."""
