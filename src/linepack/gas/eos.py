@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -197,7 +197,7 @@ class CngaFull:
 
     def _k(self, T: FloatArray) -> FloatArray:
         scale = _CNGA_A1 * 10.0 ** (_CNGA_A2 * self.specific_gravity) / _CNGA_PSI
-        return scale / (1.8 * T) ** _CNGA_A3
+        return cast(FloatArray, scale / (1.8 * T) ** _CNGA_A3)
 
     def z(self, p: npt.ArrayLike, T: npt.ArrayLike) -> FloatArray:
         """Compressibility factor [-]."""
@@ -625,8 +625,8 @@ class Tabulated:
         h = pa - x[i]
         a3, a2, a1, a0 = c[0, i], c[1, i], c[2, i], c[3, i]
         if dp == 0:
-            return ((a3 * h + a2) * h + a1) * h + a0
-        return (3.0 * a3 * h + 2.0 * a2) * h + a1
+            return cast(FloatArray, ((a3 * h + a2) * h + a1) * h + a0)
+        return cast(FloatArray, (3.0 * a3 * h + 2.0 * a2) * h + a1)
 
     def _eval(self, p: npt.ArrayLike, T: npt.ArrayLike, dp: int, dt: int) -> FloatArray:
         pa, ta = self._check(p, T)
@@ -677,7 +677,7 @@ def _max_error(table: Tabulated, kind: Aga8Kind, gas: Gas, p: FloatArray, t: Flo
 
 def _refined(n: int, error: float, tolerance: float) -> int:
     # Cubic-spline error falls as h^4: aim at a quarter of the tolerance, at least 1.5x nodes.
-    factor = min(4.0, max(1.5, (4.0 * error / tolerance) ** 0.25))
+    factor: float = min(4.0, max(1.5, (4.0 * error / tolerance) ** 0.25))
     return math.ceil((n - 1) * factor) + 1
 
 

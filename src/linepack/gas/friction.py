@@ -81,7 +81,7 @@ def _menon_si(c: float, c_ts: float, c3: float, c4: float) -> float:
     Menon's form is Q [m³/day] = c E (Ts/Ps[kPa])^c_ts [(P1²−P2²)[kPa²]/(... L[km] ...)]^c3
     D[mm]^c4; the base-SI constant gives Q [m³/s] from Pa, m and m.
     """
-    return c / 86400.0 * 1e3**c_ts * (1e-6 * 1e3) ** c3 * 1e3**c4
+    return float(c / 86400.0 * 1e3**c_ts * (1e-6 * 1e3) ** c3 * 1e3**c4)
 
 
 # (constant, Ts/Ps exponent, SG exponent inside the bracket, bracket exponent, D exponent)

@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
@@ -164,7 +164,7 @@ def parse_xml(file: XmlFile, root: str | tuple[str, ...]) -> Element:
             value=local(doc.tag),
             expected=" or ".join(f"<{n}>" for n in names),
         )
-    return doc
+    return cast(Element, doc)
 
 
 def _number(text: str | None, key: str, where: Where) -> float:

@@ -15,6 +15,7 @@ dZ/dp = 0 outside it) up to round-off.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -99,7 +100,7 @@ class ZAtTemperature:
             outside = (p < lo) | (p > hi)
             if outside.any():
                 dz[outside] = 0.0
-            return dz
+            return cast(FloatArray, dz)
 
         return z, slope
 

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -507,4 +508,4 @@ class TransientSystem:
 def _active(modes: sy.Modes) -> BoolArray:
     """Compressors that compress (neither bypassed nor off)."""
     m = modes.compressor
-    return (m != sy.M_BYPASS) & (m != sy.M_OFF)
+    return cast(BoolArray, (m != sy.M_BYPASS) & (m != sy.M_OFF))
