@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from linepack.errors import SolverError
+from linepack.errors import MarchError, SolverError
 from linepack.gas.composition import Gas
 from linepack.io.load import load
 from linepack.network.compile import CompiledNetwork, compile_network
@@ -336,8 +336,9 @@ def test_meshed_network_is_rejected_with_the_reason() -> None:
     assert reason is not None
     assert "not a tree" in reason
     assert "6 independent loop(s)" in reason
-    with pytest.raises(ValueError, match="not a tree"):
+    with pytest.raises(MarchError, match="not a tree") as err:
         march(cn, np.array([50e5]))
+    assert err.value.reason == reason
     assert evaluate_fast(net, cn, pd.DataFrame({"scenario": [0]})) is None
 
 

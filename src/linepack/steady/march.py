@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from linepack.errors import ConvergenceError, InfeasibleError
+from linepack.errors import ConvergenceError, InfeasibleError, MarchError, OptionsError
 from linepack.network.compile import MODE_CODES, CompiledNetwork
 
 if TYPE_CHECKING:
@@ -294,12 +294,16 @@ def tree_plan(cn: CompiledNetwork) -> TreePlan:
 
     Raises
     ------
-    ValueError
-        If the network cannot be marched (the reason from :func:`can_march`).
+    MarchError
+        If the network cannot be marched (``reason``: the reason from :func:`can_march`).
     """
     out = _analysed(cn)
     if isinstance(out, str):
-        raise ValueError(f"the network cannot be marched: {out}")
+        raise MarchError(
+            f"the network cannot be marched: {out}",
+            expected="a tree the march solves (see can_march), or the general solver",
+            reason=out,
+        )
     return out
 
 
@@ -539,13 +543,21 @@ def march(
 
     Raises
     ------
-    ValueError
-        If the network cannot be marched (see :func:`can_march`) or shapes do not fit.
+    MarchError
+        If the network cannot be marched (see :func:`can_march`).
+    OptionsError
+        If ``p_ref`` is not one-dimensional.
     """
     tp = tree_plan(cn)
     p_ref = np.atleast_1d(np.asarray(p_ref, dtype=np.float64))
     if p_ref.ndim != 1:
-        raise ValueError(f"p_ref must have shape (S,), got {p_ref.shape}")
+        raise OptionsError(
+            "wrong shape",
+            element="march",
+            key="p_ref",
+            value=p_ref.shape,
+            expected="shape (S,): one reference pressure per scenario",
+        )
     s = p_ref.size
     seg, comp = cn.segments, cn.compressors
     inj = _batch(injection, cn.injection, s)
