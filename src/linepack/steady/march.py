@@ -458,6 +458,10 @@ class MarchResult:
         Per scenario: the node pressure and supply flow limits its solution passes, in the
         words of :class:`linepack.steady.solve.Violation` joined by ``"; "`` ("" if none, or
         if the scenario has no solution). Filled whether or not ``enforce_limits`` is set.
+    failed_at : list of str
+        Per scenario: where ``reason`` (else the first of ``violations``) places the failure,
+        the ``element`` of its error (``"node 'kasur'"``), or the error's type where it
+        names no element (``"ConvergenceError"``); "" when there is neither.
     """
 
     pressure: FloatArray
@@ -469,6 +473,7 @@ class MarchResult:
     reason: list[str]
     iterations: IntArray
     violations: list[str] = field(default_factory=list)
+    failed_at: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> BoolArray:
@@ -687,7 +692,9 @@ def _barg(cn: CompiledNetwork, p: float) -> str:
     return f"{(p - cn.atmosphere) / 1e5:.2f} barg"
 
 
-def _runs_out(cn: CompiledNetwork, tp: TreePlan, p2: FloatArray, flow: FloatArray) -> str:
+def _runs_out(
+    cn: CompiledNetwork, tp: TreePlan, p2: FloatArray, flow: FloatArray
+) -> InfeasibleError:
     """Why pressure runs out in one scenario: the first node (from the root) without one."""
     bad = np.flatnonzero(~(p2 > 0.0))
     i = int(bad[np.lexsort((tp.tin[bad], tp.depth[bad]))[0]])
@@ -701,7 +708,7 @@ def _runs_out(cn: CompiledNetwork, tp: TreePlan, p2: FloatArray, flow: FloatArra
         bound="pressure > 0",
         amount=float(np.sign(p2[i]) * np.sqrt(np.abs(p2[i]))),  # signed root of p² [Pa]
     )
-    return str(err)
+    return err
 
 
 def _station_limit(
@@ -767,11 +774,11 @@ def _violations(cn: CompiledNetwork, p: FloatArray, supply: float) -> list[Viola
     return out
 
 
-def _node_limits(cn: CompiledNetwork, p: FloatArray, supply: float) -> str:
-    """The steady solver's error for the first node or supply limit violated ("" if none)."""
+def _node_limits(cn: CompiledNetwork, p: FloatArray, supply: float) -> InfeasibleError | None:
+    """The steady solver's error for the first node or supply limit violated (None if none)."""
     out = _violations(cn, p, supply)
     if not out:
-        return ""
+        return None
     v = out[0]
     more = len(out) - 1
     extra = (
@@ -785,7 +792,7 @@ def _node_limits(cn: CompiledNetwork, p: FloatArray, supply: float) -> str:
         bound=v.bound,
         amount=v.si_amount,
     )
-    return str(err)
+    return err
 
 
 def _classify(
@@ -799,14 +806,17 @@ def _classify(
     supply = inp.withdrawal.sum(axis=1) + st.fuel.sum(axis=1)
     status = np.full(s, OK, dtype=np.int64)
     reason = [""] * s
+    failed_at = [""] * s
     for i in np.flatnonzero(~live):
         status[i] = INFEASIBLE
-        reason[i] = _runs_out(cn, tp, p2[i], st.flow[i])
+        err = _runs_out(cn, tp, p2[i], st.flow[i])
+        reason[i], failed_at[i] = str(err), err.element or type(err).__name__
     for i in np.flatnonzero(live & ~st.converged):
         status[i] = NOT_CONVERGED
         reason[i] = str(
             ConvergenceError(f"the march did not converge in {int(st.iterations[i])} rounds")
         )
+        failed_at[i] = ConvergenceError.__name__
     if tp.running.any():
         for i in np.flatnonzero(status == OK):
             text = _station_limit(cn, tp, p[i], st.flow[i], st.raw_power[i])
@@ -822,11 +832,16 @@ def _classify(
     passed = live & (lo.any(axis=1) | hi.any(axis=1) | over)
     violations = [""] * s
     for i in np.flatnonzero(passed):
-        violations[i] = "; ".join(str(v) for v in _violations(cn, p[i], float(supply[i])))
+        passed_i = _violations(cn, p[i], float(supply[i]))
+        violations[i] = "; ".join(str(v) for v in passed_i)
+        if passed_i and status[i] == OK:
+            failed_at[i] = passed_i[0].element
     if enforce_limits:
         for i in np.flatnonzero((status == OK) & passed):
+            limit = _node_limits(cn, p[i], float(supply[i]))
             status[i] = INFEASIBLE
-            reason[i] = _node_limits(cn, p[i], float(supply[i]))
+            reason[i] = str(limit) if limit is not None else ""
+            failed_at[i] = (limit.element or "") if limit is not None else ""
     p[(status == INFEASIBLE) & ~live] = np.nan
     p[status == NOT_CONVERGED] = np.nan
     return MarchResult(
@@ -839,4 +854,5 @@ def _classify(
         reason=reason,
         iterations=st.iterations,
         violations=violations,
+        failed_at=failed_at,
     )
