@@ -251,3 +251,42 @@ class LinearSolveError(SolverError):
 class SingularMatrixError(LinearSolveError):
     """The matrix is singular (LU met a zero pivot); the Newton driver reports it as a
     :class:`ConvergenceError` ("singular Jacobian")."""
+
+
+class ScheduleError(CaseError):
+    """A boundary-condition schedule that cannot be built as asked.
+
+    A time that is not seconds or a clock time, a series whose times decrease or whose
+    lengths differ, an unknown target kind or quantity, an event with neither or both of
+    ``to`` and ``fraction``. ``element`` names the series, event or target, ``key`` the
+    argument (``"times"``, ``"kind"``, ``"quantity"``...), ``value`` what was given and
+    ``expected`` what is allowed.
+    """
+
+
+class ReportError(CaseError):
+    """A block of a report document that breaks the report's rules.
+
+    A number without a unit, a table row with the wrong number of cells, a figure that is
+    not a PNG or whose name cannot be a file name, two figures with one name. ``element``
+    names the block (``"card 'delivery pressure'"``, ``"table 'Pipes'"``, ``"figure 'map'"``),
+    ``key`` the field (``"unit"``, ``"rows"``, ``"name"``, ``"png"``).
+    """
+
+
+@dataclass
+class MarchError(CaseError):
+    """A network the tree march (:mod:`linepack.steady.march`) cannot solve.
+
+    The march needs a tree of pipes, short pipes and compressors with one pressure-set node
+    (see :func:`linepack.steady.march.can_march`); the general solver handles the others.
+
+    Parameters
+    ----------
+    message, file, element, key, value, expected
+        As :class:`CaseError`.
+    reason : str
+        The first reason found by ``can_march``, e.g. ``"not a tree: ..."``.
+    """
+
+    reason: str = ""

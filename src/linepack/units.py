@@ -29,7 +29,7 @@ from typing import Any
 
 import pint
 
-from linepack.errors import UnitError
+from linepack.errors import OptionsError, UnitError
 
 #: Standard atmosphere [Pa], the default for converting gauge pressures.
 ATMOSPHERE = 101_325.0
@@ -246,7 +246,13 @@ def _factor(unit: str, kind: str) -> float | None:
 
 def _to_si(q: pint.Quantity, kind: str, value: Any, element: str | None, key: str | None) -> float:
     if kind not in _SI_UNIT:
-        raise ValueError(f"unknown quantity kind {kind!r}")
+        raise OptionsError(
+            "unknown quantity kind",
+            element="linepack.units.parse",
+            key="kind",
+            value=kind,
+            expected="one of " + ", ".join(sorted(_SI_UNIT)),
+        )
     try:
         return float(q.to(_SI_UNIT[kind]).magnitude)
     except pint.errors.DimensionalityError:

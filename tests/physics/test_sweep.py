@@ -95,10 +95,14 @@ def test_infeasible_scenario_is_recorded_and_the_sweep_goes_on() -> None:
     err = rows.loc[1, "error"]
     assert "node '" in err
     assert "[bound: pressure > 0]" in err
+    assert rows.loc[1, "failed_at"].startswith("node '")  # the typed error's element
+    assert err.startswith(rows.loc[1, "failed_at"] + ": ")
     assert rows.loc[1, list(METRICS[:-1])].isna().all()
     # the row that only passes a limit keeps its figures, and its error says how far
     assert rows.loc[3, "error"].startswith("node 'kasur': pressure ")
     assert "below p_min = 50.00 barg by" in rows.loc[3, "error"]
+    assert rows.loc[3, "failed_at"] == "node 'kasur'"  # the first violation's element
+    assert rows.loc[[0, 2], "failed_at"].tolist() == ["", ""]
     assert rows.loc[3, "delivery_pressure_barg"] < 50.0
     assert rows.loc[[0, 2, 3], "delivery_pressure_barg"].notna().all()
 
@@ -117,6 +121,7 @@ def test_value_out_of_range_in_one_sample_is_recorded() -> None:
         assert "pipe 'L01'" in err
         assert "pipe.*.roughness" in err
         assert "value out of range" in err
+    assert (rows.loc[negative, "failed_at"] == "pipe 'L01'").all()
     assert (rows.loc[negative, "iterations"] == -1).all()
 
 
@@ -135,6 +140,7 @@ def test_unexpected_exception_is_recorded_with_its_type(monkeypatch: pytest.Monk
     rows = evaluate_batch(ev, scenario_table(params), fast=False)
     assert rows["ok"].tolist() == [True, False, True]
     assert rows.loc[1, "error"] == "ValueError: a bug"
+    assert rows.loc[1, "failed_at"] == "ValueError"
 
 
 def _fields_equal(a: Any, b: Any, path: str = "cn") -> list[str]:
@@ -301,3 +307,26 @@ def test_sweep_on_an_existing_scheduler(tmp_path: Path) -> None:
     assert remote.summary["engine"].startswith("dask: 1 worker (")
     # a worker thread of this process runs the same code on the same inputs: equal to the bit
     pd.testing.assert_frame_equal(remote.results, serial.results, check_exact=True)
+
+
+def test_summary_counts_failures_by_their_typed_place() -> None:
+    from linepack.sweep.store import summarise
+
+    frame = pd.DataFrame(
+        {
+            "scenario": [0, 1, 2, 3, 4],
+            "ok": [True, False, False, False, False],
+            "error": [
+                "",
+                "node 'kasur': pressure runs out: a: b",
+                "node 'kasur': pressure 41.89 barg below p_min = 50.00 barg by 8.105 bar",
+                "the march did not converge in 200 rounds",
+                "old chunk: no place",
+            ],
+            "failed_at": ["", "node 'kasur'", "node 'kasur'", "ConvergenceError", None],
+            **{m: [1.0] * 5 for m in METRICS},
+        }
+    )
+    kinds = summarise(frame, {}, {})["failure_kinds"]
+    # counted by the rows' typed field, not by the text before the first ':'
+    assert kinds == {"node 'kasur'": 2, "ConvergenceError": 1, "(not recorded)": 1}

@@ -22,6 +22,7 @@ from linepack.network.model import (
     Supply,
     Valve,
 )
+from linepack.steady.changes import ChangeKind
 from linepack.steady.solve import solve
 from linepack.transient import Schedule, Series, TransientResult, simulate
 from linepack.transient.boundary import network_at
@@ -145,8 +146,10 @@ def test_mass_is_conserved_to_round_off_every_step(scheme: str) -> None:
     sched.event("supply", "inj", at="05:00", to=0.0)
     sched.set("supply", "src", "flow", Series.linear([5 * 3600, 6 * 3600], [60.0, 40.0]))
     r = simulate(meshed(), sched, hours=7, dt=300, scheme=scheme, output_every=300)
-    assert any("closes" in e for _, e in r.events)
-    assert any("off" in e for _, e in r.events)
+    scheduled = [c for _, c in r.events if c.kind is ChangeKind.SCHEDULE]  # typed, not text
+    assert any(c.element is not None and c.element.startswith("valve ") for c in scheduled)
+    assert any("closes" in str(c) for c in scheduled)
+    assert any("off" in str(c) for c in scheduled)
     src = r.compiled.node_names.index("s")
     assert r.inflow[-1, src] == pytest.approx(40.0, rel=1e-12)  # on flow control at the end
     # Per step, relative to h × throughput (55 kg/s): the node balances hold to round-off
@@ -165,9 +168,11 @@ def test_power_limit_binds_and_releases() -> None:
         "demand", "dh", "flow", Series.step([0, 3600, 4 * 3600], [25.0, 45.0, 25.0])
     )
     r = simulate(net, sched, hours=10, dt=300, output_every=300)
-    texts = [e for _, e in r.events]
-    assert any("max_power" in e for e in texts)
-    assert any("back to its set-point" in e for e in texts)
+    changes = [c for _, c in r.events]
+    assert any(c.kind is ChangeKind.LIMIT and "max_power" in str(c) for c in changes)
+    released = [c for c in changes if c.kind is ChangeKind.RELEASED]
+    assert released
+    assert any("back to its set-point" in str(c) for c in released)
     held = np.isclose(r.power[:, 0], 1.2 * free, rtol=1e-9)
     # while held, the power is the limit (to Newton's tolerance) and the discharge below 65 bar
     d2 = r.compiled.node_names.index("d2")

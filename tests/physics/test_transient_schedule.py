@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from linepack.errors import CaseError
+from linepack.errors import CaseError, ScheduleError
 from linepack.gas.composition import Gas
 from linepack.network.compile import compile_network
 from linepack.network.model import (
@@ -46,8 +46,9 @@ def test_parse_time() -> None:
     assert parse_time("02:00") == 7200.0
     assert parse_time("30:15:10") == 30 * 3600 + 15 * 60 + 10
     assert parse_time(12.5) == 12.5
-    with pytest.raises(ValueError, match="HH:MM"):
+    with pytest.raises(ScheduleError, match="HH:MM") as err:
         parse_time("2 h")
+    assert (err.value.key, err.value.value) == ("time", "2 h")
 
 
 def test_linear_and_step_series() -> None:
@@ -61,12 +62,19 @@ def test_linear_and_step_series() -> None:
     assert (st.value_at(99.9), st.value_at(100), st.value_at(1e9)) == (1.0, 0.0, 0.0)
     assert st.jumps() == (100.0,)
     assert Series.constant(3.0).value_at(-1e9) == 3.0
-    with pytest.raises(ValueError, match="decrease"):
+    with pytest.raises(ScheduleError, match="decrease") as err:
         Series.linear([0, 10, 5], [1, 2, 3])
-    with pytest.raises(ValueError, match="as many"):
+    assert (err.value.element, err.value.key, err.value.value) == (
+        "series",
+        "times",
+        (0.0, 10.0, 5.0),
+    )
+    with pytest.raises(ScheduleError, match="as many") as err:
         Series.linear([0, 10], [1])
-    with pytest.raises(ValueError, match="kind"):
+    assert err.value.key == "values"
+    with pytest.raises(ScheduleError, match="kind") as err:
         Series((0.0,), (1.0,), "cubic")
+    assert (err.value.key, err.value.value) == ("kind", "cubic")
 
 
 def test_events_step_on_top_of_series() -> None:
@@ -79,12 +87,15 @@ def test_events_step_on_top_of_series() -> None:
     assert s.value_at(key, 1800, 30.0) == 15.0
     assert s.value_at(key, 3000, 30.0) == 1.0
     assert s.jumps() == (1800.0, 2700.0)
-    with pytest.raises(ValueError, match="exactly one"):
+    with pytest.raises(ScheduleError, match="exactly one") as err:
         s.event("demand", "x", at=0, to=1.0, fraction=0.5)
-    with pytest.raises(ValueError, match="quantity"):
+    assert err.value.element == "event on demand 'x'"
+    with pytest.raises(ScheduleError, match="quantity") as err:
         s.set("valve", "v", "flow", Series.constant(1.0))
-    with pytest.raises(ValueError, match="kind"):
+    assert (err.value.element, err.value.key, err.value.value) == ("valve 'v'", "quantity", "flow")
+    with pytest.raises(ScheduleError, match="kind") as err:
         s.set("pump", "p", "flow", Series.constant(1.0))
+    assert (err.value.key, err.value.value) == ("kind", "pump")
 
 
 def test_boundary_values_over_time() -> None:

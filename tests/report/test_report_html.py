@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from linepack.errors import ReportError
 from linepack.report.html import (
     Card,
     Column,
@@ -198,24 +199,31 @@ def test_tables_carry_units_and_sections_say_their_source() -> None:
 
 
 def test_numeric_column_without_unit_is_an_error() -> None:
-    with pytest.raises(ValueError, match="'count' has no unit"):
+    with pytest.raises(ReportError, match="'count' has no unit") as err:
         Table("t", (Column("name"), Column("count")), (("a", 3),))
-    with pytest.raises(ValueError, match="has no unit"):
+    assert (err.value.element, err.value.key, err.value.value) == ("table 't'", "columns", "count")
+    with pytest.raises(ReportError, match="has no unit") as err:
         Table.from_records([{"station": "CS-A", "mystery": 2.0}], caption="t")
-    with pytest.raises(ValueError, match="needs a unit"):
+    assert err.value.value == "mystery"
+    with pytest.raises(ReportError, match="needs a unit") as err:
         Card("power", 3.0, "")
-    with pytest.raises(ValueError, match="row 0 has 1 cells"):
+    assert (err.value.element, err.value.key) == ("card 'power'", "unit")
+    with pytest.raises(ReportError, match="row 0 has 1 cells") as err:
         Table("t", (Column("a"), Column("b")), (("x",),))
+    assert (err.value.key, err.value.value) == ("rows", ("x",))
 
 
 def test_figure_must_be_png_with_a_file_name() -> None:
-    with pytest.raises(ValueError, match="not a PNG"):
+    with pytest.raises(ReportError, match="not a PNG") as err:
         Figure("x", b"GIF89a", "caption")
-    with pytest.raises(ValueError, match="use letters"):
+    assert (err.value.element, err.value.key) == ("figure 'x'", "png")
+    with pytest.raises(ReportError, match="letters, digits") as err:
         Figure("../x", _png(), "caption")
+    assert (err.value.key, err.value.value) == ("name", "../x")
     doc = Document("t", sections=[Section("a", "s", [Figure("x", _png(), "c")] * 2)])
-    with pytest.raises(ValueError, match="unique: x"):
+    with pytest.raises(ReportError, match="unique: x") as err:
         render(doc)
+    assert (err.value.key, err.value.value) == ("figures", ["x"])
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import math
 
 import pytest
 
+from linepack.errors import CaseError
 from linepack.network.economics import MMBTU, SECONDS_PER_YEAR, Economics
 from linepack.studies.economics import (
     PipelineFacts,
@@ -77,8 +78,9 @@ def test_crf_zero_rate_is_straight_line() -> None:
 
 
 def test_crf_rejects_non_positive_life() -> None:
-    with pytest.raises(ValueError, match="life"):
+    with pytest.raises(CaseError, match="life") as err:
         capital_recovery_factor(0.1, 0)
+    assert (err.value.element, err.value.key, err.value.value) == ("economics", "life", 0)
 
 
 # -- capex ------------------------------------------------------------------------------------
@@ -183,8 +185,16 @@ def test_tariff_uses_case_gcv_unless_given() -> None:
 
 
 def test_no_gcv_is_an_error() -> None:
-    with pytest.raises(ValueError, match="calorific"):
+    with pytest.raises(CaseError, match="calorific") as err:
         levelised_tariff(ECON, dataclasses.replace(FACTS, gcv_j_per_kg=math.nan))
+    assert (err.value.element, err.value.key) == ("economics", "gcv")
+    assert math.isnan(err.value.value)
+
+
+def test_no_delivered_energy_is_an_error() -> None:
+    with pytest.raises(CaseError, match="no delivered energy") as err:
+        levelised_tariff(ECON, dataclasses.replace(FACTS, design_throughput_kg_s=0.0))
+    assert (err.value.key, err.value.value) == ("design_throughput_kg_s", 0.0)
 
 
 def test_utilisation_at_tariff_hits_target() -> None:

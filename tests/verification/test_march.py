@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from linepack.errors import SolverError
+from linepack.errors import MarchError, SolverError
 from linepack.gas.composition import Gas
 from linepack.io.load import load
 from linepack.network.compile import CompiledNetwork, compile_network
@@ -154,11 +154,16 @@ def _check_against(
                 assert np.isnan(row["delivery_pressure_barg"])
                 assert "[bound: pressure > 0]" in row["error"]
                 assert "node '" in row["error"]
+                # the march names the first node without a pressure (not always the node
+                # Newton's diagnosis names): the place is its own error's element
+                assert row["failed_at"].startswith("node '")
+                assert row["error"].startswith(row["failed_at"] + ": ")
             else:
                 # a solution that only passes a node or supply limit: the sweep keeps its
                 # figures and lists the violations as ``linepack run --allow-violations`` does
                 loose = solve(ref.cn, dataclasses.replace(REFERENCE, enforce_limits=False))
                 assert row["error"] == "; ".join(str(v) for v in loose.violations)
+                assert row["failed_at"] == loose.violations[0].element
                 sm = summary(loose, to_dataset(loose))
                 for col, key in FIGURES.items():
                     assert row[col] == pytest.approx(sm[key], rel=RTOL, abs=1e-12), col
@@ -166,6 +171,7 @@ def _check_against(
         else:
             assert ref.sol is not None
             assert row["error"] == "", (i, row["error"])
+            assert row["failed_at"] == ""
             assert row["ok"]
             assert res.status[i] == OK
             sol = ref.sol
@@ -336,8 +342,9 @@ def test_meshed_network_is_rejected_with_the_reason() -> None:
     assert reason is not None
     assert "not a tree" in reason
     assert "6 independent loop(s)" in reason
-    with pytest.raises(ValueError, match="not a tree"):
+    with pytest.raises(MarchError, match="not a tree") as err:
         march(cn, np.array([50e5]))
+    assert err.value.reason == reason
     assert evaluate_fast(net, cn, pd.DataFrame({"scenario": [0]})) is None
 
 
@@ -365,6 +372,8 @@ def test_infeasible_throughput_names_the_node_where_pressure_runs_out() -> None:
     assert out["ok"][1]
     err = out["error"][0]
     assert err.startswith("node '")
+    assert out["failed_at"][1] == ""
+    assert err.startswith(out["failed_at"][0] + ": ")  # the typed element the text names
     assert "[bound: pressure > 0]" in err
     assert out.iloc[0][list(FIGURES)].isna().all()  # no numbers for a state that cannot exist
     # the named node is the first one without a pressure: the segment into it starts from a

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from linepack.errors import CaseError, UnitError
+from linepack.errors import CaseError, ScheduleError, UnitError
 from linepack.io.case_toml import _Context, _convert, _toml_error
 from linepack.network.kinds import SETPOINT, Key
 from linepack.network.model import CompressorMode, Network
@@ -150,7 +150,7 @@ def _time(value: Any, element: str, key: str) -> float:
     if isinstance(value, str) and ":" in value:
         try:
             t = parse_time(value)
-        except ValueError:
+        except ScheduleError:
             t = _fail("cannot read this time", element, key, value, expected=expected)
     else:
         t = parse(value, "time", element=element, key=key)

@@ -34,6 +34,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from linepack.errors import ScheduleError
+
 #: Quantities each target kind accepts.
 QUANTITIES: dict[str, tuple[str, ...]] = {
     "supply": ("flow", "pressure"),
@@ -53,8 +55,8 @@ def parse_time(value: float | str) -> float:
 
     Raises
     ------
-    ValueError
-        If the string is not a clock time.
+    ScheduleError
+        If the string is not a clock time, or the time is not finite.
     """
     if isinstance(value, int | float):
         t = float(value)
@@ -62,11 +64,18 @@ def parse_time(value: float | str) -> float:
         parts = value.strip().split(":")
         ok = all(p.strip().replace(".", "", 1).isdigit() for p in parts)
         if len(parts) not in (2, 3) or not ok:
-            raise ValueError(f"time {value!r}: expected seconds or 'HH:MM[:SS]'")
+            raise ScheduleError(
+                "cannot read this time",
+                key="time",
+                value=value,
+                expected="seconds or a clock time 'HH:MM[:SS]'",
+            )
         h, m, *s = (float(p) for p in parts)
         t = 3600.0 * h + 60.0 * m + (s[0] if s else 0.0)
     if not math.isfinite(t):
-        raise ValueError(f"time {value!r} is not finite")
+        raise ScheduleError(
+            "a time must be finite", key="time", value=value, expected="a finite time [s]"
+        )
     return t
 
 
@@ -90,13 +99,37 @@ class Series:
 
     def __post_init__(self) -> None:
         if self.kind not in ("linear", "step"):
-            raise ValueError(f"series kind {self.kind!r}: expected 'linear' or 'step'")
+            raise ScheduleError(
+                "unknown series kind",
+                element="series",
+                key="kind",
+                value=self.kind,
+                expected="'linear' or 'step'",
+            )
         if len(self.times) != len(self.values) or not self.times:
-            raise ValueError("a series needs as many times as values, at least one")
+            raise ScheduleError(
+                "a series needs as many times as values, at least one",
+                element="series",
+                key="values",
+                value=f"{len(self.times)} times, {len(self.values)} values",
+                expected="as many values as times (at least one)",
+            )
         if any(b < a for a, b in zip(self.times, self.times[1:], strict=False)):
-            raise ValueError(f"series times must not decrease: {self.times}")
+            raise ScheduleError(
+                "series times must not decrease",
+                element="series",
+                key="times",
+                value=self.times,
+                expected="times [s] in order (a repeated time makes a jump)",
+            )
         if not all(math.isfinite(v) for v in (*self.times, *self.values)):
-            raise ValueError("series times and values must be finite")
+            raise ScheduleError(
+                "series times and values must be finite",
+                element="series",
+                key="times" if not all(map(math.isfinite, self.times)) else "values",
+                value=self.times if not all(map(math.isfinite, self.times)) else self.values,
+                expected="finite numbers",
+            )
 
     @classmethod
     def linear(cls, times: Sequence[float | str], values: Sequence[float]) -> Series:
@@ -175,12 +208,22 @@ class Event:
         return self.fraction * base
 
 
-def _check_target(kind: str, quantity: str | None) -> None:
+def _check_target(kind: str, name: str, quantity: str | None) -> None:
     if kind not in QUANTITIES:
-        raise ValueError(f"unknown target kind {kind!r}: expected one of {sorted(QUANTITIES)}")
+        raise ScheduleError(
+            "unknown target kind",
+            element=f"target '{name}'",
+            key="kind",
+            value=kind,
+            expected=f"one of {', '.join(sorted(QUANTITIES))}",
+        )
     if quantity is not None and quantity not in QUANTITIES[kind]:
-        raise ValueError(
-            f"{kind} quantity {quantity!r}: expected one of {', '.join(QUANTITIES[kind])}"
+        raise ScheduleError(
+            f"unknown {kind} quantity",
+            element=f"{kind} '{name}'",
+            key="quantity",
+            value=quantity,
+            expected=f"one of {', '.join(QUANTITIES[kind])}",
         )
 
 
@@ -202,7 +245,7 @@ class Schedule:
 
     def set(self, kind: str, name: str, quantity: str, series: Series) -> Schedule:
         """Give ``(kind, name, quantity)`` a time series; returns the schedule."""
-        _check_target(kind, quantity)
+        _check_target(kind, name, quantity)
         self.series[(kind, name, quantity)] = series
         return self
 
@@ -223,12 +266,18 @@ class Schedule:
         ``open``. Returns the schedule.
         """
         if (to is None) == (fraction is None):
-            raise ValueError("an event needs exactly one of 'to' and 'fraction'")
+            raise ScheduleError(
+                "an event needs exactly one of 'to' and 'fraction'",
+                element=f"event on {kind} '{name}'",
+                key="fraction" if to is not None else "to",
+                value={"to": to, "fraction": fraction},
+                expected="exactly one of 'to' and 'fraction'",
+            )
         if quantity is None and kind in ("compressor", "valve"):
             quantity = "on" if kind == "compressor" else "open"
         if quantity is None and kind == "regulator":
             quantity = "setpoint"
-        _check_target(kind, quantity)
+        _check_target(kind, name, quantity)
         t = parse_time(at)
         text = label or (
             f"{kind} '{name}' {quantity or 'flow/pressure'} "
@@ -251,7 +300,12 @@ class Schedule:
         keys = {*self.series}
         for e in self.events:
             if e.quantity is None:
-                raise ValueError(f"event {e.label!r} has no quantity: resolve the schedule")
+                raise ScheduleError(
+                    "the event names no quantity: resolve the schedule first",
+                    element=f"event {e.label!r}",
+                    key="quantity",
+                    expected="a schedule from Schedule.resolve",
+                )
             keys.add((e.kind, e.name, e.quantity))
         return frozenset(keys)
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from linepack.errors import ReportError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -162,7 +164,13 @@ class Card:
 
     def __post_init__(self) -> None:
         if _is_number(self.value) and not self.unit:
-            raise ValueError(f"card {self.label!r}: a number needs a unit ('-' if dimensionless)")
+            raise ReportError(
+                "a number needs a unit",
+                element=f"card {self.label!r}",
+                key="unit",
+                value=self.unit,
+                expected="a unit ('-' if dimensionless)",
+            )
 
     @property
     def value_text(self) -> str:
@@ -237,15 +245,21 @@ class Table:
     def __post_init__(self) -> None:
         for r, row in enumerate(self.rows):
             if len(row) != len(self.columns):
-                raise ValueError(
-                    f"table {self.caption!r}: row {r} has {len(row)} cells, "
-                    f"expected {len(self.columns)}"
+                raise ReportError(
+                    f"row {r} has {len(row)} cells",
+                    element=f"table {self.caption!r}",
+                    key="rows",
+                    value=row,
+                    expected=f"{len(self.columns)} cells, one per column",
                 )
         for j, col in enumerate(self.columns):
             if not col.unit and any(_is_number(row[j]) for row in self.rows):
-                raise ValueError(
-                    f"table {self.caption!r}: numeric column {col.name!r} has no unit "
-                    "('-' if dimensionless)"
+                raise ReportError(
+                    f"numeric column {col.name!r} has no unit",
+                    element=f"table {self.caption!r}",
+                    key="columns",
+                    value=col.name,
+                    expected="a unit for a numeric column ('-' if dimensionless)",
                 )
 
     @classmethod
@@ -345,9 +359,21 @@ class Figure:
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", self.name):
-            raise ValueError(f"figure name {self.name!r}: use letters, digits, '_', '-', '.'")
+            raise ReportError(
+                "a figure name must be a file name",
+                element=f"figure {self.name!r}",
+                key="name",
+                value=self.name,
+                expected="letters, digits, '_', '-', '.'",
+            )
         if not self.png.startswith(b"\x89PNG\r\n\x1a\n"):
-            raise ValueError(f"figure {self.name!r}: not a PNG image")
+            raise ReportError(
+                "not a PNG image",
+                element=f"figure {self.name!r}",
+                key="png",
+                value=self.png[:8],
+                expected="PNG bytes (starting with the PNG signature)",
+            )
 
     @classmethod
     def from_file(cls, path: Path, caption: str, name: str | None = None) -> Figure:
@@ -580,7 +606,13 @@ def render(doc: Document) -> str:
     names = [f.name for f in doc.figures()]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise ValueError(f"figure names must be unique: {', '.join(dup)}")
+        raise ReportError(
+            f"figure names must be unique: {', '.join(dup)}",
+            element=f"document {doc.title!r}",
+            key="figures",
+            value=dup,
+            expected="one figure per name",
+        )
     numbers = {id(f): k for k, f in enumerate(doc.figures(), start=1)}
     nav = " ".join(f'<a href="#{_e(s.anchor)}">{_e(s.title)}</a>' for s in doc.sections)
     cards = "\n".join(_render_card(c) for c in doc.cards)

@@ -42,6 +42,8 @@ class ChangeKind(StrEnum):
     POLICY = "policy"
     #: A policy step that left no solution, undone.
     UNDONE = "undone"
+    #: A transient's schedule switched an element (a station on or off, a valve open or shut).
+    SCHEDULE = "schedule"
 
 
 @dataclass(frozen=True)

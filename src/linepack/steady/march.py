@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from linepack.errors import ConvergenceError, InfeasibleError
+from linepack.errors import ConvergenceError, InfeasibleError, MarchError, OptionsError
 from linepack.network.compile import MODE_CODES, CompiledNetwork
 from linepack.network.kinds import EDGES, MARCHED
 
@@ -301,12 +301,16 @@ def tree_plan(cn: CompiledNetwork) -> TreePlan:
 
     Raises
     ------
-    ValueError
-        If the network cannot be marched (the reason from :func:`can_march`).
+    MarchError
+        If the network cannot be marched (``reason``: the reason from :func:`can_march`).
     """
     out = _analysed(cn)
     if isinstance(out, str):
-        raise ValueError(f"the network cannot be marched: {out}")
+        raise MarchError(
+            f"the network cannot be marched: {out}",
+            expected="a tree the march solves (see can_march), or the general solver",
+            reason=out,
+        )
     return out
 
 
@@ -461,6 +465,10 @@ class MarchResult:
         Per scenario: the node pressure and supply flow limits its solution passes, in the
         words of :class:`linepack.steady.solve.Violation` joined by ``"; "`` ("" if none, or
         if the scenario has no solution). Filled whether or not ``enforce_limits`` is set.
+    failed_at : list of str
+        Per scenario: where ``reason`` (else the first of ``violations``) places the failure,
+        the ``element`` of its error (``"node 'kasur'"``), or the error's type where it
+        names no element (``"ConvergenceError"``); "" when there is neither.
     """
 
     pressure: FloatArray
@@ -472,6 +480,7 @@ class MarchResult:
     reason: list[str]
     iterations: IntArray
     violations: list[str] = field(default_factory=list)
+    failed_at: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> BoolArray:
@@ -546,13 +555,21 @@ def march(
 
     Raises
     ------
-    ValueError
-        If the network cannot be marched (see :func:`can_march`) or shapes do not fit.
+    MarchError
+        If the network cannot be marched (see :func:`can_march`).
+    OptionsError
+        If ``p_ref`` is not one-dimensional.
     """
     tp = tree_plan(cn)
     p_ref = np.atleast_1d(np.asarray(p_ref, dtype=np.float64))
     if p_ref.ndim != 1:
-        raise ValueError(f"p_ref must have shape (S,), got {p_ref.shape}")
+        raise OptionsError(
+            "wrong shape",
+            element="march",
+            key="p_ref",
+            value=p_ref.shape,
+            expected="shape (S,): one reference pressure per scenario",
+        )
     s = p_ref.size
     seg, comp = cn.segments, cn.compressors
     inj = _batch(injection, cn.injection, s)
@@ -682,7 +699,9 @@ def _barg(cn: CompiledNetwork, p: float) -> str:
     return f"{(p - cn.atmosphere) / 1e5:.2f} barg"
 
 
-def _runs_out(cn: CompiledNetwork, tp: TreePlan, p2: FloatArray, flow: FloatArray) -> str:
+def _runs_out(
+    cn: CompiledNetwork, tp: TreePlan, p2: FloatArray, flow: FloatArray
+) -> InfeasibleError:
     """Why pressure runs out in one scenario: the first node (from the root) without one."""
     bad = np.flatnonzero(~(p2 > 0.0))
     i = int(bad[np.lexsort((tp.tin[bad], tp.depth[bad]))[0]])
@@ -696,7 +715,7 @@ def _runs_out(cn: CompiledNetwork, tp: TreePlan, p2: FloatArray, flow: FloatArra
         bound="pressure > 0",
         amount=float(np.sign(p2[i]) * np.sqrt(np.abs(p2[i]))),  # signed root of p² [Pa]
     )
-    return str(err)
+    return err
 
 
 def _station_limit(
@@ -762,11 +781,11 @@ def _violations(cn: CompiledNetwork, p: FloatArray, supply: float) -> list[Viola
     return out
 
 
-def _node_limits(cn: CompiledNetwork, p: FloatArray, supply: float) -> str:
-    """The steady solver's error for the first node or supply limit violated ("" if none)."""
+def _node_limits(cn: CompiledNetwork, p: FloatArray, supply: float) -> InfeasibleError | None:
+    """The steady solver's error for the first node or supply limit violated (None if none)."""
     out = _violations(cn, p, supply)
     if not out:
-        return ""
+        return None
     v = out[0]
     more = len(out) - 1
     extra = (
@@ -780,7 +799,7 @@ def _node_limits(cn: CompiledNetwork, p: FloatArray, supply: float) -> str:
         bound=v.bound,
         amount=v.si_amount,
     )
-    return str(err)
+    return err
 
 
 def _classify(
@@ -794,14 +813,17 @@ def _classify(
     supply = inp.withdrawal.sum(axis=1) + st.fuel.sum(axis=1)
     status = np.full(s, OK, dtype=np.int64)
     reason = [""] * s
+    failed_at = [""] * s
     for i in np.flatnonzero(~live):
         status[i] = INFEASIBLE
-        reason[i] = _runs_out(cn, tp, p2[i], st.flow[i])
+        err = _runs_out(cn, tp, p2[i], st.flow[i])
+        reason[i], failed_at[i] = str(err), err.element or type(err).__name__
     for i in np.flatnonzero(live & ~st.converged):
         status[i] = NOT_CONVERGED
         reason[i] = str(
             ConvergenceError(f"the march did not converge in {int(st.iterations[i])} rounds")
         )
+        failed_at[i] = ConvergenceError.__name__
     if tp.running.any():
         for i in np.flatnonzero(status == OK):
             text = _station_limit(cn, tp, p[i], st.flow[i], st.raw_power[i])
@@ -817,11 +839,16 @@ def _classify(
     passed = live & (lo.any(axis=1) | hi.any(axis=1) | over)
     violations = [""] * s
     for i in np.flatnonzero(passed):
-        violations[i] = "; ".join(str(v) for v in _violations(cn, p[i], float(supply[i])))
+        passed_i = _violations(cn, p[i], float(supply[i]))
+        violations[i] = "; ".join(str(v) for v in passed_i)
+        if passed_i and status[i] == OK:
+            failed_at[i] = passed_i[0].element
     if enforce_limits:
         for i in np.flatnonzero((status == OK) & passed):
+            limit = _node_limits(cn, p[i], float(supply[i]))
             status[i] = INFEASIBLE
-            reason[i] = _node_limits(cn, p[i], float(supply[i]))
+            reason[i] = str(limit) if limit is not None else ""
+            failed_at[i] = (limit.element or "") if limit is not None else ""
     p[(status == INFEASIBLE) & ~live] = np.nan
     p[status == NOT_CONVERGED] = np.nan
     return MarchResult(
@@ -834,4 +861,5 @@ def _classify(
         reason=reason,
         iterations=st.iterations,
         violations=violations,
+        failed_at=failed_at,
     )

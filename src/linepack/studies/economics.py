@@ -216,7 +216,13 @@ def capital_recovery_factor(wacc: float, years: float) -> float:
         Life [yr], > 0.
     """
     if years <= 0:
-        raise ValueError(f"life must be positive, got {years} yr")
+        raise CaseError(
+            "the life must be positive",
+            element="economics",
+            key="life",
+            value=years,
+            expected="a life > 0 [yr]",
+        )
     if wacc == 0:
         return 1.0 / years
     growth = (1.0 + wacc) ** years
@@ -310,8 +316,12 @@ class AnnualCosts:
 def _gcv(econ: Economics, facts: PipelineFacts) -> float:
     gcv = econ.gcv if econ.gcv is not None else facts.gcv_j_per_kg
     if not (math.isfinite(gcv) and gcv > 0):
-        raise ValueError(
-            "no gross calorific value: set Economics.gcv or PipelineFacts.gcv_j_per_kg"
+        raise CaseError(
+            "no gross calorific value",
+            element="economics",
+            key="gcv",
+            value=gcv,
+            expected="Economics.gcv or PipelineFacts.gcv_j_per_kg finite and > 0 [J/kg]",
         )
     return gcv
 
@@ -390,7 +400,14 @@ def levelised_tariff(econ: Economics, facts: PipelineFacts) -> TariffResult:
     energy = facts.design_throughput_kg_s * econ.utilisation * SECONDS_PER_YEAR * _gcv(econ, facts)
     mmbtu = energy / MMBTU
     if not mmbtu > 0:
-        raise ValueError("no delivered energy: the design throughput and utilisation must be > 0")
+        bad_use = not econ.utilisation > 0
+        raise CaseError(
+            "no delivered energy",
+            element="economics" if bad_use else "pipeline facts",
+            key="utilisation" if bad_use else "design_throughput_kg_s",
+            value=econ.utilisation if bad_use else facts.design_throughput_kg_s,
+            expected="a design throughput > 0 [kg/s] and a utilisation > 0",
+        )
     parts = (cap.total * crf, annual.opex, annual.compressor_om, annual.fuel)
     capital, opex, om, fuel = (p / mmbtu for p in parts)
     return TariffResult(

@@ -130,13 +130,23 @@ def hold_limits(cn: CompiledNetwork, *, max_rounds: int | None = None) -> Held:
 
     Raises
     ------
-    ValueError
-        A compressor not in outlet-pressure mode, or a network the march cannot solve.
+    CaseError
+        A compressor not in outlet-pressure mode (``element`` names it, ``value`` its mode).
+    MarchError
+        A network the march cannot solve.
     """
     c = cn.compressors
     nc = c.setpoint.size
     if np.any(c.mode != M_OUT):
-        raise ValueError("hold_limits needs every compressor in outlet-pressure mode")
+        k = int(np.flatnonzero(c.mode != M_OUT)[0])
+        mode = {code: m.value for m, code in MODE_CODES.items()}.get(int(c.mode[k]), c.mode[k])
+        raise CaseError(
+            "hold_limits needs every compressor in outlet-pressure mode",
+            element=f"compressor '{cn.edge_names[cn.edge_offsets()['compressor'] + k]}'",
+            key="mode",
+            value=mode,
+            expected=f"'{CompressorMode.OUTLET_PRESSURE.value}'",
+        )
     p_ref = cn.p_set[np.isfinite(cn.p_set)]
     o = cn.edge_offsets()["compressor"]
     t = cn.gas_temperature

@@ -193,8 +193,10 @@ def chunk_frame(plan: SweepPlan, chunk: pd.DataFrame, rows: pd.DataFrame) -> pd.
     """The output rows of a chunk: ids, parameters (SI and engineering units), outcome, metrics."""
     chunk = chunk.reset_index(drop=True)
     rows = rows.reset_index(drop=True)
-    if not np.array_equal(chunk["scenario"].to_numpy(), rows["scenario"].to_numpy()):
-        raise RuntimeError("evaluated rows do not match the chunk's scenarios")
+    # a programmer's invariant (evaluate_batch returns the rows in the table's order)
+    assert np.array_equal(chunk["scenario"].to_numpy(), rows["scenario"].to_numpy()), (
+        "evaluated rows do not match the chunk's scenarios"
+    )
     human = human_columns(chunk, plan.params, plan.units)
     return pd.concat([chunk, human, rows.drop(columns="scenario")], axis=1)
 

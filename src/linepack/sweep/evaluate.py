@@ -18,6 +18,10 @@ out, naming the node; :class:`~linepack.errors.ConvergenceError`; a
 recorded the same way, its message prefixed by its type (``ValueError: ...``). The fast path
 gives the same texts, so a table reads the same whichever path solved a row.
 
+Each row also says where it failed, in ``failed_at``: the ``element`` of the typed error
+(``"node 'kasur'"``) or of the first violation, else the error's type (``"ConvergenceError"``,
+``"ValueError"``); "" for a row that is ok. The sweep summary counts failures by it.
+
 The fast path, ``linepack.sweep.fast.evaluate_fast`` (a vectorised batch evaluator, optional),
 is tried first by :func:`evaluate_batch`; rows it cannot do are re-run here.
 """
@@ -33,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from linepack.errors import LinepackError, SolverError
+from linepack.errors import CaseError, LinepackError, SolverError
 from linepack.network.compile import CompiledNetwork, compile_network, patch_compiled
 from linepack.network.model import Network
 from linepack.results.steady import MMSCFD_PER_SCF_M3_S, segment_state
@@ -137,10 +141,22 @@ def error_text(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, LinepackError) else f"{type(exc).__name__}: {exc}"
 
 
+def failed_at(exc: BaseException) -> str:
+    """Where a scenario failed: the typed error's ``element``, else the error's type."""
+    element = exc.element if isinstance(exc, CaseError | SolverError) else None
+    return element or type(exc).__name__
+
+
 def failure_row(scenario: int, exc: BaseException) -> dict[str, Any]:
-    """The row of a scenario whose evaluation raised: NaN metrics, the error's text."""
+    """The row of a scenario whose evaluation raised: NaN metrics, the error's text and
+    where it failed (:func:`failed_at`)."""
     report = getattr(exc, "report", None) if isinstance(exc, SolverError) else None
-    row: dict[str, Any] = {"scenario": scenario, "ok": False, "error": error_text(exc)}
+    row: dict[str, Any] = {
+        "scenario": scenario,
+        "ok": False,
+        "error": error_text(exc),
+        "failed_at": failed_at(exc),
+    }
     row.update({m: math.nan for m in METRICS})
     row["iterations"] = int(report.iterations) if report is not None else -1
     return row
@@ -213,7 +229,8 @@ class Evaluator:
         return solve(self.compile(values), self.options)
 
     def evaluate(self, scenario: int, values: Mapping[str, float]) -> dict[str, Any]:
-        """The row of one scenario: ``scenario``, ``ok``, ``error`` and the metrics.
+        """The row of one scenario: ``scenario``, ``ok``, ``error``, ``failed_at`` and the
+        metrics.
 
         Never raises for a failing scenario: the failure is the row's ``error``.
         """
@@ -226,7 +243,14 @@ class Evaluator:
             log.exception("scenario %d raised %s", scenario, type(exc).__name__)
             return failure_row(scenario, exc)
         errors = [str(v) for v in sol.violations]  # only with enforce_limits=False
-        return {"scenario": scenario, "ok": not errors, "error": "; ".join(errors), **row}
+        where = sol.violations[0].element if sol.violations else ""
+        return {
+            "scenario": scenario,
+            "ok": not errors,
+            "error": "; ".join(errors),
+            "failed_at": where,
+            **row,
+        }
 
     def evaluate_table(self, table: pd.DataFrame) -> pd.DataFrame:
         """Rows of every scenario of ``table`` (columns ``scenario`` and the parameters)."""
@@ -239,12 +263,17 @@ class Evaluator:
 
 def rows_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
     """Metric rows as a DataFrame with fixed columns and dtypes."""
-    cols = ["scenario", "ok", "error", *METRICS]
+    cols = ["scenario", "ok", "error", "failed_at", *METRICS]
     if isinstance(rows, pd.DataFrame):
         df = rows.reset_index(drop=True).reindex(columns=cols)
     else:
         df = pd.DataFrame(rows, columns=cols)
-    dtypes: dict[str, Any] = {"scenario": "int64", "ok": "bool", "error": "object"}
+    dtypes: dict[str, Any] = {
+        "scenario": "int64",
+        "ok": "bool",
+        "error": "object",
+        "failed_at": "object",
+    }
     dtypes.update({m: "float64" for m in METRICS if m != "iterations"})
     dtypes["iterations"] = "int64"
     return df.astype(dtypes)
@@ -283,7 +312,8 @@ def evaluate_batch(ev: Evaluator, table: pd.DataFrame, fast: bool = True) -> pd.
     Returns
     -------
     pandas.DataFrame
-        ``scenario``, ``ok``, ``error`` and :data:`METRICS`, in the order of ``table``; with
+        ``scenario``, ``ok``, ``error``, ``failed_at`` and :data:`METRICS`, in the order of
+        ``table``; with
         ``economics.*`` parameters also ``tariff_usd_per_mmbtu`` (:mod:`linepack.sweep.tariff`).
     """
     out = _fast(ev, table) if fast else None

@@ -37,6 +37,7 @@ COLUMNS = (
     "scenario",
     "ok",
     "error",
+    "failed_at",
     "delivery_pressure_barg",
     "min_pressure_barg",
     "max_velocity_m_s",
@@ -291,7 +292,9 @@ def evaluate_fast(
         row: a station limit binds so the solver would switch its mode, a value out of range,
         or set-points that move the equation-of-state table; the node pressure and supply flow
         limits a solved row passes, as the steady solver lists them; else the diagnosis naming
-        node or element, bound and amount), ``delivery_pressure_barg``,
+        node or element, bound and amount), ``failed_at`` (the element of that diagnosis or of
+        the first limit passed, "ConvergenceError" for a march that did not settle, "" when
+        ok or ``"fallback"``), ``delivery_pressure_barg``,
         ``min_pressure_barg`` (lowest pressure anywhere along the pipes), ``max_velocity_m_s``,
         ``power_mw``, ``fuel_mmscfd``, ``linepack_mmscm``, ``throughput_mmscfd`` (withdrawn at
         the delivery node), ``iterations`` (rounds of the march). Figures are NaN where the
@@ -320,6 +323,7 @@ def evaluate_fast(
         "fallback" if st == FALLBACK else (v if st == OK else r)
         for st, r, v in zip(status, res.reason, res.violations, strict=True)
     ]
+    where = ["" if st == FALLBACK else w for st, w in zip(status, res.failed_at, strict=True)]
     figures = _figures(
         base, compiled, res.pressure, res.flow, res.power, res.fuel, batch.injection, res.supply
     )
@@ -327,6 +331,7 @@ def evaluate_fast(
         "scenario": table["scenario"].to_numpy() if "scenario" in table else np.arange(len(table)),
         "ok": solved & np.array([not e for e in error]),
         "error": error,
+        "failed_at": where,
     }
     for k, v in figures.items():
         out[k] = np.where(solved, v, np.nan)

@@ -13,9 +13,10 @@ removed on the next start). ``--resume`` reads the ids of the whole chunks and t
 evaluates the others only; the results are then the union of the chunks, each id once.
 
 Parquet columns: ``scenario``, the parameters in SI (field metadata ``unit``), the same in
-engineering units (``throughput [MMSCFD]``, ``inlet_pressure [barg]``...), ``ok``, ``error`` and
-the metrics (field metadata ``unit``). The file's schema metadata ``linepack_sweep`` holds
-the content of ``sweep.json``.
+engineering units (``throughput [MMSCFD]``, ``inlet_pressure [barg]``...), ``ok``, ``error``,
+``failed_at`` (where a failed row failed: the element, or the error's type; see
+:mod:`linepack.sweep.evaluate`) and the metrics (field metadata ``unit``). The file's schema
+metadata ``linepack_sweep`` holds the content of ``sweep.json``.
 """
 
 from __future__ import annotations
@@ -257,8 +258,10 @@ def summarise(
         }
     failed = frame.loc[~ok] if len(frame) else frame
     kinds: dict[str, int] = {}
-    for err in failed["error"] if len(failed) else []:
-        head = str(err).split(":")[0]  # the element ("node 'kasur'") or the exception type
+    for where in failed["failed_at"] if len(failed) else []:
+        # the typed error's element ("node 'kasur'") or its type; a chunk written before the
+        # column existed (a resumed older sweep) has no place recorded
+        head = str(where) if isinstance(where, str) else "(not recorded)"
         kinds[head] = kinds.get(head, 0) + 1
     return {
         "case": meta.get("case"),

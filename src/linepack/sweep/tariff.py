@@ -119,6 +119,8 @@ def add_tariff(
             row = rows.index[i]
             rows.loc[row, "ok"] = False
             rows.loc[row, "error"] = "; ".join(filter(None, [rows.loc[row, "error"], *bad]))
+            if not rows.loc[row, "failed_at"]:  # the first economic input out of its range
+                rows.loc[row, "failed_at"] = next(f"{PREFIX}{k}" for k, w in why.items() if w)
             continue
         out[i] = tm.tariff(values, q[i], pw[i], fuel[i])
     rows[TARIFF] = out

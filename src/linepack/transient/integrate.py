@@ -60,6 +60,7 @@ from linepack.errors import (
 from linepack.network.compile import CompiledNetwork
 from linepack.network.model import Control
 from linepack.steady import system as sy
+from linepack.steady.changes import ChangeKind, ModeChange
 from linepack.steady.newton import NewtonOptions, NewtonReport, damped_newton
 from linepack.steady.solve import update_modes
 from linepack.steady.zones import mark_idle_loops, release_shorted, resolve_conflicts
@@ -123,8 +124,9 @@ class StepReport:
         Largest scaled residual at the end.
     mass_defect : float
         |Σ storage rate − net boundary inflow| relative to the throughput (see module doc).
-    changes : list of str
-        Control-mode switches in this step.
+    changes : list of ModeChange
+        Control-mode switches in this step, typed (element, kind, text); ``str(change)`` is
+        the line printed.
     """
 
     t: float
@@ -132,7 +134,7 @@ class StepReport:
     iterations: int
     residual: float
     mass_defect: float
-    changes: list[str]
+    changes: list[ModeChange]
 
 
 def coefficients(scheme: str, h: float, h_prev: float | None) -> tuple[float, float, float]:
@@ -279,7 +281,7 @@ class Integrator:
         x[:nn][set_] = bnd.p_set[set_]
         return x
 
-    def _modes_for(self, bnd: Boundary) -> tuple[sy.Modes, list[str]]:
+    def _modes_for(self, bnd: Boundary) -> tuple[sy.Modes, list[ModeChange]]:
         """Modes for the next step: the scheduled set-points, limits kept while they bind."""
         c = self.modes
         m = sy.Modes(
@@ -294,7 +296,11 @@ class Integrator:
         names = self.cn.edge_names
         o, ov = self.system.steady.off["compressor"], self.system.steady.off["valve"]
         notes = [
-            f"valve '{names[ov + k]}': {'opens' if bnd.valve_open[k] else 'closes'} (schedule)"
+            _change(
+                f"valve '{names[ov + k]}'",
+                ChangeKind.SCHEDULE,
+                f"{'opens' if bnd.valve_open[k] else 'closes'} (schedule)",
+            )
             for k in np.flatnonzero(bnd.valve_open != self.last.valve_open)
         ]
         for k in range(len(m.compressor)):
@@ -304,15 +310,27 @@ class Integrator:
             )
             if not bnd.comp_on[k]:
                 if m.compressor[k] != sy.M_OFF:
-                    notes.append(f"compressor '{names[o + k]}': off (schedule)")
+                    notes.append(
+                        _change(
+                            f"compressor '{names[o + k]}'", ChangeKind.SCHEDULE, "off (schedule)"
+                        )
+                    )
                 m.compressor[k], m.value[k], m.limit[k] = sy.M_OFF, 0.0, "schedule: off"
                 continue
             if m.limit[k] == "schedule: off":
-                notes.append(f"compressor '{names[o + k]}': on (schedule)")
+                notes.append(
+                    _change(f"compressor '{names[o + k]}'", ChangeKind.SCHEDULE, "on (schedule)")
+                )
             own = m.limit[k] in ("", "schedule: off")
             if own or moved:
                 if not own:
-                    notes.append(f"compressor '{names[o + k]}': back to its set-point")
+                    notes.append(
+                        _change(
+                            f"compressor '{names[o + k]}'",
+                            ChangeKind.RELEASED,
+                            "back to its set-point",
+                        )
+                    )
                 m.compressor[k], m.value[k], m.limit[k] = bnd.comp_mode[k], bnd.comp_value[k], ""
         return m, notes
 
@@ -346,7 +364,7 @@ class Integrator:
             if not controlled:
                 break
             before = modes.compressor.copy()
-            switched = [str(c) for c in update_modes(cn, system.steady, x, modes, opts.control)]
+            switched = update_modes(cn, system.steady, x, modes, opts.control)
             limited.update(np.flatnonzero(modes.compressor != before).tolist())
             switched += self._release(modes, bnd, x, limited)
             if not switched:
@@ -356,7 +374,7 @@ class Integrator:
         else:
             raise ConvergenceError(
                 f"at t = {t_new:g} s the control modes did not settle "
-                f"(last: {'; '.join(changes[-3:])})"
+                f"(last: {'; '.join(str(c) for c in changes[-3:])})"
             )
         residual = report.residual_norms[-1]
         inflow = system.inflow(ev, terms)
@@ -367,7 +385,9 @@ class Integrator:
         self.power, self.fuel = ev.power, ev.fuel
         return StepReport(t_new, terms.h, iterations, residual, defect, changes)
 
-    def _release(self, modes: sy.Modes, bnd: Boundary, x: FloatArray, keep: set[int]) -> list[str]:
+    def _release(
+        self, modes: sy.Modes, bnd: Boundary, x: FloatArray, keep: set[int]
+    ) -> list[ModeChange]:
         """Return stations held at a limit that no longer binds to their own set-point
         (not those switched to a limit in this step: no switching back and forth)."""
         c, names = self.cn.compressors, self.cn.edge_names
@@ -381,7 +401,11 @@ class Integrator:
                 bnd.comp_value[k],
                 "",
             )
-            out.append(f"compressor '{names[o + k]}': back to its set-point")
+            out.append(
+                _change(
+                    f"compressor '{names[o + k]}'", ChangeKind.RELEASED, "back to its set-point"
+                )
+            )
         return out
 
     def _newton(
@@ -482,12 +506,17 @@ class Integrator:
         return abs(rate - inflow) / scale
 
 
-def _structure(cn: CompiledNetwork, modes: sy.Modes, automatic: bool) -> list[str]:
+def _change(element: str, kind: ChangeKind, what: str) -> ModeChange:
+    """A change of the transient's own (``"compressor 'k': off (schedule)"``)."""
+    return ModeChange(element, kind, f"{element}: {what}")
+
+
+def _structure(cn: CompiledNetwork, modes: sy.Modes, automatic: bool) -> list[ModeChange]:
     """The steady solver's structural fixes, except giving floating zones a pressure level:
     in a transient the gas stored in a zone's pipes sets its pressure."""
     changes = release_shorted(cn, modes)
     changes += resolve_conflicts(cn, modes, automatic=automatic)
-    return [str(c) for c in changes + mark_idle_loops(cn, modes)]
+    return changes + mark_idle_loops(cn, modes)
 
 
 #: Labels of the limits the steady limit checks switch to (``update_modes``).

@@ -77,7 +77,8 @@ def events(result: TransientResult, schedule: Schedule | None) -> list[tuple[flo
     out = [(e.time, e.label) for e in (schedule.events if schedule else [])]
     t0, t1 = float(result.time[0]), float(result.time[-1])
     out = [(t, text) for t, text in out if t0 <= t <= t1]
-    return sorted([*out, *result.events], key=lambda e: e[0])
+    changes = [(t, str(c)) for t, c in result.events]
+    return sorted([*out, *changes], key=lambda e: e[0])
 
 
 def summary(

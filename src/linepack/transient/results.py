@@ -18,6 +18,7 @@ import xarray as xr
 from numpy.typing import NDArray
 
 from linepack.network.compile import CompiledNetwork
+from linepack.steady.changes import ModeChange
 from linepack.transient.integrate import StepReport
 from linepack.transient.state import TransientState
 from linepack.transient.system import TransientSystem
@@ -65,8 +66,9 @@ class TransientResult:
     inertia : bool
     dt : float
         The step asked for [s].
-    events : list of (float, str)
-        Control-mode switches and scheduled changes, with their times [s].
+    events : list of (float, ModeChange)
+        Control-mode switches and scheduled changes, with their times [s], typed (element,
+        kind, text); :func:`linepack.transient.report.events` gives them as text.
     failure : str or None
         Why the run stopped early (``simulate(..., on_failure="stop")``), else None.
     """
@@ -87,7 +89,7 @@ class TransientResult:
     scheme: str
     inertia: bool
     dt: float
-    events: list[tuple[float, str]] = field(default_factory=list)
+    events: list[tuple[float, ModeChange]] = field(default_factory=list)
     failure: str | None = None
 
     @property

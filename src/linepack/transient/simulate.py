@@ -22,6 +22,7 @@ from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Network
 from linepack.network.schedule import Schedule
 from linepack.steady import system as sy
+from linepack.steady.changes import ModeChange
 from linepack.steady.solve import SteadyOptions, solve
 from linepack.transient.boundary import BoundaryMap, compiled_at, network_at
 from linepack.transient.integrate import Integrator, StepReport, TransientOptions
@@ -267,7 +268,7 @@ class _Recorder:
         self.rows: dict[str, list[FloatArray]] = {
             k: [] for k in ("t", "p", "q", "inflow", "mass", "power", "fuel", "err")
         }
-        self.events: list[tuple[float, str]] = []
+        self.events: list[tuple[float, ModeChange]] = []
         self.record(0.0)
 
     def record(self, err: float) -> None:

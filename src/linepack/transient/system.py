@@ -219,8 +219,9 @@ class TransientSystem:
             and np.array_equal(pat.cols[e1 + 2 * ne : e1 + 3 * ne], edge)
             and np.array_equal(np.flatnonzero(s.reduced.keep), kept)
         )
-        if not ok:  # pragma: no cover - guards against a change of the steady layout
-            raise RuntimeError("the steady system's Jacobian layout is not the expected one")
+        # a programmer's invariant (no input reaches it): guards against a change of the
+        # steady layout
+        assert ok, "the steady system's Jacobian layout is not the expected one"
 
     # -- gas in store -------------------------------------------------------------------------
     def density(self, p: FloatArray, t: FloatArray) -> tuple[FloatArray, FloatArray]:
