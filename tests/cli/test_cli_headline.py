@@ -6,6 +6,7 @@ import dataclasses
 import importlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -27,12 +28,35 @@ KEYS = {
 
 
 @pytest.fixture(scope="module")
-def headline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
+def summary_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("run")
     res = runner.invoke(app, ["run", "--out", str(out), "--no-plot"])
     assert res.exit_code == 0, res.output
     assert "PSGP headline answers" in res.output
-    return dict(json.loads((out / "summary.json").read_text())["headline"])
+    return dict(json.loads((out / "summary.json").read_text()))
+
+
+@pytest.fixture(scope="module")
+def headline(summary_json: dict[str, Any]) -> dict[str, dict[str, object]]:
+    return dict(summary_json["headline"])
+
+
+def test_run_writes_the_library_pipeline(summary_json: dict[str, Any], tmp_path: Path) -> None:
+    # ``linepack run`` only reads, prints and writes: its summary.json is run_study's to_dict,
+    # the headline cases read once and passed as objects. Exact equality: the same
+    # deterministic computation in one process, written by the same JSON writer.
+    from linepack.io.design_toml import read_design
+    from linepack.io.economics_toml import read_economics
+    from linepack.io.results_files import write_json
+    from linepack.studies.headline import LINE_42, PHASE1, HeadlineCases
+    from linepack.studies.run import run_study
+
+    net, line_42 = load(PHASE1), load(LINE_42)
+    cases = HeadlineCases(net, read_design(net), read_economics(net), line_42, read_design(line_42))
+    result = run_study(net, headline=cases)
+    assert [h.key for h in result.headlines] == list(summary_json["headline"])
+    path = write_json(result.to_dict(), tmp_path / "summary.json")
+    assert json.loads(path.read_text()) == summary_json
 
 
 def test_every_answer_names_a_study_that_exists(headline: dict[str, dict[str, object]]) -> None:

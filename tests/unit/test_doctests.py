@@ -23,6 +23,7 @@ OTHERS = (
     "linepack.gas.composition",
     "linepack.gas.transport",
     "linepack.network.topology",
+    "linepack.studies.run",
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -21,6 +21,11 @@ from linepack.cli.common import console, err_console, guard
 from linepack.cli.report_cmd import report_cmd
 from linepack.cli.sweep_cmd import sweep_cmd
 from linepack.errors import CaseError
+
+if TYPE_CHECKING:
+    from linepack.network.model import Network
+    from linepack.studies.headline import HeadlineCases
+    from linepack.studies.run import RunStudy
 
 app = typer.Typer(
     add_completion=False,
@@ -63,17 +68,25 @@ def run(
         ),
     ] = True,
 ) -> None:
-    """Solve the steady state of a case (default: the PSGP 56-inch phase-1 twin)."""
+    """Solve the steady state of a case (default: the PSGP 56-inch phase-1 twin).
+
+    The pipeline is :func:`linepack.studies.run.run_study`; this reads the case (and the
+    headline cases), and prints and writes the result.
+    """
     t0 = time.perf_counter()
 
     def work() -> dict[str, Any]:
         from linepack.io.load import load
-        from linepack.steady.solve import SteadyOptions, solve
+        from linepack.steady.solve import SteadyOptions
+        from linepack.studies.run import RunOptions, run_study
 
         net = load(case, scenario=scenario, decisions=decisions)
-        sol = solve(net, SteadyOptions(enforce_limits=not allow_violations))
-        heads = _headlines(case, sol) if headline else None
-        return _write_outputs(sol, out, plot, heads)
+        options = RunOptions(SteadyOptions(enforce_limits=not allow_violations))
+        heads = _headline_cases(case, net) if headline else None
+        result = run_study(net, options, headline=heads)
+        summ = result.to_dict()
+        _write_outputs(result, summ, out, plot)
+        return summ
 
     summary = guard(work)
     _print_summary(summary)
@@ -85,16 +98,25 @@ def run(
     console.print(f"wrote {out}/ ({files}) in {time.perf_counter() - t0:.2f} s")
 
 
-def _headlines(case: str | None, sol: Any) -> dict[str, Any] | None:
-    """The PSGP headline answers when ``case`` is a bundled PSGP case, else None."""
-    from linepack.io.load import bundled_path
-    from linepack.studies.headline import PHASE1, psgp_headlines
+def _headline_cases(case: str | None, net: Network) -> HeadlineCases | None:
+    """The PSGP headline cases, read once, when ``case`` is a bundled PSGP case; else None.
+
+    ``net`` is the case as loaded: when it is the phase-1 case it is used as such (its solution
+    is then the phase-1 answer).
+    """
+    from linepack.io.design_toml import read_design
+    from linepack.io.economics_toml import read_economics
+    from linepack.io.load import bundled_path, load
+    from linepack.studies.headline import LINE_42, PHASE1, HeadlineCases
 
     name = case or PHASE1
     if not (name.startswith("psgp-") and bundled_path(name).is_file()):
         return None
-    heads = psgp_headlines(sol if name == PHASE1 else None)
-    return {h.key: h.to_dict() for h in heads}
+    phase1 = net if name == PHASE1 else load(PHASE1)
+    line_42 = load(LINE_42)
+    return HeadlineCases(
+        phase1, read_design(phase1), read_economics(phase1), line_42, read_design(line_42)
+    )
 
 
 def _print_headlines(heads: dict[str, Any]) -> None:
@@ -106,42 +128,16 @@ def _print_headlines(heads: dict[str, Any]) -> None:
     console.print(t)
 
 
-def _write_outputs(
-    sol: Any, out: Path, plot: bool, headline: dict[str, Any] | None = None
-) -> dict[str, Any]:
+def _write_outputs(result: RunStudy, summ: dict[str, Any], out: Path, plot: bool) -> None:
+    """Write the tables, ``summary.json`` and (if ``plot``) ``profile.png`` of a run."""
     from linepack.io.results_files import write_json, write_tables
-    from linepack.results.steady import (
-        route_path,
-        route_profile,
-        route_stations,
-        summary,
-        to_dataset,
-    )
 
-    ds = to_dataset(sol)
-    summ = summary(sol, ds)
-    if headline:
-        summ["headline"] = headline
-    files = [p.name for p in write_tables(ds, out)]
-    files.append(write_json(summ, out / "summary.json").name)
+    write_tables(result.dataset, out)
+    write_json(summ, out / "summary.json")
     if plot:
-        from linepack.plot.profile import plot_profile
+        from linepack.plot.profile import plot_route
 
-        cn = sol.compiled
-        prof = route_profile(sol, ds)
-        if prof["chainage"].size:
-            pmin = float(cn.p_min[cn.node_names.index(summ["delivery_node"])])
-            where = dict(route_path(cn))
-            plot_profile(
-                prof,
-                out / "profile.png",
-                title=f"{cn.labels.case}: pressure along the route",
-                atmosphere=cn.atmosphere,
-                min_delivery=pmin if pmin > 0 else None,
-                stations=route_stations(cn, where),
-            )
-            files.append("profile.png")
-    return {**summ, "_files": files}
+        plot_route(result.solution, result.dataset, result.summary, out / "profile.png")
 
 
 #: Networks with more nodes than this print only their lowest pressures (:data:`SHOWN_ROWS`);

@@ -1,13 +1,70 @@
-"""Pressure and ground elevation along a pipeline route (PNG)."""
+"""Pressure and ground elevation along a pipeline route (PNG).
+
+:func:`plot_route` draws a steady solution's route (``linepack run``'s ``profile.png`` and the
+report's profile figure); :func:`plot_profile` draws any profile dict.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from linepack.steady.solve import SteadySolution
+
 FloatArray = NDArray[np.float64]
+
+
+def plot_route(
+    sol: SteadySolution,
+    ds: xr.Dataset,
+    summary: Mapping[str, Any],
+    path: Path,
+    *,
+    title: str | None = None,
+) -> Path | None:
+    """Pressure and ground elevation along a steady solution's route, with its stations.
+
+    Parameters
+    ----------
+    sol : SteadySolution
+    ds : xarray.Dataset
+        :func:`linepack.results.steady.to_dataset` of ``sol``.
+    summary : mapping
+        :func:`linepack.results.steady.summary` of ``sol`` (its ``delivery_node`` gives the
+        minimum delivery pressure drawn).
+    path : Path
+        PNG file to write.
+    title : str, optional
+        Figure title; default ``"<case>: pressure along the route"``.
+
+    Returns
+    -------
+    Path or None
+        The file, or None (nothing written) if the case has no route of pipes.
+    """
+    from linepack.results.steady import route_path, route_profile, route_stations
+
+    cn = sol.compiled
+    prof = route_profile(sol, ds)
+    if not prof["chainage"].size:
+        return None
+    p_min = float(cn.p_min[cn.node_names.index(summary["delivery_node"])])
+    where = dict(route_path(cn))
+    return plot_profile(
+        prof,
+        path,
+        title=title if title is not None else f"{cn.labels.case}: pressure along the route",
+        atmosphere=cn.atmosphere,
+        min_delivery=p_min if p_min > 0 else None,
+        stations=route_stations(cn, where),
+    )
 
 
 def plot_profile(

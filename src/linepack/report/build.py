@@ -1,6 +1,7 @@
 """Assemble the report of a case: steady solution, studies and (for PSGP cases) a transient run.
 
-:func:`build_report` solves the case, runs the studies that exist in this version of linepack
+:func:`build_report` solves the case (:func:`linepack.studies.run.run_study`, the pipeline of
+``linepack run``), runs the studies that exist in this version of linepack
 and writes ``report.html`` (self-contained, see :mod:`linepack.report.html`) with every figure
 as a PNG next to it. A section whose study is missing or fails says so ("not available: ...");
 no number in the report is made up.
@@ -92,14 +93,12 @@ def build_document(
     Document
     """
     from linepack.io.load import load
-    from linepack.results.steady import summary, to_dataset
-    from linepack.steady.solve import solve
+    from linepack.studies.run import run_study
 
     case_arg = str(case) if case is not None else DEFAULT_REPORT_CASE
     net = load(case_arg, scenario=scenario, decisions=decisions)
-    sol = solve(net)
-    ds = to_dataset(sol)
-    ctx = _Context(case_arg, sol, ds, summary(sol, ds), work_dir, net=net)
+    run = run_study(net)  # the steady pipeline of ``linepack run``
+    ctx = _Context(case_arg, run.solution, run.dataset, run.summary, work_dir, net=net)
     sections = [_solution_section(ctx), _route_map_section(ctx), _profile_section(ctx)]
     sections += [
         _capacity_section(ctx),

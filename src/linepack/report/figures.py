@@ -2,8 +2,6 @@
 
 * :func:`route_map`: the network drawn from its nodes' WGS84 coordinates, nodes coloured by
   pressure;
-* :func:`steady_profile`: pressure and elevation along the route
-  (:func:`linepack.plot.profile.plot_profile`);
 * :func:`transient_figures`: pressures and line pack over time
   (:func:`linepack.plot.transient.plot_run`);
 * :func:`capacity_vs_stations`: largest throughput against the number of compressor stations.
@@ -17,17 +15,14 @@ import math
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from linepack.plot.common import pyplot, save
 
 if TYPE_CHECKING:
-    import xarray as xr
-
     from linepack.network.model import Network
-    from linepack.steady.solve import SteadySolution
     from linepack.transient.results import TransientResult
 
 #: Kilometres per degree of latitude (mean Earth radius 6371 km), for the map's scale bar.
@@ -130,46 +125,6 @@ def route_map(
     ax.set_title(title)
     fig.tight_layout()
     return save(fig, path)
-
-
-def steady_profile(
-    sol: SteadySolution, ds: xr.Dataset, summary: Mapping[str, Any], path: Path
-) -> Path | None:
-    """Pressure and ground elevation along the case's route (as ``linepack run`` draws it).
-
-    Parameters
-    ----------
-    sol : SteadySolution
-    ds : xarray.Dataset
-        :func:`linepack.results.steady.to_dataset` of ``sol``.
-    summary : mapping
-        :func:`linepack.results.steady.summary` of ``sol``.
-    path : Path
-        PNG file to write.
-
-    Returns
-    -------
-    Path or None
-        The file, or None if the case has no route of pipes.
-    """
-    from linepack.plot.profile import plot_profile
-    from linepack.results.steady import route_path, route_profile, route_stations
-
-    cn = sol.compiled
-    prof = route_profile(sol, ds)
-    if not prof["chainage"].size:
-        return None
-    where = dict(route_path(cn))
-    stations = route_stations(cn, where)
-    p_min = float(cn.p_min[cn.node_names.index(summary["delivery_node"])])
-    return plot_profile(
-        prof,
-        path,
-        title=f"{cn.labels.case}: pressure and elevation along the route",
-        atmosphere=cn.atmosphere,
-        min_delivery=p_min if p_min > 0 else None,
-        stations=stations,
-    )
 
 
 def transient_figures(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from linepack.plot.profile import plot_route
 from linepack.report import figures
 from linepack.report.context import _barg, _Context, _mmscfd_per_kg_s
 from linepack.report.html import Card, Facts, Figure, Paragraph, Section, Table
@@ -152,7 +153,13 @@ def _profile_section(ctx: _Context) -> Section:
     s, net, ds = ctx.summary, ctx.net, ctx.ds
     atm = net.settings.atmosphere
     blocks: list[Any] = []
-    path = figures.steady_profile(ctx.sol, ds, s, ctx.tmp / "profile.png")
+    path = plot_route(
+        ctx.sol,
+        ds,
+        s,
+        ctx.tmp / "profile.png",
+        title=f"{ctx.sol.compiled.labels.case}: pressure and elevation along the route",
+    )
     if path is not None:
         blocks.append(
             Figure.from_file(

@@ -7,8 +7,9 @@ tariff. Each :class:`Headline` names the function that computed it and the comma
 the whole study, so a reader can check the figure rather than trust it.
 
 The studies run on the bundled cases ``psgp-56in-phase1`` and ``psgp-42in`` with the design
-basis and economics of their ``[design]`` and ``[economics]`` tables; together they take well
-under a second.
+basis and economics of their ``[design]`` and ``[economics]`` tables, which the caller reads
+once into :class:`HeadlineCases` (``linepack run`` does, in ``cli/main.py``); together they take
+well under a second.
 """
 
 from __future__ import annotations
@@ -16,11 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from linepack.io.design_toml import read_design
-from linepack.io.economics_toml import read_economics
-from linepack.io.load import load
 from linepack.network.compile import compile_network
 from linepack.network.design import DesignBasis
+from linepack.network.economics import Economics
 from linepack.network.model import Network
 from linepack.steady.solve import SteadySolution, solve
 from linepack.studies.capacity import max_throughput
@@ -65,27 +64,54 @@ class Headline:
         return {"label": self.label, "value": self.value, "text": self.text, "study": self.study}
 
 
-def psgp_headlines(phase1: SteadySolution | None = None) -> list[Headline]:
+@dataclass(frozen=True)
+class HeadlineCases:
+    """The bundled cases the headline studies run on, as the caller read them.
+
+    Attributes
+    ----------
+    phase1 : Network
+        The case :data:`PHASE1`.
+    design : DesignBasis
+        Its ``[design]`` table (the 2,000 MMSCFD target, the station, the limits).
+    economics : Economics
+        Its ``[economics]`` table (the tariff).
+    line_42 : Network
+        The case :data:`LINE_42`.
+    design_42 : DesignBasis
+        Its ``[design]`` table (limits and station of the 42" study; the target, 1,200
+        MMSCFD, is the first of ``design.targets``).
+    """
+
+    phase1: Network
+    design: DesignBasis
+    economics: Economics
+    line_42: Network
+    design_42: DesignBasis
+
+
+def psgp_headlines(cases: HeadlineCases, phase1: SteadySolution | None = None) -> list[Headline]:
     """Compute the five PSGP headline figures.
 
     Parameters
     ----------
+    cases : HeadlineCases
+        The two bundled cases and their tables.
     phase1 : SteadySolution, optional
-        The solved ``psgp-56in-phase1`` case, if the caller has it (it is solved otherwise).
+        The solution of ``cases.phase1``, if the caller has it (it is solved otherwise).
 
     Returns
     -------
     list of Headline
     """
-    net = load(PHASE1)  # the case ``phase1`` (if given) was solved from
+    net, design = cases.phase1, cases.design
     sol = phase1 if phase1 is not None else solve(net)
-    design = read_design(net)
     return [
         _delivery(sol),
         _free_flow(net, design),
         _power_for(net, design, design.targets[-1]),
-        _stations_42(design.targets[0]),
-        _tariff(net, sol),
+        _stations_42(cases.line_42, cases.design_42, design.targets[0]),
+        _tariff(net, sol, cases.economics),
     ]
 
 
@@ -134,10 +160,8 @@ def _power_for(net: Network, design: DesignBasis, target: float) -> Headline:
     )
 
 
-def _stations_42(target: float) -> Headline:
-    net = load(LINE_42)
+def _stations_42(net: Network, design: DesignBasis, target: float) -> Headline:
     bare = remove_stations(net)
-    design = read_design(net)
     n, sites, _ = fewest_stations(bare, target, design, compile_network(bare))
     where = ", ".join(f"{c / 1e3:.0f}" for c in sites or ())
     text = (
@@ -154,8 +178,8 @@ def _stations_42(target: float) -> Headline:
     )
 
 
-def _tariff(net: Network, sol: SteadySolution) -> Headline:
-    e = economics_summary(net, sol, read_economics(net))
+def _tariff(net: Network, sol: SteadySolution, economics: Economics) -> Headline:
+    e = economics_summary(net, sol, economics)
     t = float(e["tariff_usd_per_mmbtu"])
     return Headline(
         "tariff_usd_per_mmbtu",
