@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -485,7 +485,7 @@ class MarchResult:
     @property
     def ok(self) -> BoolArray:
         """Scenarios solved (status :data:`OK`)."""
-        return self.status == OK
+        return cast(BoolArray, self.status == OK)
 
 
 def _batch(value: FloatArray | float | None, default: FloatArray, s: int) -> FloatArray:

@@ -225,7 +225,7 @@ def capital_recovery_factor(wacc: float, years: float) -> float:
         )
     if wacc == 0:
         return 1.0 / years
-    growth = (1.0 + wacc) ** years
+    growth: float = (1.0 + wacc) ** years
     return wacc * growth / (growth - 1.0)
 
 

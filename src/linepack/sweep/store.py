@@ -26,7 +26,7 @@ import os
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -170,7 +170,7 @@ class SweepStore:
 
     def _read(self, path: Path, columns: list[str] | None = None) -> pd.DataFrame:
         try:
-            return pq.read_table(path, columns=columns).to_pandas()
+            return cast(pd.DataFrame, pq.read_table(path, columns=columns).to_pandas())
         except (OSError, pa.ArrowException) as exc:
             raise CaseError(
                 f"cannot read a chunk file ({exc})",

@@ -536,7 +536,7 @@ def _released(m: sy.Modes, k: int, bnd: Boundary, ps: float, pd: float) -> bool:
         return False
     sp, mode = bnd.comp_value[k], m.compressor[k]
     if mode == sy.M_BYPASS:
-        return ps < sp * (1 - 1e-6)
+        return bool(ps < sp * (1 - 1e-6))
     if mode == sy.M_OFF:
         return m.limit[k].startswith("reverse") and pd < sp * (1 - 1e-6)
-    return pd > sp * (1 + 1e-6)
+    return bool(pd > sp * (1 + 1e-6))
