@@ -7,10 +7,12 @@ input) is compiled into SI arrays (:mod:`linepack.network.compile`) that pure ve
 The public API is this module: ``import linepack as lp`` gives
 
 * :func:`load`: a case (a bundled name, a TOML case, a GasLib, morgen or GasSteadySim network);
-* :func:`solve` with :class:`SteadyOptions`: the steady state;
+* :func:`solve` with :class:`SteadyOptions` (and :class:`Control`, how stations are run): the
+  steady state;
 * :func:`simulate` with :class:`TransientOptions`, :class:`Schedule`, :class:`Series`: a
   transient under boundary conditions over time;
-* :func:`capacity`: the largest throughput within every limit, and what binds;
+* :func:`capacity` (with an optional :class:`DesignBasis`): the largest throughput within every
+  limit, and what binds;
 * :func:`to_dataset`: labelled results (xarray) of a steady solution or a transient run;
 * the errors to catch: :class:`CaseError` (bad input; the CLI exits with 2),
   :class:`SolverError` (no valid answer; exit 3) and their subclasses.
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
     )
     from linepack.io.load import bundled_cases, load
     from linepack.network.design import DesignBasis
-    from linepack.network.model import Network
+    from linepack.network.model import Control, Network
     from linepack.steady.solve import SteadyOptions, SteadySolution, solve
     from linepack.studies.capacity import CapacityResult
     from linepack.transient import (
@@ -64,6 +66,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "load": ("linepack.io.load", "load"),
     "bundled_cases": ("linepack.io.load", "bundled_cases"),
     "Network": ("linepack.network.model", "Network"),
+    "Control": ("linepack.network.model", "Control"),
+    "DesignBasis": ("linepack.network.design", "DesignBasis"),
     "solve": ("linepack.steady.solve", "solve"),
     "SteadyOptions": ("linepack.steady.solve", "SteadyOptions"),
     "SteadySolution": ("linepack.steady.solve", "SteadySolution"),
@@ -86,7 +90,9 @@ _LAZY: dict[str, tuple[str, str]] = {
 __all__ = [
     "CapacityResult",
     "CaseError",
+    "Control",
     "ConvergenceError",
+    "DesignBasis",
     "Event",
     "InfeasibleError",
     "LinepackError",

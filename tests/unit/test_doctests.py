@@ -24,6 +24,11 @@ OTHERS = (
     "linepack.gas.transport",
     "linepack.network.topology",
     "linepack.studies.run",
+    "linepack.studies.capacity",
+    "linepack.studies.design",
+    "linepack.network.kinds",
+    "linepack.steady.solve",
+    "linepack.transient.integrate",
 )
 
 

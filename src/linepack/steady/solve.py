@@ -62,6 +62,16 @@ class SteadyOptions:
     control : Control, optional
         How stations and regulators are run (see :class:`~linepack.network.model.Control`);
         None: the case's mode (``CompiledNetwork.control``).
+
+    Examples
+    --------
+    List limit violations instead of raising, and run the case's stations by its own mode:
+
+    >>> import linepack as lp
+    >>> opts = lp.SteadyOptions(enforce_limits=False, control=lp.Control.SETPOINTS)
+    >>> sol = lp.solve(lp.load("psgp-56in-phase2"), opts)
+    >>> sol.report.converged, sol.violations
+    (True, [])
     """
 
     newton: NewtonOptions = field(default_factory=NewtonOptions)
@@ -122,7 +132,28 @@ class ConvergenceReport:
 class SteadySolution:
     """The raw solution: compiled network, unknowns, modes and report.
 
-    Use :func:`linepack.to_dataset` for labelled results.
+    Use :func:`linepack.to_dataset` for labelled results (names, units, gauge pressures).
+
+    Attributes
+    ----------
+    compiled : CompiledNetwork
+        The network solved (names in ``compiled.labels``).
+    pressure : ndarray
+        Pressure [Pa abs] per node (case nodes first, then interior segment nodes).
+    flow : ndarray
+        Mass flow [kg/s] per edge, positive from its ``from`` to its ``to`` node.
+    modes : Modes
+        Final control mode of every compressor, regulator and valve.
+    power : ndarray
+        Shaft power [W] per compressor.
+    fuel : ndarray
+        Fuel drawn at the suction [kg/s] per compressor.
+    report : ConvergenceReport
+        Newton iterations, control rounds, residual norms, mode changes.
+    violations : list of Violation
+        Limits violated (empty unless ``SteadyOptions.enforce_limits`` is False).
+    system : SteadySystem
+        The assembled equations (for the node balance and diagnostics).
     """
 
     compiled: CompiledNetwork

@@ -2,7 +2,7 @@
 
 The 56 in line was announced with "700-800 mmcfd of free gas flow which can go up to 2,000
 mmcfd with compressors" (Dawn via devdiscourse, Heads of Terms, 15 Jul 2021). No pressures were
-published; :func:`calibrate_free_flow` tabulates the model's free flow over inlet and minimum
+published; :func:`calibrate` tabulates the model's free flow over inlet and minimum
 delivery pressures, finds for each inlet pressure the minimum delivery pressures that give the
 band exactly, and designs the stations for 2,000 MMSCFD at the design pressures.
 """

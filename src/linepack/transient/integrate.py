@@ -98,6 +98,16 @@ class TransientOptions:
     control : Control, optional
         How stations and regulators are run (see :class:`~linepack.network.model.Control`);
         None: the case's mode (``CompiledNetwork.control``).
+
+    Examples
+    --------
+    Backward Euler with quasi-steady momentum, one hour in 10-minute steps:
+
+    >>> import linepack as lp
+    >>> opts = lp.TransientOptions(scheme="be", inertia=False)
+    >>> run = lp.simulate(lp.load("psgp-56in-phase1"), hours=1, dt=600, options=opts)
+    >>> len(run.time), run.failure is None
+    (7, True)
     """
 
     scheme: str = "bdf2"
