@@ -48,16 +48,10 @@ if TYPE_CHECKING:
     from linepack.io.load import bundled_cases, load
     from linepack.network.design import DesignBasis
     from linepack.network.model import Control, Network
+    from linepack.network.schedule import Event, Schedule, Series
     from linepack.steady.solve import SteadyOptions, SteadySolution, solve
     from linepack.studies.capacity import CapacityResult
-    from linepack.transient import (
-        Event,
-        Schedule,
-        Series,
-        TransientOptions,
-        TransientResult,
-        simulate,
-    )
+    from linepack.transient import TransientOptions, TransientResult, simulate
 
 __version__ = "0.1.0"
 
@@ -74,9 +68,9 @@ _LAZY: dict[str, tuple[str, str]] = {
     "simulate": ("linepack.transient", "simulate"),
     "TransientOptions": ("linepack.transient", "TransientOptions"),
     "TransientResult": ("linepack.transient", "TransientResult"),
-    "Schedule": ("linepack.transient", "Schedule"),
-    "Series": ("linepack.transient", "Series"),
-    "Event": ("linepack.transient", "Event"),
+    "Schedule": ("linepack.network.schedule", "Schedule"),
+    "Series": ("linepack.network.schedule", "Series"),
+    "Event": ("linepack.network.schedule", "Event"),
     "CapacityResult": ("linepack.studies.capacity", "CapacityResult"),
     "LinepackError": ("linepack.errors", "LinepackError"),
     "CaseError": ("linepack.errors", "CaseError"),

@@ -7,6 +7,7 @@ one readable line and a program can react to the fields.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,7 +66,7 @@ class CaseError(LinepackError):
         """Return a copy of this error that names ``file`` (if it names none yet)."""
         if self.file:
             return self
-        return type(self)(self.message, file, self.element, self.key, self.value, self.expected)
+        return dataclasses.replace(self, file=file)
 
 
 class UnitError(CaseError):

@@ -1,13 +1,12 @@
 """What the report's sections share: the build context and helpers to run studies safely.
 
 :class:`_Context` carries the solved case (solution, dataset, summary), the figure folder and
-what the study sections add (timings, key-figure cards); :func:`_study` and :func:`_guarded`
-turn a missing or failing study into a section that says so.
+what the study sections add (timings, key-figure cards); :func:`_guarded` turns a failing
+study into a section that says so.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -62,18 +61,6 @@ def _mmscfd_per_kg_s(ctx: _Context) -> float:
     from linepack.results.steady import MMSCFD_PER_SCF_M3_S
 
     return float(MMSCFD_PER_SCF_M3_S / ctx.sol.compiled.gas.density_scf)
-
-
-def _study(module: str, *names: str) -> tuple[Any, str | None]:
-    """The study module if it has every function named, else (None, why not)."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError as exc:
-        return None, f"{module} is not in this version of linepack ({exc})"
-    missing = [n for n in names if not hasattr(mod, n)]
-    if missing:
-        return None, f"{module} has no {', '.join(missing)} in this version of linepack"
-    return mod, None
 
 
 def _guarded(title: str, source: str, make: Callable[[], list[Any]]) -> Section:

@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from linepack.report import figures
-from linepack.report.context import _Context, _guarded, _study
+from linepack.report.context import _Context, _guarded
 from linepack.report.html import Card, Facts, Figure, Paragraph, Section, Table
 
 #: Most compressor stations of the capacity curve (as ``linepack capacity``'s default).
@@ -22,9 +22,6 @@ def _capacity_section(ctx: _Context) -> Section:
         "linepack capacity (linepack.studies.pipeline.capacity_study: capacity.max_throughput, "
         "capacity_vs_stations, calibration.calibrate; limits from the case's [design] table)"
     )
-    mod, why = _study("linepack.studies.pipeline", "capacity_study")
-    if mod is None:
-        return Section(title, src, unavailable=why)
     return _guarded(title, src, lambda: _capacity_blocks(ctx))
 
 
@@ -123,9 +120,6 @@ DESIGN_SOURCE = (
 
 
 def _design_section(ctx: _Context, run: bool) -> Section:
-    mod, why = _study("linepack.studies.design", "compare_diameters")
-    if mod is None:
-        return Section(DESIGN_TITLE, DESIGN_SOURCE, unavailable=why)
     if not run:
         why = (
             "not run (--no-design-study): compare_diameters sites the stations of each "
@@ -135,7 +129,9 @@ def _design_section(ctx: _Context, run: bool) -> Section:
 
     def make() -> list[Any]:
         t0 = time.perf_counter()
-        comparison = mod.compare_diameters(ctx.net, ("42 in", "56 in"), design=ctx.design)
+        from linepack.studies.design import compare_diameters
+
+        comparison = compare_diameters(ctx.net, ("42 in", "56 in"), design=ctx.design)
         ctx.timings["design"] = time.perf_counter() - t0
         from linepack.studies.design_costs import design_costs
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from linepack.report.context import _Context, _guarded, _study
+from linepack.report.context import _Context, _guarded
 from linepack.report.html import Card, Facts, Figure, Paragraph, Section, Table
 
 
@@ -14,15 +14,6 @@ def _tariff_section(ctx: _Context) -> Section:
         "linepack.studies.tariff.economics_summary, linepack.studies.tornado.tornado, "
         "linepack.plot.tornado.plot_tornado"
     )
-    mod, why = _study("linepack.studies.tariff", "economics_summary")
-    if mod is None:
-        return Section(title, src, unavailable=why)
-    mod, why = _study("linepack.studies.tornado", "tornado")
-    if mod is None:
-        return Section(title, src, unavailable=why)
-    plot, why = _study("linepack.plot.tornado", "plot_tornado")
-    if plot is None:
-        return Section(title, src, unavailable=why)
     return _guarded(title, src, lambda: _tariff_blocks(ctx))
 
 

@@ -280,10 +280,8 @@ def rows_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
 
 
 def _fast(ev: Evaluator, table: pd.DataFrame) -> pd.DataFrame | None:
-    try:
-        from linepack.sweep.fast import evaluate_fast  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
+    from linepack.sweep.fast import evaluate_fast
+
     parts = []
     for start in range(0, max(len(table), 1), FAST_BATCH):
         try:
