@@ -111,7 +111,8 @@ class ChordSession:
         self._holders.clear()
 
 
-_SESSION: ContextVar[ChordSession | None] = ContextVar("linepack_chord", default=None)
+#: The chord session of the solve in progress (set by the Newton driver for one solve).
+CHORD_SESSION: ContextVar[ChordSession | None] = ContextVar("linepack_chord", default=None)
 
 
 def stale_gmres(
@@ -206,7 +207,7 @@ def refactorise(ratio: float, newton_ratio: float, cost: float, newton_cost: flo
     return cost * -math.log(newton_ratio) > newton_cost * -math.log(ratio)
 
 
-def _worth_chord(session: ChordSession, mode: str) -> bool:
+def worth_chord(session: ChordSession, mode: str) -> bool:
     """Whether factors are kept and (in "auto") costly enough that reusing them may pay;
     ``mode`` is ``NewtonOptions.chord``."""
     if session.factor_time <= 0.0:

@@ -38,19 +38,19 @@ from numpy.typing import NDArray
 
 from linepack.errors import ConvergenceError, LinearSolveError, OptionsError
 from linepack.steady.chord import (
-    _SESSION,
     CHORD_FORCING,
     CHORD_KRYLOV,
     CHORD_MIN_COST_RATIO,
     CHORD_MIN_FACTOR_TIME,
     CHORD_MODES,
+    CHORD_SESSION,
     CHORD_STRIKES,
     NEWTON_RATIO_CAP,
     NEWTON_RATIO_FLOOR,
     ChordSession,
-    _worth_chord,
     refactorise,
     stale_gmres,
+    worth_chord,
 )
 
 if TYPE_CHECKING:
@@ -346,7 +346,7 @@ class LinearSolver:
 
     def chord_ready(self, pattern: Pattern) -> bool:
         """Whether the next :meth:`solve_entries` of ``pattern`` will use the kept factors."""
-        session = _SESSION.get()
+        session = CHORD_SESSION.get()
         return (
             session is not None
             and session.reuse
@@ -401,7 +401,7 @@ class LinearSolver:
         RuntimeError
             If the matrix is singular.
         """
-        session = _SESSION.get()
+        session = CHORD_SESSION.get()
         lu, od = self._lu, self._ordering
         if session is not None:
             if self.chord_ready(pattern):
@@ -649,11 +649,11 @@ def damped_newton(
         does, or :class:`~linepack.errors.LinearSolveError`) or the step is not finite.
     """
     session = None if options.chord == "never" else ChordSession()
-    token = _SESSION.set(session)
+    token = CHORD_SESSION.set(session)
     try:
         return _iterate(evaluate, direction, x0, free_pressure, options, session)
     finally:
-        _SESSION.reset(token)
+        CHORD_SESSION.reset(token)
         if session is not None:
             session.release()
 
@@ -718,7 +718,7 @@ def _iterate(
                 max(NEWTON_RATIO_FLOOR, math.sqrt(f_after / f_before) if f_before else 0.0),
             )
             if session is not None:
-                session.reuse = alpha == 1.0 and _worth_chord(session, options.chord)
+                session.reuse = alpha == 1.0 and worth_chord(session, options.chord)
         report.iterations += 1
         report.step_kinds.append("chord" if chord else "newton")
         report.contractions.append(math.sqrt(f_after / f_before))
