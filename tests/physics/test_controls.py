@@ -20,6 +20,7 @@ from linepack.network.model import (
     Supply,
     Valve,
 )
+from linepack.steady.changes import OWN, Held, Hold
 from linepack.steady.solve import solve
 
 BAR = 1e5
@@ -60,7 +61,7 @@ def test_outlet_pressure_mode_holds_setpoint(methane) -> None:  # type: ignore[n
     sol = solve(station(methane, comp()))
     # 1e-12 relative: an algebraic equation solved to Newton's tolerance
     assert pressures(sol)["c"] == pytest.approx(70 * BAR, rel=1e-12)
-    assert sol.modes.limit == [""]
+    assert sol.modes.limit == [OWN]
     assert sol.power[0] > 0
 
 
@@ -68,7 +69,7 @@ def test_max_ratio_binds(methane) -> None:  # type: ignore[no-untyped-def]
     sol = solve(station(methane, comp(max_ratio=1.2)))
     p = pressures(sol)
     assert p["c"] / p["b"] == pytest.approx(1.2, rel=1e-12)  # the limit is held exactly
-    assert sol.modes.limit == ["max_ratio"]
+    assert sol.modes.limit == [Held(Hold.MAX_RATIO)]
 
 
 def test_ratio_limit_is_released_when_the_set_point_binds_again(methane) -> None:  # type: ignore[no-untyped-def]
@@ -80,7 +81,7 @@ def test_ratio_limit_is_released_when_the_set_point_binds_again(methane) -> None
     from linepack.steady.solve import update_modes
 
     sol = solve(station(methane, comp(max_ratio=1.2)))
-    assert sol.modes.limit == ["max_ratio"]
+    assert sol.modes.limit == [Held(Hold.MAX_RATIO)]
     cn, modes = sol.compiled, sol.modes
     x = np.concatenate([sol.pressure, sol.flow])
     b = cn.node_names.index("b")
@@ -89,7 +90,7 @@ def test_ratio_limit_is_released_when_the_set_point_binds_again(methane) -> None
     changes = update_modes(cn, sol.system, x, modes)
     assert modes.compressor[0] == sy.M_OUT
     assert modes.value[0] == 70 * BAR  # exactly its own set-point again
-    assert modes.limit == [""]  # held by no limit
+    assert modes.limit == [OWN]  # held by no limit
     assert [str(c) for c in changes] == [
         "compressor 'k': back to its set-point (discharge 74.400 bar > set-point 70.000 bar abs)"
     ]
@@ -100,7 +101,7 @@ def test_max_power_binds(methane) -> None:  # type: ignore[no-untyped-def]
     free = solve(station(methane, comp())).power[0]
     sol = solve(station(methane, comp(max_power=0.5 * free)))
     assert sol.power[0] == pytest.approx(0.5 * free, rel=1e-9)  # power held at its limit
-    assert sol.modes.limit == ["max_power"]
+    assert sol.modes.limit == [Held(Hold.MAX_POWER)]
     assert pressures(sol)["c"] < 70 * BAR
 
 
@@ -108,14 +109,14 @@ def test_max_outlet_binds_in_ratio_mode(methane) -> None:  # type: ignore[no-unt
     c = comp(mode=CompressorMode.RATIO, setpoint=1.8, max_outlet_pressure=65 * BAR)
     sol = solve(station(methane, c))
     assert pressures(sol)["c"] == pytest.approx(65 * BAR, rel=1e-12)
-    assert sol.modes.limit == ["max_outlet_pressure"]
+    assert sol.modes.limit == [Held(Hold.MAX_OUTLET_PRESSURE)]
 
 
 def test_min_suction_binds_with_pressure_set_delivery(methane) -> None:  # type: ignore[no-untyped-def]
     c = comp(setpoint=70 * BAR, min_suction_pressure=46 * BAR)
     sol = solve(station(methane, c, Demand("d", "d", pressure=60 * BAR)))
     assert pressures(sol)["b"] == pytest.approx(46 * BAR, rel=1e-12)
-    assert sol.modes.limit == ["min_suction_pressure"]
+    assert sol.modes.limit == [Held(Hold.MIN_SUCTION_PRESSURE)]
     assert pressures(sol)["c"] < 70 * BAR  # the station gave up discharge pressure
 
 
@@ -141,7 +142,7 @@ def test_reverse_flow_through_compressor_is_blocked(methane) -> None:  # type: i
     net = station(methane, comp(setpoint=55 * BAR), Demand("d", "b", flow=30.0))
     net.supplies.append(Supply("s2", "d", pressure=60 * BAR))
     sol = solve(net)
-    assert sol.modes.limit == ["reverse flow blocked"]
+    assert sol.modes.limit == [Held(Hold.REVERSE)]
     off = sol.compiled.edge_offsets()["compressor"]
     assert sol.flow[off] == pytest.approx(0.0, abs=1e-9)  # no flow through a blocked station
     assert sol.power[0] == 0.0

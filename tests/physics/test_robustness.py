@@ -20,6 +20,7 @@ from linepack.network.model import (
     ShortPipe,
     Supply,
 )
+from linepack.steady.changes import Hold
 from linepack.steady.solve import solve
 
 BAR = 1e5
@@ -105,8 +106,12 @@ def test_parallel_stations_with_set_points_are_named(methane) -> None:  # type: 
 def test_parallel_stations_under_the_policy_run_one(methane) -> None:  # type: ignore[no-untyped-def]
     sol = solve(parallel_stations(methane, "bounds"))
     modes = [str(m) for m in sol.modes.compressor]
-    assert sorted(sol.modes.limit)[0] == ""  # one holds its set-point
-    assert any(lim.startswith("follower") for lim in sol.modes.limit)  # the other follows
+    # one holds its set-point, the other follows it
+    holds = sorted(held.hold.name for held in sol.modes.limit)
+    assert holds == [Hold.FOLLOWER.name, Hold.SET_POINT.name]
+    leader = next(held.leader for held in sol.modes.limit if held.hold is Hold.FOLLOWER)
+    assert leader is not None
+    assert leader.startswith("compressor 'K")  # the station it follows
     assert len(set(modes)) == 2
     off = sol.compiled.edge_offsets()["compressor"]
     # all the gas goes through the running station; fuel is drawn before it, at the suction

@@ -22,7 +22,7 @@ from linepack.network.model import (
     Supply,
     Valve,
 )
-from linepack.steady.changes import ChangeKind
+from linepack.steady.changes import OWN, ChangeKind
 from linepack.steady.solve import solve
 from linepack.transient import Schedule, Series, TransientResult, simulate
 from linepack.transient.boundary import network_at
@@ -179,7 +179,7 @@ def test_power_limit_binds_and_releases() -> None:
     assert held.any()
     assert np.all(r.pressure[held, d2] < 65 * BAR)
     # at the end the station holds its own set-point again
-    assert r.final_state.modes.limit == [""]
+    assert r.final_state.modes.limit == [OWN]
     assert r.pressure[-1, d2] == pytest.approx(65 * BAR, rel=1e-12)
 
 

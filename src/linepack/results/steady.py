@@ -121,7 +121,7 @@ def _compressors(sol: SteadySolution) -> dict[str, xr.Variable]:
         ),
         "limit": _var(
             d,
-            np.array(sol.modes.limit, dtype=object),
+            np.array(sol.modes.labels(), dtype=object),
             "",
             "limit that set the mode ('' = own set-point)",
         ),

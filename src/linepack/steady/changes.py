@@ -5,12 +5,20 @@ The control loop (:mod:`linepack.steady.solve`), the structural fixes
 each change of a station's or regulator's mode as a :class:`ModeChange`: the element, the kind
 of change and a line for display. Code branches on ``element`` and ``kind``; ``text`` is for
 people (the convergence report, ``summary.json``, error messages).
+
+What each station holds after the changes is typed too: :attr:`linepack.steady.system.Modes.limit`
+keeps one :class:`Held` per station, a :class:`Hold` (its own set-point or the named reason
+for its mode) and, for a follower, the element it follows. Code branches on :class:`Hold`;
+:attr:`Held.label` is the line shown in results (``limit`` of a solution's dataset) and
+written to a transient state file.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, StrEnum
+
+from linepack.errors import CaseError
 
 
 class ChangeKind(StrEnum):
@@ -66,3 +74,113 @@ class ModeChange:
 
     def __str__(self) -> str:
         return self.text
+
+
+class Hold(Enum):
+    """What a compressor station holds: its own set-point or why it is in another mode.
+
+    Each value is the label shown for it (see :attr:`Held.label`).
+    """
+
+    #: Its own control mode and set-point (the case's or the schedule's).
+    SET_POINT = ""
+    #: The limit checks switched it to hold a limit (:func:`linepack.steady.solve.update_modes`).
+    MAX_RATIO = "max_ratio"
+    MAX_OUTLET_PRESSURE = "max_outlet_pressure"
+    MIN_SUCTION_PRESSURE = "min_suction_pressure"
+    MAX_POWER = "max_power"
+    #: Shut: its flow would reverse.
+    REVERSE = "reverse flow blocked"
+    #: Bypassed: its inlet is above its outlet.
+    BYPASS = "bypass (inlet above outlet set-point)"
+    #: The operating policy set its mode (bypassed, or holding its suction).
+    POLICY = "policy"
+    #: Bypassed with every other station: the case's set-points admit no solution.
+    PASSIVE = "policy: passive start"
+    #: Bypassed or shut: another element holds the pressure it would set.
+    FOLLOWER = "follower"
+    #: Bypassed: zero-resistance links join its inlet and outlet.
+    SHORTED = "shorted"
+    #: Off by a transient's schedule.
+    SCHEDULE_OFF = "schedule: off"
+
+    @property
+    def label(self) -> str:
+        """The hold in words ("" for its own set-point)."""
+        return str(self.value)
+
+
+#: The holds the limit checks of :func:`linepack.steady.solve.update_modes` switch to: a station
+#: held by one returns to its set-point once the limit no longer binds.
+LIMIT_HOLDS = frozenset(
+    {
+        Hold.MAX_RATIO,
+        Hold.MAX_OUTLET_PRESSURE,
+        Hold.MIN_SUCTION_PRESSURE,
+        Hold.MAX_POWER,
+        Hold.REVERSE,
+        Hold.BYPASS,
+    }
+)
+_FOLLOWS = "follower: pressure held by "
+
+
+@dataclass(frozen=True)
+class Held:
+    """What one compressor station holds.
+
+    Attributes
+    ----------
+    hold : Hold
+        Its own set-point or the reason for its mode.
+    leader : str or None
+        For :attr:`Hold.FOLLOWER`: the element whose pressure it follows, e.g.
+        ``"node 'a'"``; None otherwise.
+
+    Examples
+    --------
+    >>> Held(Hold.MAX_RATIO).label
+    'max_ratio'
+    >>> Held(Hold.FOLLOWER, "node 'a'").label
+    "follower: pressure held by node 'a'"
+    >>> Held.from_label("follower: pressure held by node 'a'") == Held(Hold.FOLLOWER, "node 'a'")
+    True
+    """
+
+    hold: Hold
+    leader: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The hold in words ("" for its own set-point)."""
+        if self.hold is Hold.FOLLOWER:
+            return f"{_FOLLOWS}{self.leader}"
+        return self.hold.label
+
+    def __str__(self) -> str:
+        return self.label
+
+    @classmethod
+    def from_label(cls, text: str) -> Held:
+        """The hold a :attr:`label` names (reading a saved state).
+
+        Raises
+        ------
+        CaseError
+            If ``text`` is no label of a hold.
+        """
+        if text.startswith(_FOLLOWS):
+            return cls(Hold.FOLLOWER, text.removeprefix(_FOLLOWS))
+        try:
+            return cls(Hold(text))
+        except ValueError:
+            raise CaseError(
+                "not the label of a station's hold",
+                key="limit",
+                value=text,
+                expected=", ".join(repr(h.value) for h in Hold),
+            ) from None
+
+
+#: A station on its own set-point.
+OWN = Held(Hold.SET_POINT)

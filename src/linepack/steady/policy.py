@@ -26,7 +26,7 @@ Within a zone, flows hardly depend on a uniform shift, so the rounds converge in
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from linepack.errors import SolverError
 from linepack.network.compile import CompiledNetwork
 from linepack.steady import system as sy
-from linepack.steady.changes import ChangeKind, ModeChange
+from linepack.steady.changes import OWN, ChangeKind, Held, Hold, ModeChange
 from linepack.steady.zones import control_zones, fix_structure
 
 FloatArray = NDArray[np.float64]
@@ -189,7 +189,7 @@ def _start_one(
     off = cn.edge_offsets()["compressor"]
     best: tuple[float, int] | None = None
     for k in np.flatnonzero(modes.compressor == sy.M_BYPASS):
-        if q[off + k] <= 0 or modes.limit[k].startswith("follower"):
+        if q[off + k] <= 0 or modes.limit[k].hold is Hold.FOLLOWER:
             continue
         trial = sy.Modes(**{**modes.__dict__, "compressor": modes.compressor.copy()})
         trial.compressor[k] = sy.M_OUT
@@ -206,7 +206,7 @@ def _start_one(
     target = min(pd + need + MARGIN, c.max_outlet[ks])
     if target <= pd + MIN_SHIFT:
         return []
-    modes.compressor[ks], modes.value[ks], modes.limit[ks] = sy.M_OUT, target, ""
+    modes.compressor[ks], modes.value[ks], modes.limit[ks] = sy.M_OUT, target, OWN
     el = f"compressor '{cn.edge_names[off + ks]}'"
     return [
         _policy(
@@ -274,7 +274,11 @@ def _shift_compressors(
             continue
         target = min(modes.value[k] + d, c.max_outlet[k])
         if target <= ps:
-            modes.compressor[k], modes.value[k], modes.limit[k] = sy.M_BYPASS, 0.0, "policy"
+            modes.compressor[k], modes.value[k], modes.limit[k] = (
+                sy.M_BYPASS,
+                0.0,
+                Held(Hold.POLICY),
+            )
             out.append(
                 _policy(
                     name,
@@ -337,7 +341,7 @@ def keep_within_bounds(
     cn: CompiledNetwork,
     modes: sy.Modes,
     x: FloatArray,
-    settle: Callable[[FloatArray], FloatArray],
+    settle: Callable[[FloatArray, Sequence[ModeChange]], FloatArray],
     changes: list[ModeChange],
     max_rounds: int = 15,
 ) -> FloatArray:
@@ -351,7 +355,8 @@ def keep_within_bounds(
     x : ndarray
         Converged unknowns under ``modes``.
     settle : callable
-        Re-solves (Newton and station limits) from a start, returning converged unknowns.
+        ``settle(x, pending)`` re-solves (Newton and station limits) from a start, returning
+        converged unknowns; ``pending`` are the step's changes, named if it fails.
     changes : list of ModeChange
         Appended with every change made.
     max_rounds : int
@@ -371,7 +376,7 @@ def keep_within_bounds(
             break
         try:
             made += fix_structure(cn, modes, automatic=True)
-            x = settle(x)
+            x = settle(x, made)
         except SolverError as exc:
             # undo the step and keep the last converged operating point
             _restore(modes, before)

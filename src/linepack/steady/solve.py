@@ -15,6 +15,7 @@ no solution it restarts from the passive network.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,7 +25,7 @@ from linepack.errors import ConvergenceError, InfeasibleError, OptionsError, Sol
 from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Control, Network
 from linepack.steady import system as sy
-from linepack.steady.changes import ChangeKind, ModeChange
+from linepack.steady.changes import ChangeKind, Held, Hold, ModeChange
 from linepack.steady.newton import (
     LinearSolver,
     NewtonOptions,
@@ -259,8 +260,8 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
     report.mode_changes += fix_structure(cn, modes, automatic=automatic)
     linear = linear_solver(opts.linear_solver, system.reduced.pattern.n, chord=opts.newton.chord)
 
-    def settle(x0: FloatArray) -> FloatArray:
-        return _settle(cn, system, modes, linear, report, x0, opts)
+    def settle(x0: FloatArray, pending: Sequence[ModeChange] = ()) -> FloatArray:
+        return _settle(cn, system, modes, linear, report, x0, opts, pending)
 
     try:
         x = settle(linear_start(system, modes, linear, initial_guess(cn)))
@@ -283,7 +284,7 @@ def passive(cn: CompiledNetwork, modes: sy.Modes) -> list[ModeChange]:
     modes.compressor[running] = sy.M_BYPASS
     modes.value[running] = 0.0
     for k in np.flatnonzero(running):
-        modes.limit[k] = "policy: passive start"
+        modes.limit[k] = Held(Hold.PASSIVE)
     modes.regulator[modes.regulator == sy.REG_ACTIVE] = sy.REG_OPEN
     text = "all stations bypassed and regulators opened (the set-points admit no solution)"
     return [ModeChange(None, ChangeKind.PASSIVE, text)]
@@ -297,12 +298,18 @@ def _settle(
     report: ConvergenceReport,
     x: FloatArray,
     opts: SteadyOptions,
+    pending: Sequence[ModeChange] = (),
 ) -> FloatArray:
-    """Newton under fixed modes, then station/regulator limit switching, until nothing moves."""
+    """Newton under fixed modes, then station/regulator limit switching, until nothing moves.
+
+    ``pending`` are changes made before this settle and not yet in ``report.mode_changes``
+    (a policy step, recorded only once it settles): a failure right after them names them.
+    """
     free = np.concatenate([~system.is_set, np.zeros(cn.n_edges, dtype=bool)])
     control = _control(cn, opts)
     automatic = control is Control.BOUNDS
     first = not report.residual_norms
+    before = len(report.mode_changes)
     for rnd in range(opts.max_mode_rounds):
         report.rounds += 1
         try:
@@ -318,11 +325,16 @@ def _settle(
             if not nr.converged:
                 _diagnose_failure(cn, x, report)
         except SolverError as exc:
-            if rnd == 0 and first:
+            made = [
+                *report.mode_changes[:before],
+                *pending,
+                *report.mode_changes[before:],
+            ]
+            if (rnd == 0 and first) or not made:
                 raise
-            last = report.mode_changes[-1]
+            last = made[-1]
             raise InfeasibleError(
-                f"after {_joined(report.mode_changes[-3:])}, the network has no solution "
+                f"after {_joined(made[-3:])}, the network has no solution "
                 f"({exc}): the change cannot be held with the given demands and supply "
                 "pressures",
                 element=last.element,
@@ -464,41 +476,41 @@ def update_modes(
             continue
         # a station the policy set to hold its suction (its flow is fixed by what feeds it)
         # cannot trade that for an outlet limit: the policy lowers the outlet side instead
-        held = m == sy.M_SUCTION and modes.limit[k] == "policy"
+        held = m == sy.M_SUCTION and modes.limit[k].hold is Hold.POLICY
         checks = [
             (
                 qk < -1e-6 and not c.allow_reverse[k],
                 sy.M_OFF,
                 0.0,
-                "reverse flow blocked",
+                Hold.REVERSE,
                 ChangeKind.REVERSE,
             ),
             (
                 pd / ps > c.max_ratio[k] * (1 + 1e-9) and not held,
                 sy.M_RATIO,
                 c.max_ratio[k],
-                "max_ratio",
+                Hold.MAX_RATIO,
                 ChangeKind.LIMIT,
             ),
             (
                 pd > c.max_outlet[k] * (1 + 1e-9) and not held,
                 sy.M_OUT,
                 c.max_outlet[k],
-                "max_outlet_pressure",
+                Hold.MAX_OUTLET_PRESSURE,
                 ChangeKind.LIMIT,
             ),
             (
                 ps < c.min_suction[k] * (1 - 1e-9),
                 sy.M_SUCTION,
                 c.min_suction[k],
-                "min_suction_pressure",
+                Hold.MIN_SUCTION_PRESSURE,
                 ChangeKind.LIMIT,
             ),
             (
                 pw[k] > c.max_power[k] * (1 + 1e-9),
                 sy.M_POWER,
                 c.max_power[k],
-                "max_power",
+                Hold.MAX_POWER,
                 ChangeKind.LIMIT,
             ),
             (
@@ -510,27 +522,27 @@ def update_modes(
                 and not held,
                 sy.M_OUT,
                 c.setpoint[k],
-                RELEASED,
+                Hold.SET_POINT,
                 ChangeKind.RELEASED,
             ),
             (
                 pd < ps * (1 - 1e-9) and m != sy.M_RATIO,
                 sy.M_BYPASS,
                 0.0,
-                "bypass (inlet above outlet set-point)",
+                Hold.BYPASS,
                 ChangeKind.BYPASS,
             ),
         ]
-        for hit, mode, value, label, kind in checks:
+        for hit, mode, value, hold, kind in checks:
             if hit and not (mode == m and value == modes.value[k]):
-                held_by = "" if label == RELEASED else label  # "": its own set-point
-                modes.compressor[k], modes.value[k], modes.limit[k] = mode, value, held_by
+                modes.compressor[k], modes.value[k], modes.limit[k] = mode, value, Held(hold)
                 el = f"compressor '{names[o + k]}'"
+                label = RELEASED if hold is Hold.SET_POINT else hold.label
                 changes.append(
                     ModeChange(
                         el,
                         kind,
-                        f"{el}: {label} ({_violation(label, ps, pd, qk, pw[k], value)})",
+                        f"{el}: {label} ({_violation(hold, ps, pd, qk, pw[k], value)})",
                     )
                 )
                 break
@@ -559,19 +571,19 @@ def update_modes(
     return changes
 
 
-def _violation(label: str, ps: float, pd: float, q: float, power: float, limit: float) -> str:
-    """Readable amount by which a station passed a limit."""
-    if label == "max_ratio":
+def _violation(hold: Hold, ps: float, pd: float, q: float, power: float, limit: float) -> str:
+    """Readable amount by which a station passed a limit (or left one, for its set-point)."""
+    if hold is Hold.MAX_RATIO:
         return f"ratio {pd / ps:.4g} > {limit:.4g}"
-    if label == "max_outlet_pressure":
+    if hold is Hold.MAX_OUTLET_PRESSURE:
         return f"discharge {pd / 1e5:.3f} bar > {limit / 1e5:.3f} bar abs"
-    if label == "min_suction_pressure":
+    if hold is Hold.MIN_SUCTION_PRESSURE:
         return f"suction {ps / 1e5:.3f} bar < {limit / 1e5:.3f} bar abs"
-    if label == "max_power":
+    if hold is Hold.MAX_POWER:
         return f"power {power / 1e6:.3f} MW > {limit / 1e6:.3f} MW"
-    if label.startswith("reverse"):
+    if hold is Hold.REVERSE:
         return f"flow {q:.4g} kg/s"
-    if label == RELEASED:
+    if hold is Hold.SET_POINT:
         return f"discharge {pd / 1e5:.3f} bar > set-point {limit / 1e5:.3f} bar abs"
     return f"suction {ps / 1e5:.3f} bar > discharge {pd / 1e5:.3f} bar abs"
 

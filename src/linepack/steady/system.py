@@ -32,6 +32,7 @@ from linepack.network.compile import MODE_CODES, CompiledNetwork
 from linepack.network.kinds import EDGES, ElementKind
 from linepack.network.model import CompressorMode
 from linepack.steady import kernels
+from linepack.steady.changes import OWN, Held
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -60,8 +61,9 @@ class Modes:
         Mode code per compressor (see :data:`linepack.network.compile.MODE_CODES`).
     value : ndarray
         Value held in that mode (Pa, ratio, kg/s or W).
-    limit : list of str
-        Name of the limit that put the station in its mode ("" if its own set-point).
+    limit : list of Held
+        Per station what it holds: its own set-point or the reason for its mode (a named
+        limit, the policy, a leader it follows, ...); ``Held.label`` is the text shown.
     regulator : ndarray of int
         ``REG_ACTIVE``, ``REG_OPEN`` or ``REG_CLOSED``.
     reg_value : ndarray
@@ -76,11 +78,15 @@ class Modes:
 
     compressor: IntArray
     value: FloatArray
-    limit: list[str]
+    limit: list[Held]
     regulator: IntArray
     reg_value: FloatArray
     p_set: FloatArray
     idle: NDArray[np.bool_]
+
+    def labels(self) -> list[str]:
+        """What each station holds, in words ("" for its own set-point)."""
+        return [h.label for h in self.limit]
 
     @classmethod
     def initial(cls, cn: CompiledNetwork) -> Modes:
@@ -89,7 +95,7 @@ class Modes:
         return cls(
             c.mode.copy(),
             c.setpoint.copy(),
-            [""] * len(c.mode),
+            [OWN] * len(c.mode),
             np.zeros(len(cn.reg_setpoint), dtype=np.int64),
             cn.reg_setpoint.copy(),
             cn.p_set.copy(),

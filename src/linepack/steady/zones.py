@@ -33,7 +33,7 @@ from linepack.errors import InfeasibleError
 from linepack.network.compile import CompiledNetwork
 from linepack.network.kinds import EDGES, ElementKind, Ties
 from linepack.steady import system as sy
-from linepack.steady.changes import ChangeKind, ModeChange
+from linepack.steady.changes import ChangeKind, Held, Hold, ModeChange
 
 IntArray = NDArray[np.int64]
 
@@ -263,12 +263,13 @@ def _make_follower(
     inlet = groups.find(int(clusters[_inlet(cn, new)]))
     leader_inlet = groups.find(int(clusters[_inlet(cn, old)]))
     follow = inlet not in groups.anchor and inlet != leader_inlet
-    why = f"follower: pressure held by {old.element}"
+    held = Held(Hold.FOLLOWER, old.element)
+    why = held.label
     if new.kind == "compressor":
         k = new.index
         modes.compressor[k] = sy.M_BYPASS if follow else sy.M_OFF
         modes.value[k] = 0.0
-        modes.limit[k] = why
+        modes.limit[k] = held
         text = f"{new.element}: {'bypass' if follow else 'off'} ({why})"
     else:
         modes.regulator[new.index] = sy.REG_OPEN if follow else sy.REG_CLOSED
@@ -360,7 +361,11 @@ def _release_looped(cn: CompiledNetwork, modes: sy.Modes, zones: IntArray) -> li
             continue
         name = cn.edge_names[off[kind] + k]
         if kind == "compressor":
-            modes.compressor[k], modes.value[k], modes.limit[k] = sy.M_BYPASS, 0.0, "policy"
+            modes.compressor[k], modes.value[k], modes.limit[k] = (
+                sy.M_BYPASS,
+                0.0,
+                Held(Hold.POLICY),
+            )
         else:
             modes.regulator[k] = sy.REG_OPEN
         return [
@@ -416,7 +421,11 @@ def fix_floating(cn: CompiledNetwork, modes: sy.Modes, *, automatic: bool) -> li
             i = int(c.from_node[k])
             band = (max(cn.p_min[i], c.min_suction[k], 1e5), cn.p_max[i])
             target = sum(band) / 2 if np.isfinite(band[1]) else modes.value[k] / 1.2
-            modes.compressor[k], modes.value[k], modes.limit[k] = sy.M_SUCTION, target, "policy"
+            modes.compressor[k], modes.value[k], modes.limit[k] = (
+                sy.M_SUCTION,
+                target,
+                Held(Hold.POLICY),
+            )
             el = f"compressor '{cn.edge_names[off['compressor'] + k]}'"
             out.append(
                 ModeChange(
@@ -459,7 +468,11 @@ def release_shorted(cn: CompiledNetwork, modes: sy.Modes) -> list[ModeChange]:
     out = []
     for k in np.flatnonzero(~np.isin(modes.compressor, (sy.M_BYPASS, sy.M_OFF))):
         if clusters[c.from_node[k]] == clusters[c.to_node[k]]:
-            modes.compressor[k], modes.value[k], modes.limit[k] = sy.M_BYPASS, 0.0, "shorted"
+            modes.compressor[k], modes.value[k], modes.limit[k] = (
+                sy.M_BYPASS,
+                0.0,
+                Held(Hold.SHORTED),
+            )
             el = f"compressor '{cn.edge_names[off['compressor'] + k]}'"
             out.append(
                 ModeChange(

@@ -25,6 +25,7 @@ from linepack.errors import CaseError
 from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.design import DesignBasis
 from linepack.network.model import Network
+from linepack.steady.changes import Hold
 from linepack.steady.solve import SteadySolution
 from linepack.studies.limits import (
     NO_SOLUTION,
@@ -282,13 +283,16 @@ def _result(pb: Problem, lo: Trial, hi: Trial) -> CapacityResult:
     p_del = math.nan
     if sol is not None:
         names = cn.labels.compressors
-        at_limit = [(names[k], lim) for k, lim in enumerate(sol.modes.limit) if lim]
+        at_limit = [
+            (names[k], held.label)
+            for k, held in enumerate(sol.modes.limit)
+            if held.hold is not Hold.SET_POINT
+        ]
         # a station placed exactly at a limit holds its set-point: name it too
         for m in lo.margins:
-            name = m.element.split("'")[1] if "'" in m.element else m.element
-            near = m.constraint.startswith("station_") and m.relative <= NEAR_LIMIT
-            if near and name not in dict(at_limit):
-                at_limit.append((name, m.constraint.removeprefix("station_")))
+            hold = m.station_hold
+            if hold is not None and m.relative <= NEAR_LIMIT and m.name not in dict(at_limit):
+                at_limit.append((m.name, hold.label))
         i = pressure_supply_index(pb.network)
         node = cn.node_names.index(cn.labels.supply_nodes[i])
         inflow = float(-sol.node_balance[node])

@@ -343,7 +343,7 @@ class LayoutTrials:
         if sol is None:
             return _none(ch, pb, t.error or "no steady solution")
         c = sol.compiled.compressors
-        held = tuple(x or SET_POINT for x in sol.modes.limit)
+        held = tuple(x or SET_POINT for x in sol.modes.labels())
         ms, bad = _violation(t.margins)
         return LayoutState(
             ch,

@@ -37,6 +37,7 @@ from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.design import DesignBasis
 from linepack.network.model import Demand, Network
 from linepack.steady import system as sy
+from linepack.steady.changes import Hold
 from linepack.steady.newton import NewtonOptions
 from linepack.steady.solve import SteadyOptions, SteadySolution, solve
 from linepack.studies.stations import compile_like
@@ -52,6 +53,13 @@ STATION_POWER = "station_max_power"
 STATION_SUCTION = "station_min_suction_pressure"
 STATION_OUTLET = "station_max_outlet_pressure"
 NO_SOLUTION = "no_steady_solution"
+#: The station limit each station constraint is the margin of.
+STATION_HOLDS = {
+    STATION_RATIO: Hold.MAX_RATIO,
+    STATION_POWER: Hold.MAX_POWER,
+    STATION_SUCTION: Hold.MIN_SUCTION_PRESSURE,
+    STATION_OUTLET: Hold.MAX_OUTLET_PRESSURE,
+}
 #: Newton steps per solve of a trial: feasible PSGP trials converge in 4-10; a trial beyond
 #: the capacity may otherwise take the default 60 (x rounds) before the solver gives up.
 TRIAL_NEWTON_STEPS = 25
@@ -67,8 +75,11 @@ class Margin:
     ----------
     constraint : str
         One of the constraint names of this module.
-    element : str
-        Where, e.g. ``"node 'kasur'"``, ``"pipe 'L11'"``, ``"compressor 'CS-1'"``.
+    kind : str
+        Kind of the element where it is measured: "node", "pipe", "supply" or "compressor"
+        ("" when there is none, e.g. the velocity of a network without pipes).
+    name : str
+        Name of that element ("-" when there is none).
     value, limit : float
         The quantity and its limit (SI: Pa abs, m/s, kg/s, W or -).
     margin : float
@@ -80,12 +91,23 @@ class Margin:
     """
 
     constraint: str
-    element: str
+    kind: str
+    name: str
     value: float
     limit: float
     margin: float
     unit: str
     decides: bool = True
+
+    @property
+    def element(self) -> str:
+        """Where, e.g. ``"node 'kasur'"``, ``"pipe 'L11'"``, ``"compressor 'CS-1'"``."""
+        return f"{self.kind} '{self.name}'" if self.kind else self.name
+
+    @property
+    def station_hold(self) -> Hold | None:
+        """The station limit this is the margin of (None for a network constraint)."""
+        return STATION_HOLDS.get(self.constraint)
 
     @property
     def relative(self) -> float:
@@ -351,7 +373,8 @@ def state_margins(
     out = [
         Margin(
             MIN_DELIVERY,
-            f"node '{cn.node_names[pb.delivery]}'",
+            "node",
+            cn.node_names[pb.delivery],
             float(p[pb.delivery]),
             pb.min_delivery_pressure,
             float(p[pb.delivery] - pb.min_delivery_pressure),
@@ -377,7 +400,8 @@ def _pressure_margin(pb: Problem, cn: CompiledNetwork, p: np.ndarray) -> Margin:
         name = cn.pipe_names[seg.pipe[j]]
         return Margin(
             MAX_PRESSURE,
-            f"pipe '{name}'",
+            "pipe",
+            name,
             float(pseg[j]),
             float(pb.seg_maop[j]),
             float(seg_m[j]),
@@ -385,7 +409,8 @@ def _pressure_margin(pb: Problem, cn: CompiledNetwork, p: np.ndarray) -> Margin:
         )
     return Margin(
         MAX_PRESSURE,
-        f"node '{cn.node_names[i]}'",
+        "node",
+        cn.node_names[i],
         float(p[i]),
         float(cn.p_max[i]),
         float(node_m[i]),
@@ -407,12 +432,13 @@ def segment_velocity(sol: SteadySolution) -> np.ndarray:
 
 def _velocity_margin(pb: Problem, cn: CompiledNetwork, v: np.ndarray) -> Margin:
     if not v.size:
-        return Margin(MAX_VELOCITY, "-", 0.0, pb.max_velocity, pb.max_velocity, "m/s")
+        return Margin(MAX_VELOCITY, "", "-", 0.0, pb.max_velocity, pb.max_velocity, "m/s")
     k = int(np.argmax(v))
     name = cn.pipe_names[cn.segments.pipe[k]]
     return Margin(
         MAX_VELOCITY,
-        f"pipe '{name}'",
+        "pipe",
+        name,
         float(v[k]),
         pb.max_velocity,
         float(pb.max_velocity - v[k]),
@@ -429,7 +455,8 @@ def _supply_margins(pb: Problem, cn: CompiledNetwork, inflows: np.ndarray) -> li
         out.append(
             Margin(
                 SUPPLY_FLOW,
-                f"supply '{cn.labels.supplies[k]}'",
+                "supply",
+                cn.labels.supplies[k],
                 inflow,
                 flow_max,
                 flow_max - inflow,
@@ -449,13 +476,13 @@ def _station_margins(
         if not active[k]:
             continue
         ps, pd = float(p[c.from_node[k]]), float(p[c.to_node[k]])
-        el = f"compressor '{name}'"
         if np.isfinite(c.max_ratio[k]):
             r = pd / ps
             out.append(
                 Margin(
                     STATION_RATIO,
-                    el,
+                    "compressor",
+                    name,
                     r,
                     float(c.max_ratio[k]),
                     float(c.max_ratio[k] - r),
@@ -468,7 +495,8 @@ def _station_margins(
             out.append(
                 Margin(
                     STATION_POWER,
-                    el,
+                    "compressor",
+                    name,
                     w,
                     float(c.max_power[k]),
                     float(c.max_power[k] - w),
@@ -480,7 +508,8 @@ def _station_margins(
             out.append(
                 Margin(
                     STATION_SUCTION,
-                    el,
+                    "compressor",
+                    name,
                     ps,
                     float(c.min_suction[k]),
                     ps - float(c.min_suction[k]),
@@ -492,7 +521,8 @@ def _station_margins(
             out.append(
                 Margin(
                     STATION_OUTLET,
-                    el,
+                    "compressor",
+                    name,
                     pd,
                     float(c.max_outlet[k]),
                     float(c.max_outlet[k]) - pd,

@@ -60,9 +60,9 @@ from linepack.errors import (
 from linepack.network.compile import CompiledNetwork
 from linepack.network.model import Control
 from linepack.steady import system as sy
-from linepack.steady.changes import ChangeKind, ModeChange
+from linepack.steady.changes import LIMIT_HOLDS, OWN, ChangeKind, Held, Hold, ModeChange
 from linepack.steady.newton import NewtonOptions, NewtonReport, damped_newton
-from linepack.steady.solve import update_modes
+from linepack.steady.solve import RELEASED, update_modes
 from linepack.steady.zones import mark_idle_loops, release_shorted, resolve_conflicts
 from linepack.transient.boundary import Boundary, BoundaryMap
 from linepack.transient.linear import ReducedSolver
@@ -325,23 +325,23 @@ class Integrator:
                             f"compressor '{names[o + k]}'", ChangeKind.SCHEDULE, "off (schedule)"
                         )
                     )
-                m.compressor[k], m.value[k], m.limit[k] = sy.M_OFF, 0.0, "schedule: off"
+                m.compressor[k], m.value[k], m.limit[k] = sy.M_OFF, 0.0, SCHEDULED_OFF
                 continue
-            if m.limit[k] == "schedule: off":
+            if m.limit[k].hold is Hold.SCHEDULE_OFF:
                 notes.append(
                     _change(f"compressor '{names[o + k]}'", ChangeKind.SCHEDULE, "on (schedule)")
                 )
-            own = m.limit[k] in ("", "schedule: off")
+            own = m.limit[k].hold in (Hold.SET_POINT, Hold.SCHEDULE_OFF)
             if own or moved:
                 if not own:
                     notes.append(
                         _change(
                             f"compressor '{names[o + k]}'",
                             ChangeKind.RELEASED,
-                            "back to its set-point",
+                            RELEASED,
                         )
                     )
-                m.compressor[k], m.value[k], m.limit[k] = bnd.comp_mode[k], bnd.comp_value[k], ""
+                m.compressor[k], m.value[k], m.limit[k] = bnd.comp_mode[k], bnd.comp_value[k], OWN
         return m, notes
 
     def _step(self, t_new: float) -> StepReport:
@@ -409,13 +409,9 @@ class Integrator:
             modes.compressor[k], modes.value[k], modes.limit[k] = (
                 bnd.comp_mode[k],
                 bnd.comp_value[k],
-                "",
+                OWN,
             )
-            out.append(
-                _change(
-                    f"compressor '{names[o + k]}'", ChangeKind.RELEASED, "back to its set-point"
-                )
-            )
+            out.append(_change(f"compressor '{names[o + k]}'", ChangeKind.RELEASED, RELEASED))
         return out
 
     def _newton(
@@ -529,24 +525,17 @@ def _structure(cn: CompiledNetwork, modes: sy.Modes, automatic: bool) -> list[Mo
     return changes + mark_idle_loops(cn, modes)
 
 
-#: Labels of the limits the steady limit checks switch to (``update_modes``).
-LIMITS = (
-    "max_ratio",
-    "max_outlet_pressure",
-    "min_suction_pressure",
-    "max_power",
-    "reverse flow blocked",
-    "bypass (inlet above outlet set-point)",
-)
+#: A station switched off by the schedule.
+SCHEDULED_OFF = Held(Hold.SCHEDULE_OFF)
 
 
 def _released(m: sy.Modes, k: int, bnd: Boundary, ps: float, pd: float) -> bool:
     """Whether an outlet-pressure station held at a limit can return to its set-point."""
-    if bnd.comp_mode[k] != sy.M_OUT or m.limit[k] not in LIMITS:
+    if bnd.comp_mode[k] != sy.M_OUT or m.limit[k].hold not in LIMIT_HOLDS:
         return False
     sp, mode = bnd.comp_value[k], m.compressor[k]
     if mode == sy.M_BYPASS:
         return bool(ps < sp * (1 - 1e-6))
     if mode == sy.M_OFF:
-        return m.limit[k].startswith("reverse") and pd < sp * (1 - 1e-6)
+        return m.limit[k].hold is Hold.REVERSE and pd < sp * (1 - 1e-6)
     return bool(pd > sp * (1 + 1e-6))

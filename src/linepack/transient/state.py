@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from linepack.errors import CaseError
 from linepack.network.compile import CompiledNetwork
 from linepack.steady import system as sy
+from linepack.steady.changes import Held
 
 FloatArray = NDArray[np.float64]
 
@@ -80,7 +81,7 @@ class TransientState:
             flow=self.flow,
             node_names=np.asarray(cn.node_names, dtype=str),
             edge_names=np.asarray(cn.edge_names, dtype=str),
-            limit=np.asarray(m.limit, dtype=str),
+            limit=np.asarray(m.labels(), dtype=str),
             **{f"modes_{k}": getattr(m, k) for k in _MODE_FIELDS},
             **extra,  # type: ignore[arg-type]
         )
@@ -121,7 +122,7 @@ class TransientState:
             modes = sy.Modes(
                 compressor=z["modes_compressor"].astype(np.int64),
                 value=z["modes_value"].astype(float),
-                limit=[str(s) for s in z["limit"].tolist()],
+                limit=[Held.from_label(str(s)) for s in z["limit"].tolist()],
                 regulator=z["modes_regulator"].astype(np.int64),
                 reg_value=z["modes_reg_value"].astype(float),
                 p_set=z["modes_p_set"].astype(float),
