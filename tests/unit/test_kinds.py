@@ -1,23 +1,31 @@
 """The element-kind table (network/kinds.py) is the one list: the model, the reader, the writer,
 validation, compile and sweeps cover exactly its kinds and keys; the well-posedness checks
 (steady/zones.py), the tree march, the steady and transient edge rows and ``Network.links()``
-read its edge flags instead of listing kinds.
+read its edge flags instead of listing kinds; schedules, their reader and the transient boundary
+map move exactly the quantities its rows say; sweeps accept every numeric settings key; the CLI
+counts every kind.
 
 No numeric tolerances: the round trip compares networks with ``==`` (the writer writes floats
-with ``repr`` and the reader converts SI to SI, so values come back bit for bit).
+with ``repr`` and the reader converts SI to SI, so values come back bit for bit); scheduled and
+swept values are given in SI units, so the reader's conversion is a factor of one and exact.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
+import numpy as np
 import pytest
+from typer.testing import CliRunner
 
+from linepack.cli.main import app
 from linepack.errors import CaseError
 from linepack.gas.composition import Gas
 from linepack.io.case_toml import SECTIONS, read_case
 from linepack.io.case_write import case_text
+from linepack.io.schedule_toml import read_schedule
 from linepack.network.compile import EDGE_KINDS, compile_network
 from linepack.network.kinds import (
     EDGES,
@@ -25,7 +33,10 @@ from linepack.network.kinds import (
     KINDS,
     MARCHED,
     NUMERIC_KINDS,
+    SCHEDULED,
     SETPOINT,
+    SETTINGS_KEYS,
+    UNIT,
     Role,
     Ties,
     kind_of,
@@ -43,11 +54,15 @@ from linepack.network.model import (
     Supply,
     Valve,
 )
+from linepack.network.schedule import QUANTITIES, Schedule
 from linepack.network.validate import COLUMN_HOOKS, HOOKS, label, validate
 from linepack.steady import system as sy
 from linepack.steady.march import can_march
 from linepack.steady.zones import control_zones, rigid_clusters
-from linepack.sweep.apply import resolve
+from linepack.sweep import apply
+from linepack.sweep.apply import UNSWEPT_SETTINGS, apply_values, resolve
+from linepack.sweep.spec import parse_param
+from linepack.transient.boundary import BoundaryMap
 
 
 def _one_of_each() -> Network:
@@ -274,3 +289,133 @@ def test_the_march_refuses_exactly_the_kinds_not_flagged_marched(section: str) -
     else:
         assert reason is not None
         assert reason.startswith(f"1 {kind.field.replace('_', ' ')} present")
+
+
+# -- schedules --------------------------------------------------------------------------------
+#: Every (kind, quantity) a schedule may move, from the table.
+_SCHEDULED = [(section, q) for section, kind in SCHEDULED.items() for q in kind.scheduled]
+#: A new value of each unit kind, in SI units (switches: off/closed, the elements start on/open).
+_NEW = {"flow": '"12.5 kg/s"', "pressure": '"5500000 Pa"', "bool": "false"}
+
+
+def _unit_kind(section: str, quantity: str, net: Network) -> str:
+    """The unit kind of a scheduled quantity: its key's, by mode for a station's set-point."""
+    kind = KIND[section]
+    spec = kind.keys.get(quantity)
+    if spec is None or spec.kind == "bool":  # a switch (``on``) or a boolean key (``open``)
+        return "bool"
+    if spec.kind == "raw":
+        return SETPOINT[CompressorMode(kind.elements(net)[0].mode)].kind
+    return spec.kind
+
+
+def test_schedules_move_exactly_the_kinds_the_table_says() -> None:
+    assert dict(QUANTITIES) == {s: k.scheduled for s, k in SCHEDULED.items()}
+    assert set(SCHEDULED) == {"supply", "demand", "compressor", "regulator", "valve"}
+    for kind in KINDS:
+        assert bool(kind.scheduled) == (kind.section in SCHEDULED), kind.section
+        if not kind.scheduled:
+            assert kind.default_quantity is None, kind.section
+        elif kind.role is Role.BOUNDARY:  # the default is the set-point the case gives
+            assert kind.default_quantity is None, kind.section
+            assert set(kind.scheduled) == set(kind.setpoints), kind.section
+        else:
+            assert kind.default_quantity in kind.scheduled, kind.section
+        for q in kind.scheduled:  # a set-point key, a boolean key, or the station switch
+            assert q in kind.setpoints or q in kind.keys or q == "on", (kind.section, q)
+
+
+@pytest.mark.parametrize(("section", "quantity"), _SCHEDULED)
+def test_every_scheduled_quantity_is_read_and_moves_the_boundary(
+    section: str, quantity: str
+) -> None:
+    net = _one_of_each()
+    name = KIND[section].elements(net)[0].name
+    value = _NEW[_unit_kind(section, quantity, net)]
+    text = (
+        f'[[event]]\ntarget = "{section}"\nelement = "{name}"\nquantity = "{quantity}"\n'
+        f'at = "100 s"\nvalue = {value}\n'
+    )
+    schedule = read_schedule(text, net)
+    assert schedule.targets() == {(section, name, quantity)}
+    series = (
+        f'[[schedule]]\ntarget = "{section}"\nname = "{name}"\nquantity = "{quantity}"\n'
+        f'kind = "step"\ntimes = ["0 s", "100 s"]\nvalues = [{value}, {value}]\n'
+    )
+    assert read_schedule(series, net).targets() == {(section, name, quantity)}
+    boundary = BoundaryMap(compile_network(net), schedule)
+    before, after = boundary.at(0.0), boundary.at(200.0)
+    moved = [
+        f.name
+        for f in dataclasses.fields(before)
+        if f.name != "t"
+        and not np.array_equal(getattr(before, f.name), getattr(after, f.name), equal_nan=True)
+    ]
+    assert moved, (section, quantity)
+
+
+@pytest.mark.parametrize("section", list(SCHEDULED))
+def test_an_event_without_quantity_moves_the_tables_default(section: str) -> None:
+    net = _one_of_each()
+    kind = KIND[section]
+    element = kind.elements(net)[0]
+    # a boundary's default is the set-point the case gives it (the supply's pressure, the
+    # demand's flow)
+    default = kind.default_quantity or next(
+        k for k in kind.setpoints if getattr(element, k) is not None
+    )
+    text = (
+        f'[[event]]\ntarget = "{section}"\nelement = "{element.name}"\nat = "100 s"\n'
+        "fraction = 0.5\n"
+    )
+    if default in ("on", "open"):  # a switch takes a value, not a fraction
+        text = text.replace("fraction = 0.5", "value = false")
+    assert read_schedule(text, net).targets() == {(section, element.name, default)}
+    event = Schedule().event(section, element.name, at=100.0, to=0.0)
+    assert event.events[0].quantity == kind.default_quantity
+
+
+def test_a_series_names_its_quantity_where_the_table_says_it_must() -> None:
+    net = _one_of_each()
+    for section, kind in SCHEDULED.items():
+        name = kind.elements(net)[0].name
+        text = (
+            f'[[schedule]]\ntarget = "{section}"\nname = "{name}"\nkind = "step"\n'
+            'times = ["0 s"]\nvalues = [false]\n'
+        )
+        if kind.series_default:
+            continue  # its default is read as in the event test above
+        with pytest.raises(CaseError) as info:
+            read_schedule(text, net)
+        assert info.value.key == "quantity", section
+        assert all(repr(q) in str(info.value.expected) for q in kind.scheduled), section
+
+
+# -- sweeps and the CLI -----------------------------------------------------------------------
+def test_sweeps_use_the_tables_numeric_kinds() -> None:
+    assert apply.NUMERIC_KINDS is NUMERIC_KINDS
+
+
+@pytest.mark.parametrize("key", [k for k, s in SETTINGS_KEYS.items() if s.kind in NUMERIC_KINDS])
+def test_sweeps_accept_every_numeric_settings_key(key: str) -> None:
+    net = _one_of_each()
+    spec = SETTINGS_KEYS[key]
+    text = f"settings.{key}=0.75 {UNIT.get(spec.kind, '')}".rstrip()
+    if key in UNSWEPT_SETTINGS:  # one field (Settings.pseudo_critical) holds both halves
+        with pytest.raises(CaseError, match="cannot be swept"):
+            parse_param(text, net)
+        return
+    param = parse_param(text, net)
+    assert param.values == (0.75,)
+    swept = apply_values(net, [param.target], {param.name: 0.75})
+    assert getattr(swept.settings, spec.attribute(key)) == 0.75
+
+
+def test_the_cli_counts_every_kind(tmp_path: Path) -> None:
+    net, case = _one_of_each(), tmp_path / "kinds.toml"
+    case.write_text(case_text(net), encoding="utf-8")
+    res = CliRunner().invoke(app, ["validate", str(case)])
+    assert res.exit_code == 0, res.output
+    out = " ".join(res.output.split())  # the terminal may wrap the line
+    for kind in KINDS:
+        assert f"{len(kind.elements(net))} {kind.field.replace('_', ' ')}" in out, kind.section

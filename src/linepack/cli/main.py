@@ -469,15 +469,16 @@ def validate(
     def work() -> str:
         from linepack.io.load import load
         from linepack.network.compile import compile_network
+        from linepack.network.kinds import KINDS
 
         net = load(case)
-        cn = compile_network(net)
-        return (
-            f"{net.name}: OK — {len(net.nodes)} nodes, {len(net.pipes)} pipes "
-            f"({len(cn.segments.length)} segments), {len(net.compressors)} compressors, "
-            f"{len(net.regulators)} regulators, {len(net.valves)} valves, "
-            f"{len(net.short_pipes)} short pipes, {len(net.resistors)} resistors"
+        segments = f" ({len(compile_network(net).segments.length)} segments)"
+        counts = ", ".join(
+            f"{len(k.elements(net))} {k.field.replace('_', ' ')}"
+            + (segments if k.section == "pipe" else "")
+            for k in KINDS
         )
+        return f"{net.name}: OK — {counts}"
 
     console.print(guard(work))
 

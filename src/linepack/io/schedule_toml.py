@@ -54,7 +54,7 @@ from typing import Any, NoReturn
 
 from linepack.errors import CaseError, ScheduleError, UnitError
 from linepack.io.case_toml import _Context, _convert, _toml_error
-from linepack.network.kinds import SETPOINT, Key
+from linepack.network.kinds import SCHEDULED, SETPOINT, Key
 from linepack.network.model import CompressorMode, Network
 from linepack.network.schedule import QUANTITIES, Schedule, Series, parse_time
 from linepack.network.validate import check_value
@@ -177,13 +177,8 @@ def _switch(value: Any, element: str, key: str) -> float:
 
 
 def _names(net: Network) -> dict[str, dict[str, Any]]:
-    return {
-        "supply": {e.name: e for e in net.supplies},
-        "demand": {e.name: e for e in net.demands},
-        "compressor": {e.name: e for e in net.compressors},
-        "regulator": {e.name: e for e in net.regulators},
-        "valve": {e.name: e for e in net.valves},
-    }
+    """The elements a schedule may name, by name, for each kind a schedule moves."""
+    return {section: {e.name: e for e in k.elements(net)} for section, k in SCHEDULED.items()}
 
 
 def _target(
@@ -212,14 +207,16 @@ def _target(
 
 def _quantity(table: dict[str, Any], target: str, elem: Any, element: str, event: bool) -> str:
     """The quantity given, or its default (see docs/case-format.md)."""
-    allowed = QUANTITIES[target]
+    kind = SCHEDULED[target]
+    allowed = kind.scheduled
     q = table.get("quantity")
     if q is None:
-        if target in ("supply", "demand"):
+        if kind.default_quantity is None:  # a boundary: the one the case gives it
             return "pressure" if elem.pressure is not None else "flow"
-        if target == "compressor" and not event:
-            _fail("missing field", element, "quantity", expected="'setpoint' or 'on'")
-        return "on" if target == "compressor" else allowed[0]
+        if not (event or kind.series_default):
+            expected = " or ".join(map(repr, allowed))
+            _fail("missing field", element, "quantity", expected=expected)
+        return kind.default_quantity
     if q not in allowed:
         _fail("unknown value", element, "quantity", q, expected="one of " + ", ".join(allowed))
     return str(q)
@@ -231,14 +228,11 @@ def _reader(
     """A function reading one value of ``quantity`` into SI (with its range check)."""
     if quantity in _SWITCHES:
         return _switch
-    if quantity == "flow":
-        kind, check = "flow", "finite"
-    elif quantity == "pressure" or target == "regulator":
-        kind, check = "pressure", "positive"
-    else:  # compressor set-point: in the unit kind of the station's mode
+    spec = SCHEDULED[target].keys[quantity]  # the key the quantity sets
+    if spec.kind == "raw":  # a compressor's set-point: in the unit kind of its mode
         mode = CompressorMode(elem.mode)
-        spec = SETPOINT.get(mode)
-        if spec is None:
+        by_mode = SETPOINT.get(mode)
+        if by_mode is None:
             _fail(
                 f"a station in mode '{mode.value}' has no set-point to schedule",
                 element,
@@ -246,7 +240,8 @@ def _reader(
                 quantity,
                 expected="'on' (or give the station a mode with a set-point)",
             )
-        kind, check = spec.kind, str(spec.check)
+        spec = by_mode
+    kind, check = spec.kind, str(spec.check)
 
     def read(value: Any, where: str, key: str) -> float:
         v = float(_convert(value, Key(kind), where, key, ctx))

@@ -9,9 +9,12 @@ class, its case-file section (the TOML array-of-tables name, ``[[pipe]]``), the
 set-points; for an edge, how it ties the pressures of its ends (:class:`Ties`, read by the
 well-posedness checks of :mod:`linepack.steady.zones` and the island check of validation) and
 whether the batched tree march (:mod:`linepack.steady.march`) solves it; and the names of its
-checks across keys (:class:`Checks`, functions of :mod:`linepack.network.validate`).
-:data:`KINDS` lists them in the order of the ``Network`` fields; edges are numbered in the order
-of :data:`EDGES` (pipes as their segments first).
+checks across keys (:class:`Checks`, functions of :mod:`linepack.network.validate`); and what a
+transient schedule may move on its elements (:data:`SCHEDULED`, read by
+:mod:`linepack.network.schedule`, its reader :mod:`linepack.io.schedule_toml` and the boundary
+map of :mod:`linepack.transient.boundary`). :data:`KINDS` lists them in the order of the
+``Network`` fields; edges are numbered in the order of :data:`EDGES` (pipes as their segments
+first).
 
 The key kinds are the quantity kinds of :mod:`linepack.units` (``length``, ``pressure``, ...) and
 a few more for case files (``pressure_difference``, ``gas_constant``, ``flow``; ``text``,
@@ -64,6 +67,7 @@ __all__ = [
     "KINDS",
     "MARCHED",
     "NUMERIC_KINDS",
+    "SCHEDULED",
     "SETPOINT",
     "SETTINGS_KEYS",
     "UNIT",
@@ -215,6 +219,15 @@ class ElementKind:
         refuses a network holding any element of a kind not marched).
     checks : Checks
         Its checks across keys, by name.
+    scheduled : tuple of str
+        The quantities a transient schedule may move on its elements (a set-point key, or a
+        switch: ``on``, ``open``); empty if none.
+    default_quantity : str, optional
+        The quantity an event without one moves (a compressor's ``on``: a trip); None for a
+        boundary, whose default is the set-point the case gives it (its flow or pressure).
+    series_default : bool
+        Whether a time series may leave out its quantity and move the default (not on a
+        compressor, whose values could be a set-point or a switch).
     """
 
     section: str
@@ -226,6 +239,9 @@ class ElementKind:
     ties: Ties | None = None
     marched: bool = False
     checks: Checks = Checks()
+    scheduled: tuple[str, ...] = ()
+    default_quantity: str | None = None
+    series_default: bool = True
 
     def elements(self, net: Network) -> list[Any]:
         """The network's elements of this kind."""
@@ -339,6 +355,9 @@ KINDS: tuple[ElementKind, ...] = (
         ties=Ties.BY_MODE,
         marched=True,
         checks=Checks(before="compressor_mode", after="compressor_setpoint"),
+        scheduled=("setpoint", "on"),
+        default_quantity="on",
+        series_default=False,
     ),
     ElementKind(
         "regulator",
@@ -357,6 +376,8 @@ KINDS: tuple[ElementKind, ...] = (
         },
         setpoints=("setpoint",),
         ties=Ties.BY_MODE,
+        scheduled=("setpoint",),
+        default_quantity="setpoint",
     ),
     ElementKind(
         "valve",
@@ -366,6 +387,8 @@ KINDS: tuple[ElementKind, ...] = (
         {**_ENDS, "open": Key("bool")},
         ties=Ties.WHEN_OPEN,
         checks=Checks(after="valve_state"),
+        scheduled=("open",),
+        default_quantity="open",
     ),
     ElementKind(
         "short_pipe",
@@ -404,6 +427,7 @@ KINDS: tuple[ElementKind, ...] = (
         },
         setpoints=("pressure", "flow"),
         checks=Checks(before="boundary", columns="boundaries"),
+        scheduled=("flow", "pressure"),
     ),
     ElementKind(
         "demand",
@@ -418,6 +442,7 @@ KINDS: tuple[ElementKind, ...] = (
         },
         setpoints=("flow", "pressure"),
         checks=Checks(before="boundary", columns="boundaries"),
+        scheduled=("flow", "pressure"),
     ),
 )
 
@@ -429,6 +454,11 @@ EDGES: tuple[ElementKind, ...] = tuple(k for k in KINDS if k.role is Role.EDGE)
 BOUNDARIES: tuple[ElementKind, ...] = tuple(k for k in KINDS if k.role is Role.BOUNDARY)
 #: Edge kinds the batched tree march solves (it refuses a network with any other edge).
 MARCHED: tuple[ElementKind, ...] = tuple(k for k in EDGES if k.marched)
+#: Kinds a transient schedule may move, by section: the boundaries, then the edges (the order
+#: of messages and of the case-format docs).
+SCHEDULED: Mapping[str, ElementKind] = MappingProxyType(
+    {k.section: k for k in (*BOUNDARIES, *EDGES) if k.scheduled}
+)
 _BY_CLASS: Mapping[type, ElementKind] = MappingProxyType({k.cls: k for k in KINDS})
 
 #: A compressor set-point's key spec (quantity kind and range check) in each mode that has one

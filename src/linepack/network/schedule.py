@@ -12,6 +12,9 @@ regulator     setpoint               outlet pressure [Pa abs]
 valve         open                   1 open, 0 closed
 ============  =====================  ===============================================
 
+The kinds and their quantities are the element-kind table's
+(:attr:`~linepack.network.kinds.ElementKind.scheduled`, :data:`QUANTITIES`).
+
 A :class:`Series` is piecewise linear (``"linear"``, constant outside its first and last
 breakpoint; a repeated time makes a jump) or piecewise constant (``"step"``, each value holds
 from its time on). Both are right-continuous: at a jump the later value applies.
@@ -31,19 +34,17 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 from linepack.errors import ScheduleError
+from linepack.network.kinds import SCHEDULED
 
-#: Quantities each target kind accepts.
-QUANTITIES: dict[str, tuple[str, ...]] = {
-    "supply": ("flow", "pressure"),
-    "demand": ("flow", "pressure"),
-    "compressor": ("setpoint", "on"),
-    "regulator": ("setpoint",),
-    "valve": ("open",),
-}
+#: Quantities each target kind accepts (from the element-kind table).
+QUANTITIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {section: kind.scheduled for section, kind in SCHEDULED.items()}
+)
 
 Key = tuple[str, str, str]
 
@@ -273,10 +274,8 @@ class Schedule:
                 value={"to": to, "fraction": fraction},
                 expected="exactly one of 'to' and 'fraction'",
             )
-        if quantity is None and kind in ("compressor", "valve"):
-            quantity = "on" if kind == "compressor" else "open"
-        if quantity is None and kind == "regulator":
-            quantity = "setpoint"
+        if quantity is None and kind in SCHEDULED:
+            quantity = SCHEDULED[kind].default_quantity
         _check_target(kind, name, quantity)
         t = parse_time(at)
         text = label or (

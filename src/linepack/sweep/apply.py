@@ -34,28 +34,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from linepack.errors import CaseError
-from linepack.network.kinds import KIND, SETPOINT, SETTINGS_KEYS, Role
+from linepack.network.kinds import KIND, NUMERIC_KINDS, SETPOINT, SETTINGS_KEYS, Role
 from linepack.network.model import CompressorMode, Network
 from linepack.network.validate import check_value, check_wall
 
-__all__ = ["SPECIAL", "Target", "apply_values", "resolve"]
+__all__ = ["SPECIAL", "UNSWEPT_SETTINGS", "Target", "apply_values", "resolve"]
 
 #: Parameter names that are not ``SECTION.NAME.KEY`` paths.
 SPECIAL = ("throughput", "inlet_pressure")
 #: Sections whose keys are stored in the scenario row and not applied to the network.
 PASSTHROUGH = ("economics", "design")
-#: Key kinds whose values are numbers (the others cannot be swept).
-NUMERIC_KINDS = (
-    "length",
-    "pressure",
-    "pressure_difference",
-    "temperature",
-    "power",
-    "viscosity",
-    "dimensionless",
-    "flow",
-    "number",
-)
+#: Numeric settings that cannot be swept: the two halves of ``Settings.pseudo_critical`` (one
+#: field holding both; a sweep sets one field).
+UNSWEPT_SETTINGS = ("pseudo_critical_pressure", "pseudo_critical_temperature")
 
 
 @dataclass(frozen=True)
@@ -73,7 +64,8 @@ class Target:
     field : str
         Model field set (``diameter`` for ``inner_diameter``).
     kind : str
-        Unit kind of the values (see :data:`NUMERIC_KINDS`), or ``generic`` (any quantity).
+        Unit kind of the values (see :data:`linepack.network.kinds.NUMERIC_KINDS`), or
+        ``generic`` (any quantity).
     check : str, optional
         Range check of :data:`linepack.network.validate.CHECKS` on each SI value.
     stage : str
@@ -153,8 +145,11 @@ def _settings(name: str, key: str, section: str) -> Target:
             name, f"unknown settings key{_close(key, list(specs))}", "one of: " + ", ".join(specs)
         )
     spec = specs[key]
-    if spec.kind not in NUMERIC_KINDS or key.startswith("pseudo_critical"):
-        raise _param_error(name, "this setting cannot be swept", "a numeric setting")
+    if spec.kind not in NUMERIC_KINDS or key in UNSWEPT_SETTINGS:
+        sweepable = [
+            k for k, s in specs.items() if s.kind in NUMERIC_KINDS and k not in UNSWEPT_SETTINGS
+        ]
+        raise _param_error(name, "this setting cannot be swept", "one of: " + ", ".join(sweepable))
     return Target(name, section, (), spec.field or key, spec.kind, spec.check, "structural")
 
 

@@ -35,6 +35,7 @@ import pandas as pd
 
 from linepack.errors import CaseError, UnitError
 from linepack.gas.composition import NM3
+from linepack.io.case_toml import _gas_constant
 from linepack.network.kinds import UNIT
 from linepack.network.model import Network
 from linepack.network.validate import check_value
@@ -109,6 +110,7 @@ _EXAMPLES = {
     "temperature": "'25 degC'",
     "power": "'20 MW'",
     "viscosity": "'1.1e-5 Pa*s'",
+    "gas_constant": "'518.3 J/(kg*K)'",
 }
 _NUMBER = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$")
 _NUMBER_UNIT = re.compile(
@@ -219,6 +221,8 @@ def _si(text: str, kind: str, units: Units, name: str) -> float:
         return parse(text, "pressure", element=where, atmosphere=units.atmosphere)
     if kind == "pressure_difference":
         return parse(text, "pressure", element=where, atmosphere=0.0)
+    if kind == "gas_constant":  # no quantity kind of linepack.units: read as the case reader does
+        return _gas_constant(text, where, name)
     return parse(text, kind, element=where)
 
 

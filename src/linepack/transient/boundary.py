@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from linepack.errors import CaseError
 from linepack.network.compile import CompiledNetwork
+from linepack.network.kinds import BOUNDARIES, SCHEDULED, Role
 from linepack.network.model import CompressorMode, Network
 from linepack.network.schedule import Key, Schedule
 from linepack.steady import system as sy
@@ -66,39 +67,22 @@ def _quantity_of(net: Network | CompiledNetwork) -> dict[tuple[str, str], str]:
     """The quantity a case fixes for each supply and demand."""
     out: dict[tuple[str, str], str] = {}
     if isinstance(net, CompiledNetwork):
-        lb = net.labels
-        for kind, names, pressure in (
-            ("supply", lb.supplies, net.supplies.pressure),
-            ("demand", lb.demands, net.demands.pressure),
-        ):
-            for name, p in zip(names, np.isfinite(pressure).tolist(), strict=True):
-                out[(kind, name)] = "pressure" if p else "flow"
+        for k in BOUNDARIES:
+            pressure = np.isfinite(getattr(net, k.field).pressure).tolist()
+            for name, p in zip(getattr(net.labels, k.field), pressure, strict=True):
+                out[(k.section, name)] = "pressure" if p else "flow"
         return out
-    for s in net.supplies:
-        out[("supply", s.name)] = "pressure" if s.pressure is not None else "flow"
-    for d in net.demands:
-        out[("demand", d.name)] = "pressure" if d.pressure is not None else "flow"
+    for k in BOUNDARIES:
+        for b in k.elements(net):
+            out[(k.section, b.name)] = "pressure" if b.pressure is not None else "flow"
     return out
 
 
 def _names(net: Network | CompiledNetwork) -> dict[str, set[str]]:
     """Names of the elements a schedule may name, by kind."""
     if isinstance(net, CompiledNetwork):
-        lb = net.labels
-        return {
-            "supply": set(lb.supplies),
-            "demand": set(lb.demands),
-            "compressor": set(lb.compressors),
-            "regulator": set(lb.regulators),
-            "valve": set(lb.valves),
-        }
-    return {
-        "supply": {s.name for s in net.supplies},
-        "demand": {d.name for d in net.demands},
-        "compressor": {c.name for c in net.compressors},
-        "regulator": {r.name for r in net.regulators},
-        "valve": {v.name for v in net.valves},
-    }
+        return {s: set(getattr(net.labels, k.field)) for s, k in SCHEDULED.items()}
+    return {s: {e.name for e in k.elements(net)} for s, k in SCHEDULED.items()}
 
 
 def resolve(schedule: Schedule, net: Network | CompiledNetwork) -> Schedule:
@@ -302,10 +286,10 @@ class BoundaryMap:
                     if fkey in self.targets:
                         base_flow = sign * float(q0[i] - cn.injection[i])
                         self._flows.append((fkey, i, sign, base_flow, self._start(fkey)))
-        self._index = {
-            "compressor": {name: k for k, name in enumerate(lb.compressors)},
-            "regulator": {name: k for k, name in enumerate(lb.regulators)},
-            "valve": {name: k for k, name in enumerate(lb.valves)},
+        self._index = {  # the edges a schedule moves: position of each by name
+            s: {name: i for i, name in enumerate(getattr(lb, k.field))}
+            for s, k in SCHEDULED.items()
+            if k.role is Role.EDGE
         }
 
     def _start(self, key: Key) -> float:
