@@ -52,6 +52,7 @@ __all__ = [
     "STUDY_SECTIONS",
     "TRANSIENT_SECTIONS",
     "load_case",
+    "parse_gas_constant",
     "read_case",
 ]
 
@@ -138,7 +139,7 @@ _NUMBER_UNIT = re.compile(
 _NUMBER_ONLY = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$")
 
 
-def _gas_constant(value: Any, element: str, key: str) -> float:
+def parse_gas_constant(value: Any, element: str, key: str) -> float:
     """A specific gas constant [J/(kg K)] such as ``"518.3 J/(kg*K)"`` or ``"0.5183 kJ/kg/K"``.
 
     :mod:`linepack.units` has no kind for it, so it is read here with the same pint registry.
@@ -179,7 +180,7 @@ def _convert(value: Any, spec: Key, element: str, key: str, ctx: _Context) -> An
     if kind in ("length", "temperature", "power", "viscosity", "dimensionless"):
         return parse(value, kind, element=element, key=key)
     if kind == "gas_constant":
-        return _gas_constant(value, element, key)
+        return parse_gas_constant(value, element, key)
     if kind in ("pressure", "pressure_difference"):
         atm = ctx.atmosphere if kind == "pressure" else 0.0
         if isinstance(value, str):  # "psia", "bara": absolute is the default, drop the "a"

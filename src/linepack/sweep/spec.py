@@ -35,7 +35,7 @@ import pandas as pd
 
 from linepack.errors import CaseError, UnitError
 from linepack.gas.composition import NM3
-from linepack.io.case_toml import _gas_constant
+from linepack.io.case_toml import parse_gas_constant
 from linepack.network.kinds import UNIT
 from linepack.network.model import Network
 from linepack.network.validate import check_value
@@ -222,7 +222,7 @@ def _si(text: str, kind: str, units: Units, name: str) -> float:
     if kind == "pressure_difference":
         return parse(text, "pressure", element=where, atmosphere=0.0)
     if kind == "gas_constant":  # no quantity kind of linepack.units: read as the case reader does
-        return _gas_constant(text, where, name)
+        return parse_gas_constant(text, where, name)
     return parse(text, kind, element=where)
 
 
