@@ -10,7 +10,6 @@ from linepack.gas.composition import Gas
 from linepack.network.compile import compile_network
 from linepack.network.model import (
     Compressor,
-    CompressorMode,
     Demand,
     Network,
     Node,
@@ -22,7 +21,7 @@ from linepack.network.model import (
 )
 from linepack.steady import system as sy
 from linepack.transient import Schedule, Series, parse_time
-from linepack.transient.boundary import BoundaryMap, network_at
+from linepack.transient.boundary import BoundaryMap, compiled_at
 
 BAR = 1e5
 
@@ -121,10 +120,11 @@ def test_boundary_values_over_time() -> None:
     assert (b0.reg_value[0], b1.reg_value[0]) == (50 * BAR, 45 * BAR)
     assert (b0.valve_open[0], b1.valve_open[0]) == (False, True)
     # the case's values at the start: the initial steady state is solved for them
-    net0 = network_at(small(), s, 7200.0)
-    assert net0.compressors[0].mode is CompressorMode.OFF
-    assert net0.supplies[0].pressure == 50 * BAR
-    assert net0.valves[0].open
+    cn0 = compiled_at(cn, s, 7200.0)
+    assert cn0.compressors.mode[0] == sy.M_OFF
+    assert cn0.supplies.pressure[0] == 50 * BAR
+    assert cn0.p_set[a] == 50 * BAR
+    assert cn0.valve_open[0]
 
 
 def test_switching_the_controlled_quantity() -> None:
