@@ -12,12 +12,11 @@ import pytest
 from linepack.errors import CaseError
 from linepack.io.design_toml import read_design
 from linepack.io.load import load
-from linepack.network.compile import compile_network
+from linepack.network.compile import compile_like, compile_network
 from linepack.network.model import CompressorMode
 from linepack.steady.solve import solve
 from linepack.studies.design import place_stations
 from linepack.studies.stations import (
-    compile_like,
     evenly_spaced,
     insert_stations,
     remove_stations,

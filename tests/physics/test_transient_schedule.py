@@ -7,7 +7,7 @@ import pytest
 
 from linepack.errors import CaseError, ScheduleError
 from linepack.gas.composition import Gas
-from linepack.network.compile import compile_network
+from linepack.network.compile import compile_network, rederive
 from linepack.network.model import (
     Compressor,
     CompressorMode,
@@ -22,7 +22,7 @@ from linepack.network.model import (
 )
 from linepack.steady import system as sy
 from linepack.transient import Schedule, Series, parse_time
-from linepack.transient.boundary import BoundaryMap, network_at
+from linepack.transient.boundary import BoundaryMap, compiled_at
 
 BAR = 1e5
 
@@ -121,10 +121,11 @@ def test_boundary_values_over_time() -> None:
     assert (b0.reg_value[0], b1.reg_value[0]) == (50 * BAR, 45 * BAR)
     assert (b0.valve_open[0], b1.valve_open[0]) == (False, True)
     # the case's values at the start: the initial steady state is solved for them
-    net0 = network_at(small(), s, 7200.0)
-    assert net0.compressors[0].mode is CompressorMode.OFF
-    assert net0.supplies[0].pressure == 50 * BAR
-    assert net0.valves[0].open
+    cn0 = compiled_at(cn, s, 7200.0)
+    assert cn0.compressors.mode[0] == sy.M_OFF
+    assert cn0.supplies.pressure[0] == 50 * BAR
+    assert cn0.p_set[a] == 50 * BAR
+    assert cn0.valve_open[0]
 
 
 def test_switching_the_controlled_quantity() -> None:
@@ -151,3 +152,35 @@ def test_schedule_naming_no_element_is_a_case_error() -> None:
         BoundaryMap(cn, Schedule().event("supply", "nowhere", at=0, fraction=0.5))
     with pytest.raises(CaseError, match="no such element"):
         BoundaryMap(cn, Schedule().set("valve", "w", "open", Series.constant(1.0)))
+
+
+def test_values_at_the_start_rederived_equal_a_fresh_compile() -> None:
+    # GERG-2008 table and viscosity correlation: the set-points at t0 move the table's range
+    # and the nominal pressure, which compile derives the table, kappa and viscosities from
+    net = small()
+    net.settings = Settings(eos="gerg2008")
+    s = Schedule().set("supply", "s", "pressure", Series.constant(65 * BAR))
+    s.set("compressor", "k", "setpoint", Series.constant(90 * BAR))
+    s.set("compressor", "k", "on", Series.constant(0.0))
+    s.set("demand", "x", "flow", Series.constant(25.0))
+    s.set("valve", "v", "open", Series.constant(1.0))  # no island once the station is off
+    base = compile_network(net)
+    got = rederive(compiled_at(base, s, 0.0))
+    assert got.eos_p_range != base.eos_p_range  # the table is built again
+    net.supplies[0].pressure = 65 * BAR
+    net.compressors[0].setpoint = 90 * BAR
+    net.compressors[0].mode = CompressorMode.OFF
+    net.demands[0].flow = 25.0
+    net.valves[0].open = True
+    fresh = compile_network(net)
+    # exact: the same values through the same steps
+    assert got.eos_p_range == fresh.eos_p_range
+    assert got.gas == fresh.gas
+    assert got.p_scale == fresh.p_scale
+    np.testing.assert_array_equal(got.segments.viscosity, fresh.segments.viscosity)
+    np.testing.assert_array_equal(got.p_set, fresh.p_set)
+    np.testing.assert_array_equal(got.injection, fresh.injection)
+    np.testing.assert_array_equal(got.compressors.mode, fresh.compressors.mode)
+    np.testing.assert_array_equal(got.valve_open, fresh.valve_open)
+    p = np.linspace(10 * BAR, 80 * BAR, 7)
+    np.testing.assert_array_equal(got.eos.z(p, 288.15), fresh.eos.z(p, 288.15))

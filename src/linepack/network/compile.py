@@ -29,13 +29,24 @@ from linepack.gas import friction as friction_mod
 from linepack.gas.composition import NM3, Gas, R
 from linepack.gas.eos import EquationOfState, Tabulated, make_eos
 from linepack.network.kinds import EDGES
-from linepack.network.model import CompressorMode, Control, Network
+from linepack.network.model import CompressorMode, Control, Network, Settings
 from linepack.network.validate import validate
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-__all__ = ["EDGE_KINDS", "CompiledNetwork", "compile_network", "patch_compiled"]
+__all__ = [
+    "EDGE_KINDS",
+    "CompiledNetwork",
+    "GasModel",
+    "compile_like",
+    "compile_network",
+    "eos_pressure_top",
+    "gas_properties",
+    "nominal_pressure",
+    "patch_compiled",
+    "rederive",
+]
 
 #: Edge kinds, in the order edges are numbered (:data:`linepack.network.kinds.EDGES`; a pipe's
 #: edges are its segments).
@@ -43,6 +54,7 @@ EDGE_KINDS = tuple("segment" if k.section == "pipe" else k.section for k in EDGE
 
 #: Compressor modes as integer codes for the kernels.
 MODE_CODES = {m: i for i, m in enumerate(CompressorMode)}
+OUT_CODE = MODE_CODES[CompressorMode.OUTLET_PRESSURE]
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,28 @@ class GasConstants:
     density_sm3: float
     density_scf: float
     density_nm3: float
+
+
+@dataclass(frozen=True)
+class GasModel:
+    """The case settings that choose how gas properties are evaluated.
+
+    Attributes
+    ----------
+    eos : str
+        Compressibility model (:func:`linepack.gas.eos.make_eos`).
+    specific_gravity : float, optional
+        Overrides the composition's.
+    pseudo_critical : tuple of float, optional
+        (p_pc [Pa], T_pc [K]) overriding Kay's rule.
+    viscosity : float, optional
+        Constant dynamic viscosity [Pa s]; None: the correlation at the nominal pressure.
+    """
+
+    eos: str
+    specific_gravity: float | None
+    pseudo_critical: tuple[float, float] | None
+    viscosity: float | None
 
 
 @dataclass(frozen=True)
@@ -223,9 +257,11 @@ class CompiledNetwork:
         Names of all elements; ``node_names``, ``edge_names`` and ``pipe_names`` read them.
     composition : Gas
         The gas the equation of state and constants were built for.
+    gas_model : GasModel
+        How the equation of state and viscosities were built (:func:`rederive` rebuilds them).
     settings_key : tuple
         The case settings as a tuple of values, to check that another network shares them
-        (:func:`linepack.studies.stations.compile_like` reuses the EOS table then).
+        (:func:`compile_like` reuses the EOS table then).
     gas : GasConstants
     eos : EquationOfState
     p_scale : float
@@ -265,6 +301,7 @@ class CompiledNetwork:
     control: Control
     labels: Labels
     composition: Gas
+    gas_model: GasModel
     settings_key: tuple[Any, ...]
     gas: GasConstants
     eos: EquationOfState
@@ -531,25 +568,96 @@ def _split_pipes_one_by_one(
     return cols, new_nodes, seg_names
 
 
-def _pressure_range(net: Network, p_set: FloatArray) -> tuple[float, float]:
-    highs = p_set[np.isfinite(p_set)].tolist()
-    highs += [n.p_max for n in net.nodes if n.p_max is not None]
-    highs += [c.max_outlet_pressure for c in net.compressors if c.max_outlet_pressure]
-    highs += [c.setpoint for c in net.compressors if c.mode is CompressorMode.OUTLET_PRESSURE]
-    highs += [p.maop for p in net.pipes if p.maop is not None]
-    p_hi = max(highs) if highs else 1e7
-    return 0.5e5, 1.3 * p_hi + 5e5
+#: Lowest pressure [Pa] of every equation-of-state table.
+EOS_P_LOW = 0.5e5
 
 
-def _gas_constants(net: Network, p_nom: float, t_nom: float) -> GasConstants:
+def _highest(
+    p_set: FloatArray,
+    p_max: FloatArray,
+    comp: Compressors,
+    maop: FloatArray,
+    setpoint: FloatArray | None = None,
+) -> FloatArray:
+    """Highest pressure [Pa] a case names: set-points, node limits, station outlet limits and
+    outlet set-points, pipe MAOPs (1e7 when none).
+
+    ``p_set`` (all nodes or case nodes) and ``setpoint`` (stations; default theirs) may have
+    leading axes of rows: the result then has one value per row.
+    """
+    out = OUT_CODE
+    rows = np.broadcast_shapes(
+        np.shape(p_set)[:-1], () if setpoint is None else np.shape(setpoint)[:-1]
+    )
+    fixed = [
+        p_max[np.isfinite(p_max)],
+        comp.max_outlet[np.isfinite(comp.max_outlet) & (comp.max_outlet != 0)],
+        maop[np.isfinite(maop)],
+    ]
+    if setpoint is None:
+        fixed.append(comp.setpoint[comp.mode == out])
+    hi = np.full(rows, -np.inf)
+    values = np.concatenate(fixed)
+    if values.size:
+        hi = np.maximum(hi, values.max())
+    ps = np.where(np.isfinite(p_set), p_set, -np.inf)
+    if ps.shape[-1]:
+        hi = np.maximum(hi, ps.max(axis=-1))
+    if setpoint is not None and np.any(comp.mode == out):
+        hi = np.maximum(hi, np.asarray(setpoint)[..., comp.mode == out].max(axis=-1))
+    return np.asarray(np.where(np.isfinite(hi), hi, 1e7), dtype=float)
+
+
+def _range_top(highest: FloatArray) -> FloatArray:
+    """Top of the EOS table's pressure range [Pa] for the highest pressure a case names."""
+    return np.asarray(1.3 * highest + 5e5, dtype=float)
+
+
+def eos_pressure_top(
+    cn: CompiledNetwork, p_set: FloatArray | None = None, setpoint: FloatArray | None = None
+) -> FloatArray:
+    """Top of the pressure range [Pa] :func:`compile_network` tabulates the EOS over.
+
+    Parameters
+    ----------
+    cn : CompiledNetwork
+        The network (its node and station limits, pipe MAOPs, station modes).
+    p_set : ndarray, optional
+        Node pressure set-points [Pa], shape ``(..., n_nodes)`` (default: ``cn.p_set``).
+    setpoint : ndarray, optional
+        Station set-points, shape ``(..., n_compressors)`` (default: ``cn``'s).
+
+    Returns
+    -------
+    ndarray
+        One value per row of ``p_set`` and ``setpoint`` (0-d without rows). A compile of the
+        case with these set-points builds a new table when it differs from
+        ``cn.eos_p_range[1]`` (tabulated models only).
+    """
+    n = cn.n_case_nodes
+    ps = cn.p_set if p_set is None else np.asarray(p_set, dtype=float)
+    return _range_top(_highest(ps, cn.p_max[:n], cn.compressors, cn.pipe_maop, setpoint))
+
+
+def nominal_pressure(p_set: FloatArray) -> float:
+    """The pressure [Pa] compile evaluates the isentropic exponent and viscosities at.
+
+    The mean of the pressure set-points ``p_set`` [Pa] (NaN where free); 5e6 Pa when none.
+    """
+    finite = p_set[np.isfinite(p_set)]
+    return float(finite.mean()) if finite.size else 5e6
+
+
+def _kappa(gas: Gas, p: FloatArray, t: float) -> FloatArray:
+    """Isentropic exponent at pressures ``p`` [Pa] and temperature ``t`` [K]; where GERG-2008
+    cannot be evaluated, :data:`KAPPA_FALLBACK` with a :class:`PropertyRangeWarning`."""
     from linepack.gas import transport
 
-    gas: Gas = net.gas
-    st = net.settings
-    rs = st.gas_constant if st.gas_constant else R / gas.molar_mass
     try:
-        kappa = float(transport.isentropic_exponent(p_nom, t_nom, gas))
+        return np.asarray(transport.isentropic_exponent(p, t, gas), dtype=float)
     except (ValueError, PropertyRangeError) as err:  # no density found: out of its range
+        if p.ndim:
+            return np.asarray([_kappa(gas, np.asarray(v), t) for v in p.ravel()]).reshape(p.shape)
         kappa = KAPPA_FALLBACK
         warnings.warn(
             PropertyRangeWarning(
@@ -557,12 +665,17 @@ def _gas_constants(net: Network, p_nom: float, t_nom: float) -> GasConstants:
                 quantity="kappa",
                 value=kappa,
             ),
-            stacklevel=2,
+            stacklevel=3,
         )
+        return np.asarray(kappa)
+
+
+def _gas_constants(gas: Gas, st: Settings, p_nom: float) -> GasConstants:
+    rs = st.gas_constant if st.gas_constant else R / gas.molar_mass
     return GasConstants(
         gas_constant=rs,
         molar_mass=R / rs,
-        kappa=kappa,
+        kappa=float(_kappa(gas, np.asarray(p_nom), st.gas_temperature)),
         lhv_mass=float(gas.net_heating_value_mass(st.sm3)),
         density_sm3=float(gas.density(st.sm3)),
         density_scf=float(gas.density(st.scf)),
@@ -574,14 +687,68 @@ def _gas_constants(net: Network, p_nom: float, t_nom: float) -> GasConstants:
 KAPPA_FALLBACK = 1.3
 
 
-def _viscosity(net: Network, p_nom: float, temps: FloatArray, eos: EquationOfState) -> FloatArray:
-    st = net.settings
-    if st.viscosity is not None:
-        return np.full(temps.shape, st.viscosity)
+def _viscosity(
+    model: GasModel, gas: Gas, p_nom: FloatArray, temps: FloatArray, eos: EquationOfState
+) -> FloatArray:
+    """Segment viscosities [Pa s] at nominal pressures ``p_nom`` (shape ``(..., n_seg)``)."""
+    shape = (*np.shape(p_nom), *temps.shape)
+    if model.viscosity is not None:
+        return np.full(shape, model.viscosity)
     from linepack.gas import transport
 
-    p = np.full(temps.shape, p_nom)
-    return np.asarray(transport.viscosity(p, temps, net.gas, eos.z(p, temps)), dtype=float)
+    p = np.ascontiguousarray(np.broadcast_to(np.asarray(p_nom)[..., None], shape))
+    t = np.ascontiguousarray(np.broadcast_to(temps, shape))
+    return np.asarray(transport.viscosity(p, t, gas, eos.z(p, t)), dtype=float)
+
+
+def gas_properties(cn: CompiledNetwork, p_nom: float | FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The properties compile takes at the nominal pressure, for other nominal pressures.
+
+    Parameters
+    ----------
+    cn : CompiledNetwork
+        The network (its gas, gas temperature, segment temperatures and equation of state).
+    p_nom : float or ndarray
+        Nominal pressures [Pa] (:func:`nominal_pressure`).
+
+    Returns
+    -------
+    kappa : ndarray
+        Isentropic exponent [-], shape of ``p_nom`` (out of GERG-2008's range:
+        :data:`KAPPA_FALLBACK`, with a :class:`~linepack.errors.PropertyRangeWarning`).
+    viscosity : ndarray
+        Segment viscosities [Pa s], shape ``p_nom.shape + (n_segments,)``.
+    """
+    p = np.asarray(p_nom, dtype=float)
+    kappa = _kappa(cn.composition, p, cn.gas_temperature)
+    mu = _viscosity(cn.gas_model, cn.composition, p, cn.segments.temperature, cn.eos)
+    return kappa, mu
+
+
+def _gas_model(st: Settings) -> GasModel:
+    return GasModel(
+        eos=st.eos,
+        specific_gravity=st.specific_gravity,
+        pseudo_critical=st.pseudo_critical,
+        viscosity=st.viscosity,
+    )
+
+
+def _make_eos(
+    model: GasModel, gas: Gas, p_range: tuple[float, float], temps: FloatArray, t_gas: float
+) -> EquationOfState:
+    t_all = np.concatenate([temps, [t_gas]])
+    t_range = (float(t_all.min()) - 15.0, float(t_all.max()) + 60.0)
+    p_pc, t_pc = model.pseudo_critical if model.pseudo_critical else (None, None)
+    return make_eos(
+        model.eos,
+        gas,
+        p_range=p_range,
+        T_range=t_range,
+        specific_gravity=model.specific_gravity,
+        p_pc=p_pc,
+        T_pc=t_pc,
+    )
 
 
 def _compressors(net: Network, index: dict[str, int]) -> Compressors:
@@ -651,17 +818,13 @@ def compile_network(net: Network) -> CompiledNetwork:
     p_max = np.asarray([_opt(n.p_max, np.inf) for n in net.nodes] + [np.inf] * n_extra)
 
     temps = np.asarray(cols["temperature"], dtype=float)
-    t_all = np.concatenate([temps, [st.gas_temperature]])
-    p_range = _pressure_range(net, p_set)
-    t_range = (float(t_all.min()) - 15.0, float(t_all.max()) + 60.0)
-    sg = st.specific_gravity
-    p_pc, t_pc = st.pseudo_critical if st.pseudo_critical else (None, None)
-    eos = make_eos(
-        st.eos, net.gas, p_range=p_range, T_range=t_range, specific_gravity=sg, p_pc=p_pc, T_pc=t_pc
-    )
-    finite = p_set[np.isfinite(p_set)]
-    p_nom = float(finite.mean()) if finite.size else 5e6
-    gas = _gas_constants(net, p_nom, st.gas_temperature)
+    model = _gas_model(st)
+    comp = _compressors(net, index)
+    maop = np.asarray([_opt(p.maop, np.nan) for p in net.pipes], dtype=float)
+    p_range = (EOS_P_LOW, float(_range_top(_highest(p_set, p_max, comp, maop))))
+    eos = _make_eos(model, net.gas, p_range, temps, st.gas_temperature)
+    p_nom = nominal_pressure(p_set)
+    gas = _gas_constants(net.gas, st, p_nom)
 
     fvals = np.asarray(cols["friction_value"], dtype=float)
     law_set = set(cols["law"])
@@ -688,11 +851,10 @@ def compile_network(net: Network) -> CompiledNetwork:
         efficiency=np.asarray(cols["efficiency"], dtype=float),
         temperature=temps,
         dh=np.asarray(cols["dh"], dtype=float),
-        viscosity=_viscosity(net, p_nom, temps, eos),
+        viscosity=_viscosity(model, net.gas, np.asarray(p_nom), temps, eos),
         law=tuple(cols["law"]),
         friction_value=fvals,
     )
-    comp = _compressors(net, index)
     comp = Compressors(**{**comp.__dict__, "fuel_per_work": comp.fuel_per_work / gas.lhv_mass})
     reg_f, reg_t = _pairs(net.regulators, index)
     val_f, val_t = _pairs(net.valves, index)
@@ -728,12 +890,13 @@ def compile_network(net: Network) -> CompiledNetwork:
         supplies=supplies,
         demands=demands,
         pipe_length=np.asarray([p.length for p in net.pipes], dtype=float),
-        pipe_maop=np.asarray([_opt(p.maop, np.nan) for p in net.pipes], dtype=float),
+        pipe_maop=maop,
         gas_temperature=float(st.gas_temperature),
         atmosphere=float(st.atmosphere),
         control=Control(st.control),
         labels=labels(net, new_nodes, seg_names),
         composition=net.gas,
+        gas_model=model,
         settings_key=dataclasses.astuple(st),
         gas=gas,
         eos=eos,
@@ -775,7 +938,9 @@ def patch_compiled(cn: CompiledNetwork, net: Network) -> CompiledNetwork:
     p_set, inj = _boundaries(net, index)
     p_set = np.concatenate([p_set, np.full(n_extra, np.nan)])
     inj = np.concatenate([inj, np.zeros(n_extra)])
-    if isinstance(cn.eos, Tabulated) and _pressure_range(net, p_set) != cn.eos_p_range:
+    setpoint = np.asarray([c.setpoint for c in net.compressors], dtype=float)
+    top = float(eos_pressure_top(cn, p_set, setpoint))
+    if isinstance(cn.eos, Tabulated) and top != cn.eos_p_range[1]:
         return compile_network(net)
     supplies, demands = terminals(net, index)
     changes: dict[str, Any] = {
@@ -789,15 +954,99 @@ def patch_compiled(cn: CompiledNetwork, net: Network) -> CompiledNetwork:
     rough = np.asarray([pipes[i].roughness / pipes[i].diameter for i in seg.pipe], dtype=float)
     eff = np.asarray([pipes[i].efficiency for i in seg.pipe], dtype=float)
     seg_changes: dict[str, Any] = {"rel_roughness": rough, "efficiency": eff}
-    finite, old = p_set[np.isfinite(p_set)], cn.p_set[np.isfinite(cn.p_set)]
-    p_nom = float(finite.mean()) if finite.size else 5e6
-    p_nom_old = float(old.mean()) if old.size else 5e6
-    if p_nom != p_nom_old:
-        gas = _gas_constants(net, p_nom, net.settings.gas_temperature)
-        changes["gas"] = gas
+    p_nom = nominal_pressure(p_set)
+    if p_nom != nominal_pressure(cn.p_set):
+        kappa, mu = gas_properties(cn, p_nom)
+        changes["gas"] = dataclasses.replace(cn.gas, kappa=float(kappa))
         changes["p_scale"] = max(p_nom, 1e5)
-        seg_changes["viscosity"] = _viscosity(net, p_nom, seg.temperature, cn.eos)
+        seg_changes["viscosity"] = mu
     changes["segments"] = dataclasses.replace(seg, **seg_changes)
-    setpoint = np.asarray([c.setpoint for c in net.compressors], dtype=float)
     changes["compressors"] = dataclasses.replace(cn.compressors, setpoint=setpoint)
     return dataclasses.replace(cn, **changes)
+
+
+def rederive(cn: CompiledNetwork) -> CompiledNetwork:
+    """``cn`` with what compilation derives from the set-points derived again for its arrays.
+
+    After the set-points, injections, station modes or valve states of a compiled network
+    were replaced (e.g. by a schedule's values at the start of a run), this gives what
+    :func:`compile_network` gives for the case with those values: the equation-of-state table
+    is built again if the set-points move its pressure range (:func:`eos_pressure_top`), and
+    the isentropic exponent, segment viscosities and pressure scale are evaluated at the new
+    :func:`nominal_pressure`.
+
+    Parameters
+    ----------
+    cn : CompiledNetwork
+        A compiled network whose boundary arrays were replaced.
+
+    Returns
+    -------
+    CompiledNetwork
+    """
+    changes: dict[str, Any] = {}
+    top = float(eos_pressure_top(cn))
+    if isinstance(cn.eos, Tabulated) and top != cn.eos_p_range[1]:
+        p_range = (EOS_P_LOW, top)
+        seg = cn.segments
+        changes["eos"] = _make_eos(
+            cn.gas_model, cn.composition, p_range, seg.temperature, cn.gas_temperature
+        )
+        changes["eos_p_range"] = p_range
+        cn = dataclasses.replace(cn, **changes)
+    p_nom = nominal_pressure(cn.p_set)
+    kappa, mu = gas_properties(cn, p_nom)
+    return dataclasses.replace(
+        cn,
+        gas=dataclasses.replace(cn.gas, kappa=float(kappa)),
+        p_scale=max(p_nom, 1e5),
+        segments=dataclasses.replace(cn.segments, viscosity=mu),
+    )
+
+
+def compile_like(network: Network, base: CompiledNetwork) -> CompiledNetwork:
+    """Compile ``network`` reusing the equation-of-state table of ``base``.
+
+    ``network`` must differ from the network ``base`` was compiled from only in geometry,
+    elements and set-points, not in gas or settings. The pipes are compiled as usual; the
+    (costly) EOS table of ``base`` is reused when it covers the new network's pressures and
+    temperatures, and the segment viscosities are evaluated with it as
+    :func:`compile_network` does. Otherwise this is a plain :func:`compile_network`.
+
+    Returns
+    -------
+    CompiledNetwork
+        Equal to ``compile_network(network)`` when the pressure range is the same (the table
+        is then the same); within the table's interpolation tolerance otherwise.
+    """
+    if (
+        not isinstance(base.eos, Tabulated)
+        or network.gas != base.composition
+        or dataclasses.astuple(network.settings) != base.settings_key
+        or any(p.temperature is not None for p in network.pipes)
+        or bool(np.any(base.segments.temperature != base.gas_temperature))
+    ):
+        return compile_network(network)
+    st = network.settings
+    cheap = dataclasses.replace(network, settings=dataclasses.replace(st, eos="ideal"))
+    cn = compile_network(cheap)
+
+    def highest(c: CompiledNetwork) -> float:
+        n = c.n_case_nodes
+        return float(_highest(c.p_set[:n], c.p_max[:n], c.compressors, c.pipe_maop))
+
+    if highest(cn) > highest(base):
+        return compile_network(network)
+    cn = dataclasses.replace(
+        cn,
+        eos=base.eos,
+        eos_p_range=base.eos_p_range,
+        gas_model=base.gas_model,
+        settings_key=dataclasses.astuple(st),  # the case's settings, not the cheap compile's
+    )
+    if st.viscosity is None:
+        seg = cn.segments
+        p_nom = np.asarray(nominal_pressure(cn.p_set))
+        mu = _viscosity(cn.gas_model, cn.composition, p_nom, seg.temperature, cn.eos)
+        cn = dataclasses.replace(cn, segments=dataclasses.replace(seg, viscosity=mu))
+    return cn

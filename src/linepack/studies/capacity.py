@@ -361,7 +361,7 @@ def max_throughput(
         Width of the final bracket [MMSCFD].
     like : CompiledNetwork, optional
         A compiled variant of the same case whose EOS table is reused
-        (:func:`~linepack.studies.stations.compile_like`).
+        (:func:`~linepack.network.compile.compile_like`).
 
     Returns
     -------

@@ -10,7 +10,7 @@
   at a target throughput, by Nelder-Mead (scipy) over the chainages, started from even spacing
   (or from the greedy layout when even spacing does not deliver), with an exact penalty on
   any violated limit. Every evaluation is a full steady solve of the network with the stations
-  inserted (:func:`~linepack.studies.stations.compile_like` keeps it at a few ms).
+  inserted (:func:`~linepack.network.compile.compile_like` keeps it at a few ms).
 * :func:`compare_diameters`: per diameter the wall from the design basis, steel mass,
   free-flow capacity and, per target throughput, the fewest stations, their placement, power,
   installed power with spare units and fuel.

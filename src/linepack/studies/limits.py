@@ -33,14 +33,13 @@ from typing import Any
 import numpy as np
 
 from linepack.errors import CaseError, ConvergenceError, InfeasibleError
-from linepack.network.compile import CompiledNetwork, compile_network
+from linepack.network.compile import CompiledNetwork, compile_like, compile_network
 from linepack.network.design import DesignBasis
 from linepack.network.model import Demand, Network
 from linepack.steady import system as sy
 from linepack.steady.changes import Hold
 from linepack.steady.newton import NewtonOptions
 from linepack.steady.solve import SteadyOptions, SteadySolution, solve
-from linepack.studies.stations import compile_like
 from linepack.units import MMSCFD_PER_SCF_M3_S
 
 #: Constraint names.
@@ -306,7 +305,7 @@ def variant(pb: Problem, network: Network, like: CompiledNetwork) -> Problem:
 
     ``network`` must keep ``pb.network``'s supplies, delivery node and withdrawal (as
     :func:`~linepack.studies.stations.insert_stations` does); it is compiled with
-    :func:`~linepack.studies.stations.compile_like` (``like``'s EOS table) and not copied.
+    :func:`~linepack.network.compile.compile_like` (``like``'s EOS table) and not copied.
     """
     cn = compile_like(network, like)
     maop = {p.name: p.maop for p in network.pipes}

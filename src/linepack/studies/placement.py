@@ -14,7 +14,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from linepack.errors import ConvergenceError, InfeasibleError
-from linepack.network.compile import CompiledNetwork
+from linepack.network.compile import CompiledNetwork, compile_like
 from linepack.network.design import DesignBasis
 from linepack.network.model import Network
 from linepack.steady.kernels import compression_power
@@ -22,7 +22,6 @@ from linepack.steady.march import OK, can_march, march
 from linepack.steady.solve import solve
 from linepack.studies.limits import OPTIONS
 from linepack.studies.stations import (
-    compile_like,
     route_length,
     route_pipes,
     route_section,

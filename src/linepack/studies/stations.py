@@ -8,8 +8,9 @@ node becomes the suction side and a discharge node is added. The station is a
 :class:`~linepack.network.model.Compressor` in outlet-pressure mode with the limits of a
 :class:`~linepack.network.design.StationSpec`.
 
-:func:`compile_like` compiles such a variant of a network reusing the equation-of-state table of
-an already compiled network (building a GERG-2008 table is ~95 % of compile time).
+:func:`~linepack.network.compile.compile_like` compiles such a variant of a network reusing the
+equation-of-state table of an already compiled network (building a GERG-2008 table is ~95 % of
+compile time).
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ from typing import Any
 import numpy as np
 
 from linepack.errors import CaseError
-from linepack.gas.eos import Tabulated
-from linepack.network.compile import MODE_CODES, CompiledNetwork, compile_network
 from linepack.network.design import StationSpec
 from linepack.network.model import (
     Compressor,
@@ -438,77 +437,3 @@ def remove_stations(network: Network) -> Network:
         net.compressors.remove(c)
         _rename_node(net, c.to_node, c.from_node)
     return net
-
-
-def _top_pressure(net: Network) -> float:
-    """Highest pressure a compile of ``net`` tabulates the EOS for (before its margin)."""
-    highs = [s.pressure for s in net.supplies if s.pressure is not None]
-    highs += [d.pressure for d in net.demands if d.pressure is not None]
-    highs += [n.p_max for n in net.nodes if n.p_max is not None]
-    highs += [c.max_outlet_pressure for c in net.compressors if c.max_outlet_pressure]
-    highs += [c.setpoint for c in net.compressors if c.mode is CompressorMode.OUTLET_PRESSURE]
-    highs += [p.maop for p in net.pipes if p.maop is not None]
-    return max(highs) if highs else 1e7
-
-
-def _top_pressure_compiled(cn: CompiledNetwork) -> float:
-    """:func:`_top_pressure` of the network ``cn`` was compiled from."""
-    n, c = cn.n_case_nodes, cn.compressors
-    highs = [
-        cn.p_set[:n][np.isfinite(cn.p_set[:n])],
-        cn.p_max[:n][np.isfinite(cn.p_max[:n])],
-        c.max_outlet[np.isfinite(c.max_outlet) & (c.max_outlet != 0)],
-        c.setpoint[c.mode == MODE_CODES[CompressorMode.OUTLET_PRESSURE]],
-        cn.pipe_maop[np.isfinite(cn.pipe_maop)],
-    ]
-    values = np.concatenate(highs)
-    return float(values.max()) if values.size else 1e7
-
-
-def compile_like(network: Network, base: CompiledNetwork) -> CompiledNetwork:
-    """Compile ``network`` reusing the equation-of-state table of ``base``.
-
-    ``network`` must differ from the network ``base`` was compiled from only in geometry,
-    elements and set-points, not in gas or settings. The pipes are compiled as usual; the
-    (costly) EOS table of ``base`` is reused when it covers the new network's pressures and
-    temperatures, and the segment viscosities are evaluated with it as
-    :func:`~linepack.network.compile.compile_network` does. Otherwise this is a plain
-    :func:`compile_network`.
-
-    Returns
-    -------
-    CompiledNetwork
-        Equal to ``compile_network(network)`` when the pressure range is the same (the table
-        is then the same); within the table's interpolation tolerance otherwise.
-    """
-    if (
-        not isinstance(base.eos, Tabulated)
-        or network.gas != base.composition
-        or dataclasses.astuple(network.settings) != base.settings_key
-        or _top_pressure(network) > _top_pressure_compiled(base)
-        or any(p.temperature is not None for p in network.pipes)
-        or bool(np.any(base.segments.temperature != base.gas_temperature))
-    ):
-        return compile_network(network)
-    st = network.settings
-    cheap = dataclasses.replace(network, settings=dataclasses.replace(st, eos="ideal"))
-    cn = compile_network(cheap)
-    seg = cn.segments
-    if st.viscosity is None:
-        from linepack.gas import transport
-
-        finite = cn.p_set[np.isfinite(cn.p_set)]
-        p_nom = float(finite.mean()) if finite.size else 5e6
-        p = np.full(seg.temperature.shape, p_nom)
-        visc = np.asarray(
-            transport.viscosity(p, seg.temperature, network.gas, base.eos.z(p, seg.temperature)),
-            dtype=float,
-        )
-        seg = dataclasses.replace(seg, viscosity=visc)
-    return dataclasses.replace(
-        cn,
-        eos=base.eos,
-        eos_p_range=base.eos_p_range,
-        segments=seg,
-        settings_key=dataclasses.astuple(st),  # the case's settings, not the cheap compile's
-    )

@@ -22,9 +22,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from linepack.gas import transport
 from linepack.gas.eos import Tabulated
-from linepack.network.compile import CompiledNetwork, _gas_constants
+from linepack.network.compile import (
+    CompiledNetwork,
+    eos_pressure_top,
+    gas_properties,
+    nominal_pressure,
+)
 from linepack.network.model import CompressorMode, Network
 from linepack.results.steady import MMSCFD_PER_SCF_M3_S
 from linepack.steady.march import FALLBACK, OK, can_march, march, segment_mass, segment_speeds
@@ -175,49 +179,37 @@ def _p_ref(net: Network, cn: CompiledNetwork, b: _Boundaries, s: int) -> FloatAr
     return p_ref
 
 
-def _range_moves(net: Network, cn: CompiledNetwork, p_ref: FloatArray, sp: FloatArray) -> BoolArray:
-    """Rows whose set-points move the EOS table's pressure range (compile builds a new table).
+def _p_set(cn: CompiledNetwork, p_ref: FloatArray) -> FloatArray:
+    """Rows of node pressure set-points: the compiled network's, the reference at ``p_ref``."""
+    root = int(np.flatnonzero(np.isfinite(cn.p_set))[0])
+    p_set = np.array(np.broadcast_to(cn.p_set, (p_ref.size, cn.n_nodes)))
+    p_set[:, root] = p_ref
+    return p_set
 
-    Mirrors ``linepack.network.compile._pressure_range``.
-    """
+
+def _range_moves(cn: CompiledNetwork, p_ref: FloatArray, sp: FloatArray) -> BoolArray:
+    """Rows whose set-points move the EOS table's pressure range (compile builds a new table)."""
     if not isinstance(cn.eos, Tabulated):
         return np.zeros(p_ref.size, dtype=bool)
-    highs = [n.p_max for n in net.nodes if n.p_max is not None]
-    highs += [c.max_outlet_pressure for c in net.compressors if c.max_outlet_pressure]
-    highs += [p.maop for p in net.pipes if p.maop is not None]
-    hi = np.maximum(p_ref, max(highs) if highs else -np.inf)
-    out = [k for k, c in enumerate(net.compressors) if c.mode is CompressorMode.OUTLET_PRESSURE]
-    if out:
-        hi = np.maximum(hi, sp[:, out].max(axis=1))
-    return np.asarray(1.3 * hi + 5e5 != cn.eos_p_range[1])
+    return np.asarray(eos_pressure_top(cn, _p_set(cn, p_ref), sp) != cn.eos_p_range[1])
 
 
 def _nominal(
-    net: Network, cn: CompiledNetwork, p_ref: FloatArray, usable: BoolArray
+    cn: CompiledNetwork, p_ref: FloatArray, usable: BoolArray
 ) -> tuple[FloatArray | None, FloatArray | None]:
     """Segment viscosities and the isentropic exponent at each row's nominal pressure.
 
-    compile takes both at the mean of the pressure set-points (here the reference pressure);
-    rows at the compiled network's own nominal pressure keep its values.
+    compile takes both at the nominal pressure (:func:`~linepack.network.compile.nominal_pressure`
+    of the set-points); rows at the compiled network's own keep its values.
     """
-    p0 = float(cn.p_set[np.isfinite(cn.p_set)][0])
-    moved = usable & (p_ref != p0)
+    p0 = nominal_pressure(cn.p_set)
+    p_nom = np.asarray([nominal_pressure(row) for row in _p_set(cn, p_ref)])
+    moved = usable & (p_nom != p0)
     if not moved.any():
         return None, None
-    seg = cn.segments
-    uniq, inv = np.unique(np.where(moved, p_ref, p0), return_inverse=True)
-    t_nom = net.settings.gas_temperature
-    if net.settings.viscosity is not None:
-        mu_u = np.full((uniq.size, seg.length.size), net.settings.viscosity)
-    else:
-        p = np.broadcast_to(uniq[:, None], (uniq.size, seg.length.size))
-        t = np.broadcast_to(seg.temperature, p.shape)
-        mu_u = transport.viscosity(p, t, net.gas, cn.eos.z(p, t))
-    try:
-        kappa_u = np.asarray(transport.isentropic_exponent(uniq, t_nom, net.gas), dtype=float)
-    except Exception:  # as compile: one value at a time, with its fallback
-        kappa_u = np.asarray([_gas_constants(net, float(u), t_nom).kappa for u in uniq])
-    mu = np.where(moved[:, None], mu_u[inv], seg.viscosity)
+    uniq, inv = np.unique(np.where(moved, p_nom, p0), return_inverse=True)
+    kappa_u, mu_u = gas_properties(cn, uniq)
+    mu = np.where(moved[:, None], mu_u[inv], cn.segments.viscosity)
     kappa = np.where(moved, kappa_u[inv], cn.gas.kappa)
     return mu, kappa
 
@@ -244,9 +236,9 @@ def _batch(net: Network, cn: CompiledNetwork, table: pd.DataFrame) -> _Batch | N
     bad = np.zeros(s, dtype=bool)
     for mask in b.invalid:
         bad |= mask
-    bad |= _range_moves(net, cn, p_ref, setpoint)
+    bad |= _range_moves(cn, p_ref, setpoint)
     p_ref = np.where(bad, cn.p_set[np.isfinite(cn.p_set)][0], p_ref)
-    mu, kappa = _nominal(net, cn, p_ref, ~bad)
+    mu, kappa = _nominal(cn, p_ref, ~bad)
     injection = _injection(net, cn, b, s)
     injection[bad] = cn.injection
     if rel is not None:

@@ -21,7 +21,6 @@ from numpy.typing import NDArray
 from linepack.errors import CaseError
 from linepack.network.compile import CompiledNetwork
 from linepack.network.kinds import BOUNDARIES, SCHEDULED, Role
-from linepack.network.model import CompressorMode, Network
 from linepack.network.schedule import Key, Schedule
 from linepack.steady import system as sy
 
@@ -63,29 +62,22 @@ class Boundary:
     valve_open: BoolArray
 
 
-def _quantity_of(net: Network | CompiledNetwork) -> dict[tuple[str, str], str]:
+def _quantity_of(cn: CompiledNetwork) -> dict[tuple[str, str], str]:
     """The quantity a case fixes for each supply and demand."""
     out: dict[tuple[str, str], str] = {}
-    if isinstance(net, CompiledNetwork):
-        for k in BOUNDARIES:
-            pressure = np.isfinite(getattr(net, k.field).pressure).tolist()
-            for name, p in zip(getattr(net.labels, k.field), pressure, strict=True):
-                out[(k.section, name)] = "pressure" if p else "flow"
-        return out
     for k in BOUNDARIES:
-        for b in k.elements(net):
-            out[(k.section, b.name)] = "pressure" if b.pressure is not None else "flow"
+        pressure = np.isfinite(getattr(cn, k.field).pressure).tolist()
+        for name, p in zip(getattr(cn.labels, k.field), pressure, strict=True):
+            out[(k.section, name)] = "pressure" if p else "flow"
     return out
 
 
-def _names(net: Network | CompiledNetwork) -> dict[str, set[str]]:
+def _names(cn: CompiledNetwork) -> dict[str, set[str]]:
     """Names of the elements a schedule may name, by kind."""
-    if isinstance(net, CompiledNetwork):
-        return {s: set(getattr(net.labels, k.field)) for s, k in SCHEDULED.items()}
-    return {s: {e.name for e in k.elements(net)} for s, k in SCHEDULED.items()}
+    return {s: set(getattr(cn.labels, k.field)) for s, k in SCHEDULED.items()}
 
 
-def resolve(schedule: Schedule, net: Network | CompiledNetwork) -> Schedule:
+def resolve(schedule: Schedule, cn: CompiledNetwork) -> Schedule:
     """The schedule with every event's quantity named, checked against the network.
 
     Raises
@@ -93,7 +85,7 @@ def resolve(schedule: Schedule, net: Network | CompiledNetwork) -> Schedule:
     CaseError
         A target that names no element.
     """
-    fixed = _quantity_of(net)
+    fixed = _quantity_of(cn)
 
     def quantity_of(kind: str, name: str) -> str:
         if (kind, name) not in fixed:
@@ -101,56 +93,22 @@ def resolve(schedule: Schedule, net: Network | CompiledNetwork) -> Schedule:
         return fixed[(kind, name)]
 
     out = schedule.resolve(quantity_of)
-    names = _names(net)
+    names = _names(cn)
     for kind, name, _ in sorted(out.targets()):
         if name not in names[kind]:
             raise CaseError("no such element", element=f"{kind} '{name}'", key="schedule")
     return out
 
 
-def network_at(net: Network, schedule: Schedule, t: float) -> Network:
-    """A copy of ``net`` with the scheduled values at time ``t`` (for the initial steady state)."""
-    sched = resolve(schedule, net)
-
-    def val(key: Key, base: float) -> float:
-        return sched.value_at(key, t, base)
-
-    supplies = [
-        replace(s, pressure=val(("supply", s.name, "pressure"), s.pressure))
-        if s.pressure is not None
-        else replace(s, flow=val(("supply", s.name, "flow"), s.flow or 0.0))
-        for s in net.supplies
-    ]
-    demands = [
-        replace(d, pressure=val(("demand", d.name, "pressure"), d.pressure))
-        if d.pressure is not None
-        else replace(d, flow=val(("demand", d.name, "flow"), d.flow or 0.0))
-        for d in net.demands
-    ]
-    comps = []
-    for c in net.compressors:
-        on = val(("compressor", c.name, "on"), 0.0 if c.mode is CompressorMode.OFF else 1.0)
-        c2 = replace(c, setpoint=val(("compressor", c.name, "setpoint"), c.setpoint))
-        comps.append(replace(c2, mode=CompressorMode.OFF) if on < 0.5 else c2)
-    regs = [
-        replace(r, setpoint=val(("regulator", r.name, "setpoint"), r.setpoint))
-        for r in net.regulators
-    ]
-    valves = [
-        replace(v, open=val(("valve", v.name, "open"), float(v.open)) > 0.5) for v in net.valves
-    ]
-    return replace(
-        net, supplies=supplies, demands=demands, compressors=comps, regulators=regs, valves=valves
-    )
-
-
 def compiled_at(cn: CompiledNetwork, schedule: Schedule, t: float) -> CompiledNetwork:
-    """``cn`` with the scheduled values at time ``t``: :func:`network_at` on compiled arrays.
+    """``cn`` with the scheduled values at time ``t`` (for the initial steady state).
 
-    Set-points, fixed flows, station and regulator set-points, stations scheduled off and
-    valve states are replaced as :func:`network_at` does; the equation of state, gas constants
-    and viscosities stay those of ``cn`` (a fresh compile of the changed case would evaluate
-    them at its new nominal pressure). Returns ``cn`` itself when nothing moves at ``t``.
+    Pressure set-points or fixed flows of supplies and demands (the quantity the case gives
+    each), station and regulator set-points, stations scheduled off and valve states are
+    replaced; the equation of state, gas constants and viscosities stay those of ``cn``
+    (:func:`linepack.network.compile.rederive` derives them again for the new values, as a
+    compile of the changed case would). Returns ``cn`` itself when nothing moves at ``t``.
+    This is the one place a schedule's values are put into a compiled network.
     """
     sched = resolve(schedule, cn)
     lb = cn.labels

@@ -18,13 +18,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from linepack.errors import LinepackError, OptionsError, SolverError
+from linepack.network import compile as compile_mod
 from linepack.network.compile import CompiledNetwork, compile_network
-from linepack.network.model import Network
+from linepack.network.model import Control, Network
 from linepack.network.schedule import Schedule
-from linepack.steady import system as sy
 from linepack.steady.changes import ModeChange
 from linepack.steady.solve import SteadyOptions, solve
-from linepack.transient.boundary import BoundaryMap, compiled_at, network_at
+from linepack.transient.boundary import BoundaryMap, compiled_at
 from linepack.transient.integrate import Integrator, StepReport, TransientOptions
 from linepack.transient.results import TransientResult
 from linepack.transient.state import TransientState
@@ -33,33 +33,36 @@ FloatArray = NDArray[np.float64]
 
 
 def initial_state(
-    case: Network | CompiledNetwork,
+    case: CompiledNetwork,
     schedule: Schedule,
     t0: float = 0.0,
     options: SteadyOptions | None = None,
+    *,
+    rederive: bool = False,
 ) -> tuple[CompiledNetwork, TransientState]:
     """Steady state of the boundary conditions at ``t0``, as a transient state.
 
-    A :class:`Network` is compiled with the scheduled values at ``t0``
-    (:func:`~linepack.transient.boundary.network_at`); a :class:`CompiledNetwork` gets them
-    in its arrays (:func:`~linepack.transient.boundary.compiled_at`, which keeps its equation
-    of state and gas constants) and is returned as is when nothing moves at ``t0``.
+    The scheduled values at ``t0`` are put in the compiled arrays
+    (:func:`~linepack.transient.boundary.compiled_at`); ``case`` is used as is when nothing
+    moves at ``t0``. The equation of state and gas constants stay those of ``case``, unless
+    ``rederive`` is True: then they are derived again for the values at ``t0``
+    (:func:`linepack.network.compile.rederive`), as a compile of the case with those values
+    gives them (what :func:`simulate` does for a :class:`~linepack.network.model.Network`).
     """
-    if isinstance(case, CompiledNetwork):
-        cn = compiled_at(case, schedule, t0)
-    else:
-        cn = compile_network(network_at(case, schedule, t0))
+    cn = compiled_at(case, schedule, t0)
+    if rederive and cn is not case:
+        cn = compile_mod.rederive(cn)
     sol = solve(cn, options)
     inflow = cn.injection - np.where(np.isfinite(sol.modes.p_set), sol.node_balance, 0.0)
     return cn, TransientState(t0, sol.pressure.copy(), sol.flow.copy(), sol.modes, inflow=inflow)
 
 
 def _fraction_base(
-    case: Network | CompiledNetwork,
+    case: CompiledNetwork,
     schedule: Schedule,
-    cn: CompiledNetwork,
     state: TransientState,
     options: SteadyOptions | None,
+    rederive: bool,
 ) -> TransientState:
     """The state whose values event fractions refer to, for a run restarted from ``state``.
 
@@ -68,12 +71,39 @@ def _fraction_base(
     it cannot be (or is of another layout), the restart state is the base.
     """
     try:
-        cn0, start = initial_state(case, schedule, 0.0, options)
+        cn0, start = initial_state(case, schedule, 0.0, options, rederive=rederive)
     except LinepackError:
         return state
-    if cn0.node_names != cn.node_names or cn0.edge_names != cn.edge_names:
+    if cn0.node_names != case.node_names or cn0.edge_names != case.edge_names:
         return state
     return start
+
+
+def _steady_options(
+    opts: TransientOptions, steady: SteadyOptions | None, case_control: Control
+) -> SteadyOptions:
+    """Options of the initial steady solve, in the transient's control mode.
+
+    Raises
+    ------
+    OptionsError
+        ``steady`` names a control mode other than the transient's (``opts.control``, or the
+        case's ``case_control`` when that is None).
+    """
+    control = opts.control if opts.control is not None else case_control
+    if steady is None:
+        return SteadyOptions(control=control)
+    if steady.control is None:
+        return replace(steady, control=control)
+    if steady.control is not control:
+        raise OptionsError(
+            "the initial steady state and the transient must use one control mode",
+            element="simulate",
+            key="steady_options.control",
+            value=str(steady.control),
+            expected=f"'{control}' (the transient's) or None",
+        )
+    return steady
 
 
 def _deliveries(cn: CompiledNetwork) -> NDArray[np.int64]:
@@ -122,7 +152,8 @@ def simulate(
     options : TransientOptions, optional
         Newton and mode options (``scheme`` and ``inertia`` above override theirs when given).
     steady_options : SteadyOptions, optional
-        Options of the initial steady solve.
+        Options of the initial steady solve (default: the defaults). Its control mode is the
+        transient's (``options.control``); another one raises :class:`OptionsError`.
     on_failure : {"raise", "stop"}
         When a step cannot be solved even after halving it (e.g. the pressure collapses once
         the line pack is spent): raise, or return the results up to the last solved step with
@@ -139,6 +170,9 @@ def simulate(
     ------
     ConvergenceError, InfeasibleError
         A step that cannot be solved even after halving it (time and residual named).
+    OptionsError
+        A run length or time step not positive, an unknown ``on_failure``, or
+        ``steady_options`` with a control mode other than the transient's.
 
     Notes
     -----
@@ -164,24 +198,32 @@ def simulate(
             value=hours if not hours > 0 else dt,
             expected="a positive number",
         )
+    if on_failure not in ("raise", "stop"):
+        raise OptionsError(
+            "unknown failure handling",
+            element="simulate",
+            key="on_failure",
+            value=on_failure,
+            expected="'raise' or 'stop'",
+        )
     schedule = schedule or Schedule()
     opts = options or TransientOptions()
     if scheme is not None:
         opts = replace(opts, scheme=scheme)
     if inertia is not None:
         opts = replace(opts, inertia=inertia)
+    # the edge: a Network is compiled here, and compiled again with its values at t = 0
+    rederive = not isinstance(case, CompiledNetwork)
+    base = case if isinstance(case, CompiledNetwork) else compile_network(case)
+    steady = _steady_options(opts, steady_options, base.control)
+    nominal = base.compressors.mode.copy()  # each station's own mode, whatever the schedule
     if initial is None:
-        cn, state = initial_state(case, schedule, 0.0, steady_options)
+        cn, state = initial_state(base, schedule, 0.0, steady, rederive=rederive)
         start = state
     else:
-        cn = case if isinstance(case, CompiledNetwork) else compile_network(case)
+        cn = base
         state = initial if isinstance(initial, TransientState) else TransientState.load(initial, cn)
-        start = _fraction_base(case, schedule, cn, state, steady_options)
-    nominal = (
-        case.compressors.mode.copy()
-        if isinstance(case, CompiledNetwork)
-        else np.asarray([sy.MODE_CODES[c.mode] for c in case.compressors], dtype=np.int64)
-    )
+        start = _fraction_base(base, schedule, state, steady, rederive)
     bmap = BoundaryMap(
         cn,
         schedule,
@@ -202,14 +244,6 @@ def simulate(
     if deliveries.size and np.any(state.pressure[deliveries] < cn.p_min[deliveries]):
         i = int(deliveries[np.argmax(state.pressure[deliveries] < cn.p_min[deliveries])])
         survival = (t0, cn.node_names[i])
-    if on_failure not in ("raise", "stop"):
-        raise OptionsError(
-            "unknown failure handling",
-            element="simulate",
-            key="on_failure",
-            value=on_failure,
-            expected="'raise' or 'stop'",
-        )
     steps: list[StepReport] = []
     since_output = 0.0
     failure: str | None = None
