@@ -386,7 +386,7 @@ KINDS: tuple[ElementKind, ...] = (
         Role.EDGE,
         {**_ENDS, "open": Key("bool")},
         ties=Ties.WHEN_OPEN,
-        checks=Checks(after="valve_state"),
+        checks=Checks(after="valve_state", columns="valves"),
         scheduled=("open",),
         default_quantity="open",
     ),

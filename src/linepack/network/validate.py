@@ -631,6 +631,10 @@ def _pipes_ok(pipes: list[Pipe], net: Network) -> bool:
     return True
 
 
+def _valves_ok(valves: list[Valve], net: Network) -> bool:
+    return all(type(v.open) is bool for v in valves)  # else _valve_state names the bad one
+
+
 def _boundaries_ok(bounds: list[Supply | Demand], net: Network) -> bool:
     pressure, flow = _column(bounds, "pressure"), _column(bounds, "flow")
     return not (pressure is None or flow is None or bool(np.any(pressure[1] == flow[1])))
@@ -642,6 +646,7 @@ def _boundaries_ok(bounds: list[Supply | Demand], net: Network) -> bool:
 COLUMN_HOOKS: Mapping[str, Callable[[list[Any], Network], bool]] = {
     "nodes": _nodes_ok,
     "pipes": _pipes_ok,
+    "valves": _valves_ok,
     "boundaries": _boundaries_ok,
 }
 
@@ -650,16 +655,22 @@ def _kind_ok(kind: ElementKind, net: Network) -> bool:
     elements = kind.elements(net)
     name = kind.checks.columns
     columns = None if name is None else COLUMN_HOOKS[name]
-    if columns is None:  # the other elements are few: element by element, as in _check_values
+    if columns is None and (kind.checks.before or kind.checks.after):
+        # checks across keys with no column form: element by element, as in _check_values
         for element, i in _indexed(elements):
             _check_element(kind, element, label(element, i), net)
         return True
-    if not (_columns_ok(kind, elements) and columns(elements, net)):
+    # the key range checks column by column (all _check_keys does besides choices)
+    if not _columns_ok(kind, elements):
+        return False
+    if columns is not None and not columns(elements, net):
         return False
     choices = [spec.attribute(k) for k, spec in kind.keys.items() if spec.kind == "choice"]
-    for i, element in enumerate(elements):
-        if any(getattr(element, name) is not None for name in choices):
-            _check_element(kind, element, label(element, i), net)
+    chosen = sorted(
+        {i for c in choices for i, e in enumerate(elements) if getattr(e, c) is not None}
+    )
+    for i in chosen:  # elements with a choice key set: checked one by one
+        _check_element(kind, elements[i], label(elements[i], i), net)
     return True
 
 
