@@ -494,7 +494,7 @@ def compression_power(
     dz_dps: FloatArray,
     temperature: float,
     gas_constant: float,
-    kappa: float,
+    kappa: float | FloatArray,
     efficiency: FloatArray,
     polytropic: NDArray[np.bool_],
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
@@ -516,8 +516,8 @@ def compression_power(
         Suction temperature [K].
     gas_constant : float
         [J/(kg K)].
-    kappa : float
-        Isentropic exponent [-].
+    kappa : float or ndarray
+        Isentropic exponent [-] (an array broadcasts, e.g. one per scenario of a batch).
     efficiency : ndarray
         Polytropic or isentropic efficiency [-].
     polytropic : ndarray of bool

@@ -608,12 +608,18 @@ def _station_power(
     qc = flow[:, o : o + nc]
     ps = np.maximum(p[:, c.from_node], 1.0)
     pd = np.maximum(p[:, c.to_node], 1.0)
-    t = cn.gas_temperature
-    ex = np.where(c.polytropic, (kappa - 1.0) / (kappa * c.efficiency), (kappa - 1.0) / kappa)
-    z = compressibility(cn, ps, t)
-    # the head of kernels.compression_power with a per-scenario kappa
-    head = cn.gas.gas_constant * t / (c.efficiency * ex) * z * ((pd / ps) ** ex - 1.0)
-    raw = qc * head
+    raw = kernels.compression_power(
+        qc,
+        ps,
+        pd,
+        z=compressibility(cn, ps, cn.gas_temperature),
+        dz_dps=np.zeros_like(ps),  # the march needs no derivatives
+        temperature=cn.gas_temperature,
+        gas_constant=cn.gas.gas_constant,
+        kappa=kappa,
+        efficiency=c.efficiency,
+        polytropic=c.polytropic,
+    )[0]
     power = np.where(running & (qc > 0), np.maximum(raw, 0.0), 0.0)
     return raw, power, c.fuel_per_work * power
 
