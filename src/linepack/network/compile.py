@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from linepack.errors import CaseError, PropertyRangeError, PropertyRangeWarning
 from linepack.gas import friction as friction_mod
+from linepack.gas.caloric import Caloric
 from linepack.gas.composition import NM3, Gas, R
 from linepack.gas.eos import EquationOfState, Tabulated, make_eos
 from linepack.network.kinds import EDGES
@@ -211,6 +212,63 @@ class Terminals:
 
 
 @dataclass(frozen=True)
+class ThermalData:
+    """What the energy balance reads (``thermal = "energy"``); arrays in edge-kind order.
+
+    Attributes
+    ----------
+    seg_u : ndarray
+        Overall heat-transfer coefficient of each segment [W/(m² K)], referred to its inner
+        diameter (``Segments.diameter``); 0 is adiabatic.
+    seg_soil : ndarray
+        Temperature of each segment's surroundings [K].
+    supply_temperature : ndarray
+        Temperature of the gas each supply delivers [K].
+    node_ambient : ndarray
+        Per node [K]: the temperature a node takes when no gas flows through it (the mean
+        surroundings of its pipes; the case gas temperature where it has none).
+    max_discharge : ndarray
+        Per compressor: highest outlet temperature (after the cooler) [K], inf when absent.
+    cooler_outlet : ndarray
+        Per compressor: after-cooler outlet set-point [K], NaN where there is no cooler.
+    cooler_max_duty : ndarray
+        Per compressor: largest cooler duty [W], inf when unlimited.
+    cooler_dp : ndarray
+        Per compressor: pressure drop over the cooler [Pa] (0 without one).
+    heater_outlet : ndarray
+        Per regulator: lowest outlet temperature a preheater holds [K], NaN without one.
+    heater_max_duty : ndarray
+        Per regulator: largest preheater duty [W], inf when unlimited.
+    min_temperature : float
+        Hydrate/freezing guard [K]: gas below it is reported by a named warning.
+    caloric : Caloric
+        Enthalpy and entropy of the case gas, consistent with its equation of state.
+    suction_temperature : ndarray
+        Per compressor: suction temperature [K] the station power is computed with (the
+        coupled solve sets it; the case gas temperature when compiled).
+    head_factor : ndarray
+        Per compressor: real-gas head over the ideal head formula's at the current state (the
+        coupled solve sets it so that station power equals ``q (h_out - h_in)``; 1 when
+        compiled).
+    """
+
+    seg_u: FloatArray
+    seg_soil: FloatArray
+    supply_temperature: FloatArray
+    node_ambient: FloatArray
+    max_discharge: FloatArray
+    cooler_outlet: FloatArray
+    cooler_max_duty: FloatArray
+    cooler_dp: FloatArray
+    heater_outlet: FloatArray
+    heater_max_duty: FloatArray
+    min_temperature: float
+    caloric: Caloric
+    suction_temperature: FloatArray
+    head_factor: FloatArray
+
+
+@dataclass(frozen=True)
 class CompiledNetwork:
     """A network as arrays: the input of every solver.
 
@@ -268,6 +326,9 @@ class CompiledNetwork:
         Pressure scale [Pa] for residual scaling.
     eos_p_range : tuple of float
         Pressure range [Pa] the EOS was built for; the solver clips Z evaluations to it.
+    thermal : ThermalData, optional
+        The energy balance's data when the case solves temperature (``thermal = "energy"``);
+        None for isothermal flow.
     """
 
     n_case_nodes: int
@@ -307,6 +368,7 @@ class CompiledNetwork:
     eos: EquationOfState
     p_scale: float
     eos_p_range: tuple[float, float]
+    thermal: ThermalData | None = None
 
     @property
     def node_names(self) -> tuple[str, ...]:

@@ -57,6 +57,9 @@ class Supply:
         Fixed mass inflow [kg/s].
     flow_max : float, optional
         Largest inflow the supply can give [kg/s] (checked for pressure-set supplies).
+    temperature : float, optional
+        Temperature of the gas entering [K] (``thermal = "energy"``); default the case's
+        ``gas_temperature``.
     """
 
     name: str
@@ -64,6 +67,7 @@ class Supply:
     pressure: float | None = None
     flow: float | None = None
     flow_max: float | None = None
+    temperature: float | None = None
 
 
 @dataclass
@@ -111,7 +115,22 @@ class Pipe:
     friction_value : float, optional
         Darcy λ for the ``constant`` law, overriding the case's ``friction_value``.
     temperature : float, optional
-        Gas temperature [K] overriding the case's.
+        Gas temperature [K] overriding the case's (isothermal flow).
+    heat_transfer_coefficient : float, optional
+        Overall heat-transfer coefficient gas → surroundings U [W/(m² K)], referred to the
+        inner diameter (``thermal = "energy"``). When None it follows from the burial data
+        (``burial_depth``, ``soil_conductivity``, coating and insulation layers) or the case's.
+    soil_temperature : float, optional
+        Temperature of the surroundings (soil at pipe depth, or air) [K]; default the case's
+        soil profile or ``ground_temperature``.
+    burial_depth : float, optional
+        Depth of the pipe centre below ground [m].
+    soil_conductivity : float, optional
+        Thermal conductivity of the soil [W/(m K)].
+    coating_thickness, coating_conductivity : float, optional
+        Thickness [m] and conductivity [W/(m K)] of the external coating.
+    insulation_thickness, insulation_conductivity : float, optional
+        Thickness [m] and conductivity [W/(m K)] of a thermal insulation layer over the coating.
     """
 
     name: str
@@ -127,6 +146,14 @@ class Pipe:
     friction: str | None = None
     friction_value: float | None = None
     temperature: float | None = None
+    heat_transfer_coefficient: float | None = None
+    soil_temperature: float | None = None
+    burial_depth: float | None = None
+    soil_conductivity: float | None = None
+    coating_thickness: float | None = None
+    coating_conductivity: float | None = None
+    insulation_thickness: float | None = None
+    insulation_conductivity: float | None = None
 
     @property
     def area(self) -> float:
@@ -189,6 +216,17 @@ class Compressor:
         Whether the station has an internal bypass (GasLib ``internalBypassRequired``).
     gas_cooler : bool, optional
         Whether the station has a gas cooler (GasLib ``gasCoolerExisting``).
+    max_discharge_temperature : float, optional
+        Highest temperature of the gas leaving the station (after its cooler) [K]; binds like
+        the other limits (``thermal = "energy"``).
+    cooler_outlet_temperature : float, optional
+        Outlet temperature set-point of the station's after-cooler [K] (None: no cooler). The
+        cooler only cools.
+    cooler_max_duty : float, optional
+        Largest heat the after-cooler can remove [W] (None: unlimited).
+    cooler_pressure_drop : float, optional
+        Pressure drop over the after-cooler [Pa]: the compressor delivers this much above the
+        station's outlet pressure (default 0).
     """
 
     name: str
@@ -216,6 +254,10 @@ class Compressor:
     fuel_node: str | None = None
     internal_bypass: bool | None = None
     gas_cooler: bool | None = None
+    max_discharge_temperature: float | None = None
+    cooler_outlet_temperature: float | None = None
+    cooler_max_duty: float | None = None
+    cooler_pressure_drop: float | None = None
 
 
 @dataclass
@@ -249,6 +291,11 @@ class Regulator:
         Whether the valve has an internal bypass (GasLib ``internalBypassRequired``).
     gas_preheater : bool, optional
         Whether the valve has a gas preheater (GasLib ``gasPreheaterExisting``).
+    heater_outlet_temperature : float, optional
+        Lowest temperature of the gas after the pressure cut [K], held by a preheater upstream
+        of the valve (``thermal = "energy"``; None: no heater).
+    heater_max_duty : float, optional
+        Largest heat the preheater can add [W] (None: unlimited).
     """
 
     name: str
@@ -269,6 +316,8 @@ class Regulator:
     max_flow: float | None = None
     internal_bypass: bool | None = None
     gas_preheater: bool | None = None
+    heater_outlet_temperature: float | None = None
+    heater_max_duty: float | None = None
 
 
 @dataclass
@@ -312,6 +361,19 @@ class Resistor:
     pressure_loss: float | None = None
 
 
+class Thermal(StrEnum):
+    """How a case treats gas temperature.
+
+    ``ISOTHERMAL``: each pipe at a fixed temperature (the case's ``gas_temperature`` or the
+    pipe's own), as linepack always did. ``ENERGY``: temperature is solved with pressure and
+    flow from the energy balance (heat exchange with the soil, Joule-Thomson, compression,
+    coolers, heaters, isenthalpic pressure cuts, enthalpy-balanced mixing).
+    """
+
+    ISOTHERMAL = "isothermal"
+    ENERGY = "energy"
+
+
 class Control(StrEnum):
     """How a steady solve runs stations, regulators and pressure-set supplies.
 
@@ -333,7 +395,8 @@ class Settings:
     gas_temperature : float
         Gas temperature in pipes [K] (isothermal flow).
     ground_temperature : float
-        Ground temperature at pipe depth [K] (kept for reports and later thermal models).
+        Ground (soil) temperature at pipe depth [K]: the surroundings of every pipe without its
+        own ``soil_temperature`` or a soil profile (``thermal = "energy"``).
     eos : str
         Compressibility model, see :func:`linepack.gas.eos.make_eos`.
     friction : str
@@ -360,6 +423,17 @@ class Settings:
         policy (:mod:`linepack.steady.policy`) may change modes and set-points to keep node
         pressures within their bounds; GasLib imports use it, since a nomination fixes flows
         but not how the network is run.
+    thermal : Thermal
+        ``"isothermal"`` (default) or ``"energy"`` (temperature solved, see :class:`Thermal`).
+    heat_transfer_coefficient, burial_depth, soil_conductivity : float, optional
+        Case-wide defaults of the pipe keys of the same name [W/(m² K), m, W/(m K)].
+    soil_profile : tuple of (float, float)
+        Soil temperature along the route: (distance from the route's first node [m],
+        temperature [K]) pairs, increasing in distance; pipes on the route take it,
+        interpolated linearly at each segment's middle (held constant beyond the ends).
+    min_gas_temperature : float
+        Lowest acceptable gas temperature [K] (hydrate and freezing guard): a named warning
+        where gas in a pipe or after a pressure cut falls below it.
     """
 
     gas_temperature: float = 288.15
@@ -376,6 +450,12 @@ class Settings:
     specific_gravity: float | None = None
     gas_constant: float | None = None
     control: Control = Control.SETPOINTS
+    thermal: Thermal = Thermal.ISOTHERMAL
+    heat_transfer_coefficient: float | None = None
+    burial_depth: float | None = None
+    soil_conductivity: float | None = None
+    soil_profile: tuple[tuple[float, float], ...] = ()
+    min_gas_temperature: float = 273.15
 
 
 class Link(Protocol):
