@@ -250,6 +250,10 @@ class ThermalData:
         Per compressor: real-gas head over the ideal head formula's at the current state (the
         coupled solve sets it so that station power equals ``q (h_out - h_in)``; 1 when
         compiled).
+    ratio_cap : ndarray, optional
+        Per compressor: the largest ratio that keeps the station outlet at or below its
+        ``max_discharge_temperature`` at the current suction state (the coupled solve sets
+        it; None: no such cap yet).
     """
 
     seg_u: FloatArray
@@ -266,6 +270,7 @@ class ThermalData:
     caloric: Caloric
     suction_temperature: FloatArray
     head_factor: FloatArray
+    ratio_cap: FloatArray | None = None
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,8 @@ class Hold(Enum):
     MAX_OUTLET_PRESSURE = "max_outlet_pressure"
     MIN_SUCTION_PRESSURE = "min_suction_pressure"
     MAX_POWER = "max_power"
+    #: The ratio that keeps the station outlet at its ``max_discharge_temperature``.
+    MAX_DISCHARGE_TEMPERATURE = "max_discharge_temperature"
     #: Shut: its flow would reverse.
     REVERSE = "reverse flow blocked"
     #: Bypassed: its inlet is above its outlet.
@@ -118,6 +120,7 @@ LIMIT_HOLDS = frozenset(
         Hold.MAX_OUTLET_PRESSURE,
         Hold.MIN_SUCTION_PRESSURE,
         Hold.MAX_POWER,
+        Hold.MAX_DISCHARGE_TEMPERATURE,
         Hold.REVERSE,
         Hold.BYPASS,
     }

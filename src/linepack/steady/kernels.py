@@ -492,7 +492,7 @@ def compression_power(
     *,
     z: FloatArray,
     dz_dps: FloatArray,
-    temperature: float,
+    temperature: float | FloatArray,
     gas_constant: float,
     kappa: float | FloatArray,
     efficiency: FloatArray,
@@ -512,8 +512,8 @@ def compression_power(
         Suction and discharge pressure [Pa].
     z, dz_dps : ndarray
         Compressibility at suction [-] and its pressure derivative [1/Pa].
-    temperature : float
-        Suction temperature [K].
+    temperature : float or ndarray
+        Suction temperature [K] (an array: one per station).
     gas_constant : float
         [J/(kg K)].
     kappa : float or ndarray

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,6 +36,9 @@ from linepack.steady.newton import (
 from linepack.steady.pardiso import LINEAR_SOLVERS, PardisoSolver, linear_solver
 from linepack.steady.policy import keep_within_bounds
 from linepack.steady.zones import fix_structure
+
+if TYPE_CHECKING:
+    from linepack.steady.thermal import ThermalState
 
 FloatArray = NDArray[np.float64]
 #: What the control loop says when a station leaves a limit for its own outlet set-point.
@@ -155,6 +159,9 @@ class SteadySolution:
         Limits violated (empty unless ``SteadyOptions.enforce_limits`` is False).
     system : SteadySystem
         The assembled equations (for the node balance and diagnostics).
+    thermal : ThermalState, optional
+        Temperatures, heat flows and the energy balance (``thermal = "energy"``; None for
+        isothermal flow).
     """
 
     compiled: CompiledNetwork
@@ -166,6 +173,7 @@ class SteadySolution:
     report: ConvergenceReport
     violations: list[Violation]
     system: sy.SteadySystem = field(repr=False)
+    thermal: ThermalState | None = None
 
     @property
     def node_balance(self) -> FloatArray:
@@ -253,29 +261,158 @@ def solve(case: Network | CompiledNetwork, options: SteadyOptions | None = None)
     """
     opts = options or SteadyOptions()
     cn = case if isinstance(case, CompiledNetwork) else compile_network(case)
-    system = sy.SteadySystem.of(cn)
-    modes = sy.Modes.initial(cn)
+    if cn.thermal is not None:
+        return solve_energy(cn, opts)
+    return _solve_hydraulics(cn, opts)
+
+
+def _solve_hydraulics(
+    cn: CompiledNetwork,
+    opts: SteadyOptions,
+    start: tuple[FloatArray, sy.Modes, ConvergenceReport] | None = None,
+    system: sy.SteadySystem | None = None,
+) -> SteadySolution:
+    """Pressures and flows at the temperatures ``cn`` holds; ``start``: a warm start (the
+    unknowns, modes and report of an earlier solve of the same structure, continued)."""
+    system = system or sy.SteadySystem.of(cn)
     automatic = _control(cn, opts) is Control.BOUNDS
-    report = ConvergenceReport()
-    report.mode_changes += fix_structure(cn, modes, automatic=automatic)
     linear = linear_solver(opts.linear_solver, system.reduced.pattern.n, chord=opts.newton.chord)
+    if start is not None:
+        x0, modes, report = start
+    else:
+        modes = sy.Modes.initial(cn)
+        report = ConvergenceReport()
+        report.mode_changes += fix_structure(cn, modes, automatic=automatic)
 
     def settle(x0: FloatArray, pending: Sequence[ModeChange] = ()) -> FloatArray:
         return _settle(cn, system, modes, linear, report, x0, opts, pending)
 
-    try:
-        x = settle(linear_start(system, modes, linear, initial_guess(cn)))
-    except SolverError:
-        if not automatic:
-            raise
-        # the case's own set-points admit no solution: start from the passive network (all
-        # stations bypassed, regulators open) and let the policy start what is needed
-        report.mode_changes += passive(cn, modes)
-        report.mode_changes += fix_structure(cn, modes, automatic=True)
-        x = settle(linear_start(system, modes, linear, initial_guess(cn)))
+    if start is not None:
+        x = settle(x0)
+    else:
+        try:
+            x = settle(linear_start(system, modes, linear, initial_guess(cn)))
+        except SolverError:
+            if not automatic:
+                raise
+            # the case's own set-points admit no solution: start from the passive network
+            # (all stations bypassed, regulators open) and let the policy start what is needed
+            report.mode_changes += passive(cn, modes)
+            report.mode_changes += fix_structure(cn, modes, automatic=True)
+            x = settle(linear_start(system, modes, linear, initial_guess(cn)))
     if automatic:
         x = keep_within_bounds(cn, modes, x, settle, report.mode_changes)
     return _finish(cn, system, x, modes, report, opts)
+
+
+#: Most alternations of hydraulics and energy balance in a coupled steady solve.
+MAX_ENERGY_ROUNDS = 60
+#: The coupled solve stops when no node temperature moves by more than this [K] between two
+#: alternations (and the hydraulics converged at the last temperatures).
+ENERGY_T_TOL = 1e-9
+
+
+def solve_energy(cn0: CompiledNetwork, opts: SteadyOptions) -> SteadySolution:
+    """Steady state with the energy balance (``thermal = "energy"``).
+
+    Alternates the hydraulics at given temperatures (segment mean temperatures, station
+    suction temperatures, real-gas heads and the discharge-temperature ratio caps) with the
+    energy balance at given pressures and flows (:func:`linepack.steady.thermal.energy_state`),
+    warm-starting each, until no node temperature moves by more than
+    :data:`ENERGY_T_TOL` between two rounds. The result then satisfies the hydraulic equations
+    (to ``opts.newton.tol``) at temperatures that satisfy the energy balance to
+    ``ENERGY_T_TOL``. Anderson acceleration (depth 3) on the node temperatures keeps the
+    number of rounds low.
+    """
+    import dataclasses
+
+    from linepack.steady.thermal import energy_state
+
+    th0 = cn0.thermal
+    assert th0 is not None
+    loose = dataclasses.replace(opts, enforce_limits=False)
+    cn = cn0
+    system = sy.SteadySystem.of(cn)
+    sol = _solve_hydraulics(cn, loose, system=system)
+    t = th0.node_ambient.copy()
+    history: list[tuple[FloatArray, FloatArray]] = []
+    for _ in range(MAX_ENERGY_ROUNDS):
+        running = ~np.isin(sol.modes.compressor, (sy.M_BYPASS, sy.M_OFF))
+        state = energy_state(cn, sol.pressure, sol.flow, sol.fuel, running, t0=t)
+        change = float(np.max(np.abs(state.temperature - t), initial=0.0))
+        if change < ENERGY_T_TOL and history:
+            sol.thermal = state
+            break
+        t_next = _anderson(history, t, state.temperature)
+        t = t_next
+        cn = _retempered(cn, sol, t)
+        system = system.retempered(cn)
+        modes = sol.modes
+        assert cn.thermal is not None and cn.thermal.ratio_cap is not None
+        for k, held in enumerate(modes.limit):
+            if held.hold is Hold.MAX_DISCHARGE_TEMPERATURE:
+                modes.value[k] = cn.thermal.ratio_cap[k]
+        x0 = np.concatenate([sol.pressure, sol.flow])
+        sol = _solve_hydraulics(cn, loose, start=(x0, modes, sol.report), system=system)
+    else:
+        raise ConvergenceError(
+            f"the coupled hydraulic and energy solve did not settle in {MAX_ENERGY_ROUNDS} "
+            f"rounds (last temperature change {change:.3g} K)",
+            report=sol.report,
+        )
+    if opts.enforce_limits:
+        final = _finish(
+            cn, system, np.concatenate([sol.pressure, sol.flow]), sol.modes, sol.report, opts
+        )
+        final.thermal = sol.thermal
+        return final
+    return sol
+
+
+def _anderson(
+    history: list[tuple[FloatArray, FloatArray]], t: FloatArray, g: FloatArray, depth: int = 3
+) -> FloatArray:
+    """Next iterate of the fixed point ``t = g(t)`` by Anderson acceleration (type II) over
+    the last ``depth`` rounds; ``history`` keeps (t, g(t) - t) pairs and is extended."""
+    f = g - t
+    history.append((t.copy(), f.copy()))
+    del history[: -(depth + 1)]
+    if len(history) < 2:
+        return g
+    dt = np.stack([history[i + 1][0] - history[i][0] for i in range(len(history) - 1)], axis=1)
+    df = np.stack([history[i + 1][1] - history[i][1] for i in range(len(history) - 1)], axis=1)
+    gamma, *_ = np.linalg.lstsq(df, f, rcond=None)
+    out = g - (dt + df) @ gamma
+    # a wild extrapolation (far outside what the rounds saw) is not taken
+    if not np.all(np.isfinite(out)) or np.max(np.abs(out - g)) > 10.0 * max(
+        float(np.max(np.abs(f))), 1e-6
+    ):
+        history.clear()
+        history.append((t.copy(), f.copy()))
+        return g
+    return np.asarray(out, dtype=np.float64)
+
+
+def _retempered(cn: CompiledNetwork, sol: SteadySolution, t: FloatArray) -> CompiledNetwork:
+    """``cn`` with the temperatures of node temperatures ``t``: segment means (from the
+    energy balance's profile), station suction temperatures, real-gas heads and ratio caps."""
+    import dataclasses
+
+    from linepack.steady.thermal import energy_state
+
+    th = cn.thermal
+    assert th is not None
+    running = ~np.isin(sol.modes.compressor, (sy.M_BYPASS, sy.M_OFF))
+    state = energy_state(cn, sol.pressure, sol.flow, sol.fuel, running, t0=t, solve=False)
+    c = cn.compressors
+    th2 = dataclasses.replace(
+        th,
+        suction_temperature=t[c.from_node].copy(),
+        head_factor=state.head_factor,
+        ratio_cap=state.ratio_cap,
+    )
+    seg = dataclasses.replace(cn.segments, temperature=state.segment_temperature)
+    return dataclasses.replace(cn, segments=seg, thermal=th2)
 
 
 def passive(cn: CompiledNetwork, modes: sy.Modes) -> list[ModeChange]:
@@ -470,6 +607,7 @@ def update_modes(
     # under the operating policy the set-points are the policy's to move, not the case's
     automatic = (cn.control if control is None else control) is Control.BOUNDS
     policy_sets = automatic
+    cap = cn.thermal.ratio_cap if cn.thermal is not None else None
     for k in range(len(c.setpoint)):
         ps, pd, qk, m = p[c.from_node[k]], p[c.to_node[k]], q[o + k], modes.compressor[k]
         if m in (sy.M_BYPASS, sy.M_OFF):
@@ -490,6 +628,13 @@ def update_modes(
                 sy.M_RATIO,
                 c.max_ratio[k],
                 Hold.MAX_RATIO,
+                ChangeKind.LIMIT,
+            ),
+            (
+                cap is not None and pd / ps > cap[k] * (1 + 1e-9) and not held,
+                sy.M_RATIO,
+                cap[k] if cap is not None else 0.0,
+                Hold.MAX_DISCHARGE_TEMPERATURE,
                 ChangeKind.LIMIT,
             ),
             (
@@ -575,6 +720,8 @@ def _violation(hold: Hold, ps: float, pd: float, q: float, power: float, limit: 
     """Readable amount by which a station passed a limit (or left one, for its set-point)."""
     if hold is Hold.MAX_RATIO:
         return f"ratio {pd / ps:.4g} > {limit:.4g}"
+    if hold is Hold.MAX_DISCHARGE_TEMPERATURE:
+        return f"ratio {pd / ps:.4g} > {limit:.4g}, the ratio at the outlet temperature limit"
     if hold is Hold.MAX_OUTLET_PRESSURE:
         return f"discharge {pd / 1e5:.3f} bar > {limit / 1e5:.3f} bar abs"
     if hold is Hold.MIN_SUCTION_PRESSURE:

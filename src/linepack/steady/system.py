@@ -18,6 +18,7 @@ elements of a kind whose ends are tied by its state have equal end pressures und
 
 from __future__ import annotations
 
+import copy
 import functools
 import weakref
 from collections.abc import Callable, Mapping
@@ -280,6 +281,24 @@ class SteadySystem:
         self._flat = not np.any(seg.dh)
         self._seg_cache: tuple[FloatArray, FloatArray, object, tuple[FloatArray, ...]] | None = None
 
+    def retempered(self, cn: CompiledNetwork) -> SteadySystem:
+        """This system for ``cn``, a copy of its network with other temperatures or thermal
+        data (same structure): the patterns and orderings are shared, the temperature-dependent
+        pipe constants are rebuilt."""
+        new = copy.copy(self)
+        new.cn = cn
+        new.__dict__.pop("pipe_constants", None)
+        new.__dict__.pop("_linear_slope", None)
+        new._seg_cache = None
+        key = id(cn)
+        cache = _CACHE
+
+        def forget(_ref: weakref.ref[CompiledNetwork]) -> None:
+            cache.pop(key, None)
+
+        _CACHE[key] = (weakref.ref(cn, forget), new)
+        return new
+
     @functools.cached_property
     def pattern(self) -> Pattern:
         """Sparsity of the full Jacobian (built when first asked for: the steady Newton steps
@@ -396,6 +415,24 @@ class SteadySystem:
         c = self.cn.compressors
         qc = q[self.off["compressor"] : self.off["compressor"] + len(c.setpoint)]
         ps, pd = np.maximum(p[c.from_node], 1.0), np.maximum(p[c.to_node], 1.0)
+        th = self.cn.thermal
+        if th is not None:
+            # energy balance solved: each station at its suction temperature, its head scaled
+            # to the real-gas enthalpy rise the energy balance found (steady/thermal.py)
+            z, dz = self.z(ps, th.suction_temperature)
+            out = kernels.compression_power(
+                qc,
+                ps,
+                pd,
+                z=z,
+                dz_dps=dz,
+                temperature=th.suction_temperature,
+                gas_constant=self.cn.gas.gas_constant,
+                kappa=self.cn.gas.kappa,
+                efficiency=c.efficiency,
+                polytropic=c.polytropic,
+            )
+            return tuple(v * th.head_factor for v in out)
         t = np.full(ps.shape, self.cn.gas_temperature)
         z, dz = self.z(ps, t)
         return kernels.compression_power(
