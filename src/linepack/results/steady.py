@@ -146,6 +146,9 @@ def _points(sol: SteadySolution) -> dict[str, xr.Variable]:
             "point", sol.pressure[node[order]], "Pa", "pressure along the pipe (absolute)"
         ),
         "point_elevation": _var("point", cn.elevation[node[order]], "m", "elevation"),
+        "point_temperature": _var(
+            "point", _node_temperature(sol)[node[order]], "K", "gas temperature along the pipe"
+        ),
     }
 
 
@@ -193,7 +196,7 @@ def to_dataset(sol: SteadySolution) -> xr.Dataset:
         "pressure": _var("node", p, "Pa", "pressure (absolute)"),
         "pressure_gauge": _var("node", p - atm, "Pa", "pressure (gauge)"),
         "elevation": _var("node", cn.elevation[:nn], "m", "elevation"),
-        "temperature": _var("node", np.full(nn, cn.gas_temperature), "K", "gas temperature"),
+        "temperature": _var("node", _node_temperature(sol)[:nn], "K", "gas temperature"),
         "injection": _var("node", inj, "kg/s", "net injection (supply positive, demand negative)"),
         "p_min": _var("node", cn.p_min[:nn], "Pa", "minimum pressure (absolute)"),
         "p_max": _var("node", cn.p_max[:nn], "Pa", "maximum pressure (absolute)"),
@@ -201,6 +204,7 @@ def to_dataset(sol: SteadySolution) -> xr.Dataset:
         **_compressors(sol),
         **_regulators(sol),
         **_points(sol),
+        **_thermal(sol),
     }
     coords = {
         "node": list(cn.node_names[:nn]),
@@ -219,9 +223,67 @@ def to_dataset(sol: SteadySolution) -> xr.Dataset:
             "max_mass_balance_error_kg_s": mass_balance_error(sol),
             "atmosphere_Pa": atm,
             "standard_conditions": "Sm3 at 15 degC, 101325 Pa unless the case says otherwise",
+            "thermal": "isothermal" if sol.thermal is None else "energy",
         }
     )
+    if sol.thermal is not None:
+        b = sol.thermal.balance
+        ds.attrs["energy_balance_W"] = b.residual
+        ds.attrs["energy_balance_relative"] = abs(b.residual) / b.scale if b.scale else 0.0
     return ds
+
+
+def _node_temperature(sol: SteadySolution) -> FloatArray:
+    """Gas temperature per node [K]: solved, or the case's gas temperature (isothermal)."""
+    if sol.thermal is not None:
+        return sol.thermal.temperature
+    return np.full(sol.compiled.n_nodes, sol.compiled.gas_temperature)
+
+
+def _thermal(sol: SteadySolution) -> dict[str, xr.Variable]:
+    """Temperatures and heat flows of pipes, stations, regulators and along pipes (energy)."""
+    th = sol.thermal
+    if th is None:
+        return {}
+    cn = sol.compiled
+    seg = cn.segments
+    npipe = len(cn.pipe_names)
+    first = np.array([np.flatnonzero(seg.pipe == i)[0] for i in range(npipe)], dtype=int)
+    last = np.array([np.flatnonzero(seg.pipe == i)[-1] for i in range(npipe)], dtype=int)
+    t = th.temperature
+    lengths = np.bincount(seg.pipe, weights=seg.length, minlength=npipe)
+    t_mean = np.bincount(seg.pipe, weights=th.segment_temperature * seg.length, minlength=npipe)
+    c = cn.compressors
+    return {
+        "temperature_in": _var("pipe", t[seg.from_node[first]], "K", "gas temperature at inlet"),
+        "temperature_out": _var("pipe", t[seg.to_node[last]], "K", "gas temperature at outlet"),
+        "temperature_mean": _var(
+            "pipe", t_mean / np.maximum(lengths, 1e-300), "K", "length-mean gas temperature"
+        ),
+        "heat_to_soil": _var(
+            "pipe",
+            np.bincount(seg.pipe, weights=th.heat_to_soil, minlength=npipe),
+            "W",
+            "heat from the gas to the surroundings",
+        ),
+        "suction_temperature": _var("compressor", t[c.from_node], "K", "suction temperature"),
+        "discharge_temperature": _var(
+            "compressor",
+            th.compressor_discharge,
+            "K",
+            "temperature leaving the compressor, before the cooler (NaN: not running)",
+        ),
+        "outlet_temperature": _var(
+            "compressor",
+            th.station_outlet,
+            "K",
+            "temperature leaving the station, after the cooler (NaN: not running)",
+        ),
+        "cooler_duty": _var("compressor", th.cooler_duty, "W", "heat removed by the after-cooler"),
+        "regulator_inlet_temperature": _var("regulator", t[cn.reg_from], "K", "inlet temperature"),
+        "regulator_outlet_temperature": _var("regulator", t[cn.reg_to], "K", "outlet temperature"),
+        "heater_duty": _var("regulator", th.heater_duty, "W", "heat added by the preheater"),
+    }
 
 
 def mass_balance_error(sol: SteadySolution) -> float:
@@ -312,6 +374,66 @@ def _node_summary(ds: xr.Dataset, atm: float, chainage: dict[str, float]) -> dic
     return out
 
 
+def _thermal_summary(sol: SteadySolution, ds: xr.Dataset, d: int) -> dict[str, Any]:
+    """Temperature keys of the summary (documented in docs/results.md)."""
+    c0 = 273.15
+    t_all = _node_temperature(sol)
+    names = sol.compiled.node_names
+    lo, hi = int(np.argmin(t_all)), int(np.argmax(t_all))
+    out: dict[str, Any] = {
+        "thermal": str(ds.attrs["thermal"]),
+        "delivery_temperature_c": float(ds["temperature"].values[d] - c0),
+        "min_temperature_c": float(t_all[lo] - c0),
+        "min_temperature_at": names[lo],
+        "max_temperature_c": float(t_all[hi] - c0),
+        "max_temperature_at": names[hi],
+    }
+    th = sol.thermal
+    if th is None:
+        out.update(
+            heat_to_soil_mw=None, cooler_duty_mw=None, heater_duty_mw=None, energy_balance=None
+        )
+        return out
+    out.update(
+        heat_to_soil_mw=float(th.heat_to_soil.sum() / 1e6),
+        cooler_duty_mw=float(th.cooler_duty.sum() / 1e6),
+        heater_duty_mw=float(th.heater_duty.sum() / 1e6),
+        energy_balance=float(ds.attrs["energy_balance_relative"]),
+        max_discharge_temperature_c=float(np.nanmax(th.station_outlet) - c0)
+        if np.any(np.isfinite(th.station_outlet))
+        else None,
+        low_temperature=low_temperatures(sol),
+    )
+    return out
+
+
+def low_temperatures(sol: SteadySolution) -> list[str]:
+    """Where gas falls below the case's ``min_gas_temperature`` (hydrate/freezing guard): one
+    line per pipe or regulator outlet, coldest first (empty for isothermal flow)."""
+    th, cn = sol.thermal, sol.compiled
+    if th is None or cn.thermal is None:
+        return []
+    t_min = cn.thermal.min_temperature
+    t = th.temperature
+    found: list[tuple[float, str]] = []
+    seg = cn.segments
+    cold = np.minimum(t[seg.from_node], t[seg.to_node])
+    for i, name in enumerate(cn.pipe_names):
+        worst = float(cold[seg.pipe == i].min()) if np.any(seg.pipe == i) else np.inf
+        if worst < t_min:
+            found.append((worst, f"pipe '{name}'"))
+    for k, name in enumerate(cn.labels.regulators):
+        tk = float(t[cn.reg_to[k]])
+        if tk < t_min:
+            found.append((tk, f"regulator '{name}' outlet"))
+    found.sort()
+    return [
+        f"{where}: gas at {tk - 273.15:.2f} degC, below min_gas_temperature "
+        f"{t_min - 273.15:.2f} degC"
+        for tk, where in found
+    ]
+
+
 def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
     """The planner's summary (``summary.json``); every key is documented in docs/results.md."""
     cn = sol.compiled
@@ -358,6 +480,17 @@ def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
                 "suction_barg": float((ds["suction_pressure"].values[i] - atm) / 1e5),
                 "discharge_barg": float((ds["discharge_pressure"].values[i] - atm) / 1e5),
                 "power_mw": float(ds["power"].values[i] / 1e6),
+                **(
+                    {
+                        "discharge_temperature_c": float(
+                            ds["discharge_temperature"].values[i] - 273.15
+                        ),
+                        "outlet_temperature_c": float(ds["outlet_temperature"].values[i] - 273.15),
+                        "cooler_duty_mw": float(ds["cooler_duty"].values[i] / 1e6),
+                    }
+                    if "cooler_duty" in ds
+                    else {}
+                ),
                 "mode": str(ds["mode"].values[i]),
                 "limit": str(ds["limit"].values[i]),
             }
@@ -382,6 +515,7 @@ def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:
         if pmin > 0
         else None,
         "mass_balance_error_kg_s": float(ds.attrs["max_mass_balance_error_kg_s"]),
+        **_thermal_summary(sol, ds, d),
         "violations": [str(v) for v in sol.violations],
         "residual_norms": [float(r) for r in sol.report.residual_norms],
     }
