@@ -133,7 +133,7 @@ def test_exponential_profile(methane) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_energy_balance_closes(methane) -> None:  # type: ignore[no-untyped-def]
-    cn, x, p, q = pipe_case(methane, U, LinearCaloric(CP, MU))
+    cn, _x, p, q = pipe_case(methane, U, LinearCaloric(CP, MU))
     st = energy_state(cn, p, q, np.zeros(0), np.zeros(0, bool))
     b = st.balance
     # enthalpy in - out - heat to soil - potential - kinetic: zero to round-off of the terms

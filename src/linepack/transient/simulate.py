@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from linepack.errors import LinepackError, OptionsError, SolverError
+from linepack.errors import CaseError, LinepackError, OptionsError, SolverError
 from linepack.network import compile as compile_mod
 from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Control, Network
@@ -215,6 +215,16 @@ def simulate(
     # the edge: a Network is compiled here, and compiled again with its values at t = 0
     rederive = not isinstance(case, CompiledNetwork)
     base = case if isinstance(case, CompiledNetwork) else compile_network(case)
+    if base.thermal is not None:
+        raise CaseError(
+            "transients with the energy balance are not available yet: the transient solver "
+            "is isothermal",
+            element=f"case '{base.labels.case}'",
+            key="thermal",
+            value="energy",
+            expected="thermal = 'isothermal' for `linepack simulate` (the steady solve "
+            "`linepack run` solves temperature)",
+        )
     steady = _steady_options(opts, steady_options, base.control)
     nominal = base.compressors.mode.copy()  # each station's own mode, whatever the schedule
     if initial is None:
