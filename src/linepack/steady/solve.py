@@ -115,6 +115,8 @@ class ConvergenceReport:
         Numeric LU factorisations (the ordering is computed once).
     mode_changes : list of ModeChange
         What the control loop switched, in order (``str()`` of each reads as a sentence).
+    energy_rounds : int
+        Alternations of hydraulics and energy balance (``thermal = "energy"``; 0 otherwise).
     """
 
     converged: bool = False
@@ -124,6 +126,7 @@ class ConvergenceReport:
     step_lengths: list[float] = field(default_factory=list)
     factorisations: int = 0
     mode_changes: list[ModeChange] = field(default_factory=list)
+    energy_rounds: int = 0
 
     def add(self, r: NewtonReport) -> None:
         """Append one Newton run."""
@@ -337,6 +340,7 @@ def solve_energy(cn0: CompiledNetwork, opts: SteadyOptions) -> SteadySolution:
     t = th0.node_ambient.copy()
     history: list[tuple[FloatArray, FloatArray]] = []
     for _ in range(MAX_ENERGY_ROUNDS):
+        sol.report.energy_rounds += 1
         running = ~np.isin(sol.modes.compressor, (sy.M_BYPASS, sy.M_OFF))
         state = energy_state(cn, sol.pressure, sol.flow, sol.fuel, running, t0=t)
         change = float(np.max(np.abs(state.temperature - t), initial=0.0))

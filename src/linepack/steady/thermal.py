@@ -307,7 +307,7 @@ class EnergySystem:
         throughput = max(float(ext_in.sum()), float(np.abs(self.q).max(initial=0.0)), 1e-9)
         self.eps = EPS_INFLOW * throughput
         cal = th.caloric
-        self.h_ext = np.where(ext_in > 0, cal.h(p, np.where(ext_in > 0, self.ext_t, 300.0)), 0.0)
+        self.h_ext = np.where(ext_in > 0, cal.h(p, np.where(ext_in > 0, self.ext_t, th.node_ambient)), 0.0)
         self.h_amb = cal.h(p, th.node_ambient)
 
     # ------------------------------------------------------------------------------ streams
@@ -388,7 +388,7 @@ class EnergySystem:
             h_after = h_c.copy()
             has_cooler = np.isfinite(th.cooler_outlet[k])
             if np.any(has_cooler):
-                h_set = cal.h(pd_, np.where(has_cooler, th.cooler_outlet[k], 300.0))
+                h_set = cal.h(pd_, np.where(has_cooler, th.cooler_outlet[k], t_c))
                 want = np.where(has_cooler, np.maximum(h_c - h_set, 0.0), 0.0)
                 cap = np.where(mk > 0, th.cooler_max_duty[k] / np.where(mk > 0, mk, 1.0), 0.0)
                 take = np.minimum(want, cap)
