@@ -352,7 +352,8 @@ def solve_energy(cn0: CompiledNetwork, opts: SteadyOptions) -> SteadySolution:
         cn = _retempered(cn, sol, t)
         system = system.retempered(cn)
         modes = sol.modes
-        assert cn.thermal is not None and cn.thermal.ratio_cap is not None
+        assert cn.thermal is not None
+        assert cn.thermal.ratio_cap is not None
         for k, held in enumerate(modes.limit):
             if held.hold is Hold.MAX_DISCHARGE_TEMPERATURE:
                 modes.value[k] = cn.thermal.ratio_cap[k]

@@ -307,7 +307,8 @@ class EnergySystem:
         throughput = max(float(ext_in.sum()), float(np.abs(self.q).max(initial=0.0)), 1e-9)
         self.eps = EPS_INFLOW * throughput
         cal = th.caloric
-        self.h_ext = np.where(ext_in > 0, cal.h(p, np.where(ext_in > 0, self.ext_t, th.node_ambient)), 0.0)
+        t_ext = np.where(ext_in > 0, self.ext_t, th.node_ambient)
+        self.h_ext = np.where(ext_in > 0, cal.h(p, t_ext), 0.0)
         self.h_amb = cal.h(p, th.node_ambient)
 
     # ------------------------------------------------------------------------------ streams
@@ -597,7 +598,12 @@ def _ratio_cap(
         t_max = float(th.max_discharge[k])
 
         def excess(
-            ratio: float, k: int = k, ps: float = ps, ts: float = ts, mk: float = mk
+            ratio: float,
+            k: int = k,
+            ps: float = ps,
+            ts: float = ts,
+            mk: float = mk,
+            t_max: float = t_max,
         ) -> float:
             pd = np.array([ratio * ps])
             h_c, t_c = compression_outlet(
