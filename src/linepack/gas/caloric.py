@@ -1041,22 +1041,26 @@ def _polytropic(
     eta: FloatArray,
     steps: int,
 ) -> tuple[FloatArray, FloatArray]:
-    """RK4 of ``dh/dx = p v(p, T(p, h)) / eta`` in ``x = ln p`` from suction to discharge."""
+    """RK4 of the polytropic path in ``x = ln p`` from suction to discharge.
+
+    Along the path ``dh = v dp / η``; with ``dh = c_p dT + (∂h/∂p)_T dp`` that is
+    ``dT/dx = p (v / η - ∂h/∂p) / c_p``, integrated for ``T`` (no inversion of ``h`` at the
+    stages); the outlet enthalpy is ``h(p_d, T_d)``.
+    """
+    del h_s
     x0 = np.log(p_s)
     dx = (np.log(p_d) - x0) / steps
-    h, T = h_s.copy(), T_s.copy()
+    T = T_s.copy()
 
-    def rate(x: FloatArray, h_now: FloatArray, guess: FloatArray) -> tuple[FloatArray, FloatArray]:
+    def rate(x: FloatArray, t: FloatArray) -> FloatArray:
         p = np.exp(x)
-        t = cal.temperature_ph(p, h_now, T0=guess)
-        return p * v(p, t) / eta, t
+        return p * (v(p, t) / eta - cal.dh_dp(p, t)) / cal.cp(p, t)
 
     for k in range(steps):
         x = x0 + k * dx
-        k1, t1 = rate(x, h, T)
-        k2, t2 = rate(x + 0.5 * dx, h + 0.5 * dx * k1, t1)
-        k3, _ = rate(x + 0.5 * dx, h + 0.5 * dx * k2, t2)
-        k4, _ = rate(x + dx, h + dx * k3, t2)
-        h = h + dx * (k1 + 2.0 * k2 + 2.0 * k3 + k4) / 6.0
-        T = cal.temperature_ph(np.exp(x + dx), h, T0=T)
-    return h, T
+        k1 = rate(x, T)
+        k2 = rate(x + 0.5 * dx, T + 0.5 * dx * k1)
+        k3 = rate(x + 0.5 * dx, T + 0.5 * dx * k2)
+        k4 = rate(x + dx, T + dx * k3)
+        T = T + dx * (k1 + 2.0 * k2 + 2.0 * k3 + k4) / 6.0
+    return cal.h(p_d, T), T
