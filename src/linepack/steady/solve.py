@@ -315,7 +315,9 @@ MAX_ENERGY_ROUNDS = 60
 ENERGY_T_TOL = 1e-9
 
 
-def solve_energy(cn0: CompiledNetwork, opts: SteadyOptions) -> SteadySolution:
+def solve_energy(
+    cn0: CompiledNetwork, opts: SteadyOptions, pipe_model: str = "exponential"
+) -> SteadySolution:
     """Steady state with the energy balance (``thermal = "energy"``).
 
     Alternates the hydraulics at given temperatures (segment mean temperatures, station
@@ -325,7 +327,9 @@ def solve_energy(cn0: CompiledNetwork, opts: SteadyOptions) -> SteadySolution:
     :data:`ENERGY_T_TOL` between two rounds. The result then satisfies the hydraulic equations
     (to ``opts.newton.tol``) at temperatures that satisfy the energy balance to
     ``ENERGY_T_TOL``. Anderson acceleration (depth 3) on the node temperatures keeps the
-    number of rounds low.
+    number of rounds low. ``pipe_model`` chooses the pipes' heat exchange
+    (:class:`linepack.steady.thermal.EnergySystem`): a transient starts from the steady state
+    of its own ``"volume"`` scheme.
     """
     import dataclasses
 
@@ -345,7 +349,14 @@ def solve_energy(cn0: CompiledNetwork, opts: SteadyOptions) -> SteadySolution:
         running = ~np.isin(sol.modes.compressor, (sy.M_BYPASS, sy.M_OFF))
         # inexact rounds: the energy balance is solved only as far as the rounds have come
         state = energy_state(
-            cn, sol.pressure, sol.flow, sol.fuel, running, t0=t, tol=max(1e-3 * change, 1e-11)
+            cn,
+            sol.pressure,
+            sol.flow,
+            sol.fuel,
+            running,
+            t0=t,
+            tol=max(1e-3 * change, 1e-11),
+            pipe_model=pipe_model,
         )
         change = float(np.max(np.abs(state.temperature - t), initial=0.0))
         if change < ENERGY_T_TOL and history:
@@ -353,7 +364,7 @@ def solve_energy(cn0: CompiledNetwork, opts: SteadyOptions) -> SteadySolution:
             break
         t_next = _anderson(history, t, state.temperature)
         t = t_next
-        cn = _retempered(cn, sol, t)
+        cn = _retempered(cn, sol, t, pipe_model)
         system = system.retempered(cn)
         modes = sol.modes
         assert cn.thermal is not None
@@ -402,7 +413,9 @@ def _anderson(
     return np.asarray(out, dtype=np.float64)
 
 
-def _retempered(cn: CompiledNetwork, sol: SteadySolution, t: FloatArray) -> CompiledNetwork:
+def _retempered(
+    cn: CompiledNetwork, sol: SteadySolution, t: FloatArray, pipe_model: str
+) -> CompiledNetwork:
     """``cn`` with the temperatures of node temperatures ``t``: segment means (from the
     energy balance's profile), station suction temperatures, real-gas heads and ratio caps."""
     import dataclasses
@@ -412,7 +425,9 @@ def _retempered(cn: CompiledNetwork, sol: SteadySolution, t: FloatArray) -> Comp
     th = cn.thermal
     assert th is not None
     running = ~np.isin(sol.modes.compressor, (sy.M_BYPASS, sy.M_OFF))
-    state = energy_state(cn, sol.pressure, sol.flow, sol.fuel, running, t0=t, solve=False)
+    state = energy_state(
+        cn, sol.pressure, sol.flow, sol.fuel, running, t0=t, solve=False, pipe_model=pipe_model
+    )
     c = cn.compressors
     th2 = dataclasses.replace(
         th,

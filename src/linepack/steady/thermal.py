@@ -73,6 +73,8 @@ MAX_ITER = 50
 #: RK4 steps of a polytropic compression path: 4 steps are within 2e-6 K of 64 on PSGP
 #: stations (ratios up to 1.9), far inside the 0.05 K the outlet temperature is checked to.
 COMPRESSION_STEPS = 4
+#: Heat-exchange models of pipe segments (:class:`EnergySystem`).
+PIPE_MODELS = ("exponential", "volume")
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,14 @@ class EnergySystem:
         Fuel drawn at each compressor's suction [kg/s].
     running : ndarray of bool
         Per compressor: compressing (not bypassed, not off).
+    pipe_model : {"exponential", "volume"}
+        How pipe segments exchange heat: ``"exponential"`` (the steady scheme: each stream
+        loses the heat of the exponential profile from its inlet temperature, exact for
+        constant coefficients); ``"volume"`` (the transient scheme's, :data:`PIPE_MODELS`):
+        the gas stored at each node exchanges ``π D U (L/2) (T_node - T_s)`` per adjacent half
+        segment, and streams carry enthalpy upwind (first order in the segment length); it
+        keeps exchanging heat when the gas is at rest. A transient starts from the steady
+        state of its own scheme.
     """
 
     def __init__(
@@ -243,10 +253,16 @@ class EnergySystem:
         q: FloatArray,
         fuel: FloatArray,
         running: BoolArray,
+        pipe_model: str = "exponential",
     ) -> None:
         th = cn.thermal
         if th is None:
             raise ConvergenceError("the energy balance needs a case compiled with thermal data")
+        if pipe_model not in PIPE_MODELS:
+            raise ConvergenceError(
+                f"unknown pipe heat model {pipe_model!r}; expected one of {PIPE_MODELS}"
+            )
+        self.pipe_model = pipe_model
         self.cn, self.th = cn, th
         self.p, self.q = p, q
         self.fuel = fuel
@@ -351,6 +367,11 @@ class EnergySystem:
         t_mean = ts + (tu - ts) * phi + jl * rest
         decay = np.where(np.isfinite(x), np.exp(-np.where(np.isfinite(x), x, 0.0)), 0.0)
         q_per_m = cp * (jl * (1.0 - phi) + (tu - ts) * (1.0 - decay))
+        if self.pipe_model == "volume":
+            # heat leaves from the node volumes (residual), the streams carry h upwind
+            q_per_m = np.zeros_like(q_per_m)
+            decay = np.ones_like(decay)
+            t_mean = 0.5 * (t[seg.from_node] + t[seg.to_node])
         # kinetic energy: velocities at the segment's ends, each end at its node's state
         r = cn.gas.gas_constant
         area = seg.area
@@ -360,6 +381,9 @@ class EnergySystem:
         H[:ns] = h_node[su] - G * dz - dke - q_per_m
         dH[:ns] = cp * decay
         q_soil = ms * q_per_m
+        if self.pipe_model == "volume":
+            half = 0.5 * ua * length
+            q_soil = half * (t[seg.from_node] - ts) + half * (t[seg.to_node] - ts)
         # ---- compressors
         c = cn.compressors
         nc = len(c.setpoint)
@@ -432,14 +456,39 @@ class EnergySystem:
         m_in = np.bincount(self.dn, weights=self.m, minlength=self.n) + self.ext_in
         inflow = np.bincount(self.dn, weights=self.m * st.H, minlength=self.n)
         inflow += self.ext_in * self.h_ext + self.eps * self.h_amb
-        return inflow - (m_in + self.eps) * cal.h(self.p, t)
+        return inflow - (m_in + self.eps) * cal.h(self.p, t) - self.node_heat(t)
+
+    def node_heat(self, t: FloatArray) -> FloatArray:
+        """Heat from the gas stored at each node to the soil [W] (``"volume"`` model; zeros
+        for the exponential model, whose streams carry the heat)."""
+        if self.pipe_model != "volume":
+            return np.zeros(self.n)
+        seg, th = self.cn.segments, self.th
+        half = 0.5 * math.pi * seg.diameter * th.seg_u * seg.length
+        out = np.bincount(
+            seg.from_node, weights=half * (t[seg.from_node] - th.seg_soil), minlength=self.n
+        )
+        out += np.bincount(
+            seg.to_node, weights=half * (t[seg.to_node] - th.seg_soil), minlength=self.n
+        )
+        return out
+
+    def node_conductance(self) -> FloatArray:
+        """d(node_heat)/dT per node [W/K]."""
+        if self.pipe_model != "volume":
+            return np.zeros(self.n)
+        seg, th = self.cn.segments, self.th
+        half = 0.5 * math.pi * seg.diameter * th.seg_u * seg.length
+        return np.bincount(seg.from_node, weights=half, minlength=self.n) + np.bincount(
+            seg.to_node, weights=half, minlength=self.n
+        )
 
     def jacobian(self, t: FloatArray, st: _Streams) -> sp.csc_matrix:
         """``dR/dT`` [W/K] (the stream enthalpies' dependence on their inlet temperature held
         as described in the module docstring)."""
         cal = self.th.caloric
         m_in = np.bincount(self.dn, weights=self.m, minlength=self.n) + self.ext_in
-        diag = -(m_in + self.eps) * cal.cp(self.p, t)
+        diag = -(m_in + self.eps) * cal.cp(self.p, t) - self.node_conductance()
         rows = np.concatenate([np.arange(self.n), self.dn])
         cols = np.concatenate([np.arange(self.n), self.up])
         vals = np.concatenate([diag, self.m * st.dH])
@@ -476,6 +525,7 @@ def energy_state(
     *,
     solve: bool = True,
     tol: float = T_TOL,
+    pipe_model: str = "exponential",
 ) -> ThermalState:
     """Solve the steady energy balance at given pressures and flows.
 
@@ -500,12 +550,14 @@ def energy_state(
     tol : float, optional
         Newton stops when its last temperature step is below this [K] (default
         :data:`T_TOL`; the coupled solve loosens it in its early rounds).
+    pipe_model : {"exponential", "volume"}
+        Heat exchange of pipe segments (see :class:`EnergySystem`).
 
     Returns
     -------
     ThermalState
     """
-    system = EnergySystem(cn, p, q, fuel, running)
+    system = EnergySystem(cn, p, q, fuel, running, pipe_model)
     th = system.th
     start = th.node_ambient.copy() if t0 is None else t0
     if solve:
