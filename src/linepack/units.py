@@ -69,6 +69,8 @@ _DIMENSIONS: dict[str, tuple[str, ...]] = {
     "price_per_power": ("[currency] / [mass] / [length] ** 2 * [time] ** 3",),
     "price_per_energy": ("[currency] / [mass] / [length] ** 2 * [time] ** 2",),
     "price_per_area": ("[currency] / [length] ** 2",),
+    "heat_transfer_coefficient": ("[mass] / [time] ** 3 / [temperature]",),
+    "thermal_conductivity": ("[mass] * [length] / [time] ** 3 / [temperature]",),
 }
 
 _SI_UNIT = {
@@ -87,7 +89,15 @@ _SI_UNIT = {
     "price_per_power": "USD/W",
     "price_per_energy": "USD/J",
     "price_per_area": "USD/m**2",
+    "heat_transfer_coefficient": "W/(m**2*K)",
+    "thermal_conductivity": "W/(m*K)",
 }
+
+#: Kinds per temperature difference: their unit is parsed apart from the number, so that a
+#: ``degC`` or ``degF`` in it is a temperature step (``"2 W/(m2*degC)"`` is 2 W/(m² K)), and
+#: ``m2``, ``ft2`` are read as squares.
+_PER_KELVIN = ("heat_transfer_coefficient", "thermal_conductivity")
+_SQUARE = re.compile(r"(?<![A-Za-z_])(m|cm|mm|ft|in)([23])(?![0-9A-Za-z_])")
 
 _GAUGE = re.compile(r"^\s*(?P<num>[-+0-9.eE_]+)\s*(?P<unit>bar|psi|kPa|MPa|Pa)g\s*$")
 _STANDARD_DIMS = ("[scf_volume]", "[sm3_volume]", "[nm3_volume]")
@@ -166,7 +176,10 @@ def parse(
         ``default_unit`` is given (or ``kind`` is ``"dimensionless"``).
     kind : str
         One of ``length``, ``pressure`` (absolute result), ``temperature`` (K), ``mass_flow``,
-        ``power``, ``time``, ``velocity``, ``viscosity``, ``dimensionless``.
+        ``power``, ``time``, ``velocity``, ``viscosity``, ``dimensionless``,
+        ``heat_transfer_coefficient`` (W/(m² K), e.g. ``"2 W/m2/K"``) and
+        ``thermal_conductivity`` (W/(m K), e.g. ``"1.2 W/m/K"``); in the last two a ``degC`` or
+        ``degF`` of the unit is a temperature step.
     element, key : str, optional
         Where the value came from, for the error message.
     atmosphere : float, optional
@@ -184,6 +197,8 @@ def parse(
     UnitError
         Unknown unit, unreadable text, or a unit of another dimension than ``kind``.
     """
+    if kind in _PER_KELVIN:
+        return _per_kelvin(value, kind, element, key)
     fast = _linear_si(value, kind)
     if fast is not None:
         return fast
@@ -199,6 +214,34 @@ def parse(
                 expected=f"a {kind.replace('_', ' ')} such as '{_example(kind)}'",
             )
         q = registry().Quantity(float(q.magnitude), default_unit)
+    return _to_si(q, kind, value, element, key)
+
+
+def _per_kelvin(value: Any, kind: str, element: str | None, key: str | None) -> float:
+    """SI value of a quantity per temperature difference (:data:`_PER_KELVIN`).
+
+    The number and the unit are parsed apart: pint, given ``"1.2 W/(m*degC)"`` whole, would
+    take ``degC`` as the temperature 274.15 K and return 0.0044 W/(m K).
+    """
+    where: dict[str, Any] = {"element": element, "key": key, "value": value}
+    expected = f"a {kind.replace('_', ' ')} such as '{_example(kind)}'"
+    text = value if isinstance(value, str) else ""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    match = _NUMBER_UNIT.match(text.strip())
+    if number or (match is None and re.fullmatch(r"\s*[-+0-9.eE]+\s*", text)):
+        raise UnitError("a unit is required", expected=expected, **where)
+    if match is None:
+        message = "cannot read this quantity" if isinstance(value, str) else "wrong type"
+        raise UnitError(message, expected=expected, **where)
+    ureg = registry()
+    unit = _SQUARE.sub(r"\1**\2", match[2].replace("µ", "u").replace("μ", "u"))
+    unit = unit.replace("°", "deg")
+    try:
+        q = ureg.Quantity(float(match[1]), ureg.parse_units(unit))
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError) as exc:
+        raise UnitError(f"unknown unit ({exc})", expected=expected, **where) from None
+    except (ValueError, TypeError, AttributeError, SyntaxError, pint.PintError):
+        raise UnitError("cannot read this quantity", expected=expected, **where) from None
     return _to_si(q, kind, value, element, key)
 
 
@@ -332,6 +375,8 @@ def _example(kind: str) -> str:
         "price_per_power": "2.5 MUSD/MW",
         "price_per_energy": "1.25 USD/MMBtu",
         "price_per_area": "40000 USD/(in*km)",
+        "heat_transfer_coefficient": "2.5 W/m2/K",
+        "thermal_conductivity": "1.2 W/m/K",
     }[kind]
 
 

@@ -39,6 +39,7 @@ from linepack.network.model import (
     Resistor,
     ShortPipe,
     Supply,
+    Thermal,
     Valve,
 )
 from linepack.steady.solve import SteadyOptions, SteadySolution, solve
@@ -130,6 +131,12 @@ def _everything() -> Network:
         specific_gravity=0.6,
         gas_constant=500.1,
         control="bounds",
+        thermal=Thermal.ENERGY,
+        heat_transfer_coefficient=2.5,
+        burial_depth=1.2,
+        soil_conductivity=1.3,
+        soil_profile=((0.0, 305.15), (5000.0, 303.0), (3.1e4, 301.15)),
+        min_gas_temperature=275.0,
     )
     bore = 0.6 - 2 * 0.0127 + 1e-12  # matches OD − 2 × wall within tolerance, not exactly
     return Network(
@@ -155,6 +162,14 @@ def _everything() -> Network:
                 friction="constant",
                 friction_value=0.012,
                 temperature=295.0,
+                heat_transfer_coefficient=1.9,
+                soil_temperature=299.0,
+                burial_depth=1.5,
+                soil_conductivity=0.9,
+                coating_thickness=0.003,
+                coating_conductivity=0.35,
+                insulation_thickness=0.05,
+                insulation_conductivity=0.04,
             ),
             Pipe("P2", "c", "d", length=2e4, diameter=0.5, outer_diameter=0.52),
             Pipe("P3", "d", "e", length=1e3, diameter=0.5),
@@ -186,6 +201,10 @@ def _everything() -> Network:
                 fuel_node="b",
                 internal_bypass=True,
                 gas_cooler=False,
+                max_discharge_temperature=333.15,
+                cooler_outlet_temperature=318.15,
+                cooler_max_duty=5e6,
+                cooler_pressure_drop=5e4,
             ),
             Compressor("C2", "d", "e", mode=CompressorMode.OFF, setpoint=7.1e6),
         ],
@@ -209,6 +228,8 @@ def _everything() -> Network:
                 max_flow=100.0,
                 internal_bypass=False,
                 gas_preheater=True,
+                heater_outlet_temperature=278.15,
+                heater_max_duty=2e6,
             )
         ],
         valves=[Valve("V1", "a", "c", open=False)],
@@ -218,7 +239,7 @@ def _everything() -> Network:
             Resistor("X2", "a", "d", drag_factor=2.0, diameter=0.4),
         ],
         supplies=[
-            Supply("in", "a", pressure=7e6, flow_max=400.0),
+            Supply("in", "a", pressure=7e6, flow_max=400.0, temperature=288.15),
             Supply("in2", "b", flow=10.0),
         ],
         demands=[Demand("out", "g", flow=50.0), Demand("held", "e", pressure=5e6)],

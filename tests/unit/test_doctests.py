@@ -27,6 +27,7 @@ OTHERS = (
     "linepack.studies.capacity",
     "linepack.studies.design",
     "linepack.network.kinds",
+    "linepack.network.thermal",
     "linepack.steady.solve",
     "linepack.transient.integrate",
 )

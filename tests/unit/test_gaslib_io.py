@@ -101,7 +101,8 @@ def test_gaslib_11_mapping() -> None:
     assert net.name == "GasLib_11"
     pipe = next(p for p in net.pipes if p.name == "pipe01_entry01_entry03")
     assert (pipe.length, pipe.diameter, pipe.roughness, pipe.maop) == (55e3, 0.5, 1e-4, 200e5)
-    assert net.extras["unmapped"][pipe.name]["heatTransferCoefficient"].value == 2.0
+    assert pipe.heat_transfer_coefficient == 2.0  # W/(m² K), read exactly (unit factor 1)
+    assert "heatTransferCoefficient" not in net.extras["unmapped"].get(pipe.name, {})
     cs = next(c for c in net.compressors if c.name == "CS01_entry03_N01")
     assert cs.mode is CompressorMode.OUTLET_PRESSURE
     assert cs.setpoint == cs.max_outlet_pressure == 70e5

@@ -400,15 +400,16 @@ def test_sweeps_use_the_tables_numeric_kinds() -> None:
 def test_sweeps_accept_every_numeric_settings_key(key: str) -> None:
     net = _one_of_each()
     spec = SETTINGS_KEYS[key]
-    text = f"settings.{key}=0.75 {UNIT.get(spec.kind, '')}".rstrip()
+    value = 300.0 if spec.check == "temperature" else 0.75  # a value its range check passes
+    text = f"settings.{key}={value} {UNIT.get(spec.kind, '')}".rstrip()
     if key in UNSWEPT_SETTINGS:  # one field (Settings.pseudo_critical) holds both halves
         with pytest.raises(CaseError, match="cannot be swept"):
             parse_param(text, net)
         return
     param = parse_param(text, net)
-    assert param.values == (0.75,)
-    swept = apply_values(net, [param.target], {param.name: 0.75})
-    assert getattr(swept.settings, spec.attribute(key)) == 0.75
+    assert param.values == (value,)
+    swept = apply_values(net, [param.target], {param.name: value})
+    assert getattr(swept.settings, spec.attribute(key)) == value
 
 
 def test_the_cli_counts_every_kind(tmp_path: Path) -> None:

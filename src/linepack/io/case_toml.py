@@ -43,8 +43,22 @@ from linepack.network.kinds import (
     Key,
     Role,
 )
-from linepack.network.model import Compressor, CompressorMode, Control, Network, Pipe, Settings
-from linepack.network.validate import check_diameters, check_value, check_wall, validate
+from linepack.network.model import (
+    Compressor,
+    CompressorMode,
+    Control,
+    Network,
+    Pipe,
+    Settings,
+    Thermal,
+)
+from linepack.network.validate import (
+    check_diameters,
+    check_profile,
+    check_value,
+    check_wall,
+    validate,
+)
 from linepack.units import StandardFlow, parse, parse_flow, registry
 
 __all__ = [
@@ -93,6 +107,9 @@ _EXAMPLE = {
     "temperature": "a temperature such as '15 degC'",
     "power": "a power such as '20 MW'",
     "viscosity": "a viscosity such as '1.1e-5 Pa*s'",
+    "heat_transfer_coefficient": "a heat-transfer coefficient such as '2.5 W/m2/K'",
+    "thermal_conductivity": "a thermal conductivity such as '1.2 W/m/K'",
+    "profile": "a table { distance = ['0 km', '550 km'], temperature = ['32 degC', '30 degC'] }",
     "gas_constant": "a specific gas constant such as '518.3 J/(kg*K)'",
     "dimensionless": "a number such as 0.9",
     "flow": "a flow such as '400 kg/s' or '1200 MMSCFD'",
@@ -173,12 +190,69 @@ def parse_gas_constant(value: Any, element: str, key: str) -> float:
         ) from None
 
 
+#: Key kinds read by :func:`linepack.units.parse` as they are.
+_PARSED = (
+    "length",
+    "temperature",
+    "power",
+    "viscosity",
+    "dimensionless",
+    "heat_transfer_coefficient",
+    "thermal_conductivity",
+)
+
+
+def _profile(value: Any, element: str, key: str) -> tuple[tuple[float, float], ...]:
+    """A soil temperature profile ``{ distance = [...], temperature = [...] }`` as
+    (distance [m], temperature [K]) pairs; checked by
+    :func:`linepack.network.validate.check_profile`."""
+    expected = _EXAMPLE["profile"]
+    if not isinstance(value, dict):
+        raise CaseError("wrong type", element=element, key=key, value=value, expected=expected)
+    for name in value:
+        if name not in ("distance", "temperature"):
+            raise CaseError(
+                "unknown key",
+                element=element,
+                key=f"{key}.{name}",
+                value=value[name],
+                expected="distance and temperature",
+            )
+    columns: list[list[float]] = []
+    for name, kind in (("distance", "length"), ("temperature", "temperature")):
+        items = value.get(name)
+        if not isinstance(items, list) or not items:
+            raise CaseError(
+                "missing field" if items is None else "not a list of quantities",
+                element=element,
+                key=f"{key}.{name}",
+                value=items,
+                expected=expected,
+            )
+        columns.append(
+            [parse(v, kind, element=element, key=f"{key}.{name}[{i}]") for i, v in enumerate(items)]
+        )
+    if len(columns[0]) != len(columns[1]):
+        raise CaseError(
+            "distance and temperature differ in length",
+            element=element,
+            key=f"{key}.temperature",
+            value=value["temperature"],
+            expected=f"{len(columns[0])} temperatures, one per distance",
+        )
+    profile = tuple(zip(columns[0], columns[1], strict=True))
+    check_profile(profile, element, shown=value)
+    return profile
+
+
 def _convert(value: Any, spec: Key, element: str, key: str, ctx: _Context) -> Any:
     kind = spec.kind
     if spec.none and value == "none":
         return None
-    if kind in ("length", "temperature", "power", "viscosity", "dimensionless"):
+    if kind in _PARSED:
         return parse(value, kind, element=element, key=key)
+    if kind == "profile":
+        return _profile(value, element, key)
     if kind == "gas_constant":
         return parse_gas_constant(value, element, key)
     if kind in ("pressure", "pressure_difference"):
@@ -290,6 +364,8 @@ def _settings(doc: dict[str, Any], ctx: _Context) -> Settings:
             fields[name] = _reference(standard[name], name, getattr(base, name), ctx)
     if "control" in fields:  # a checked choice: the case file's word for the enum
         fields["control"] = Control(fields["control"])
+    if "thermal" in fields:
+        fields["thermal"] = Thermal(fields["thermal"])
     settings = Settings(**fields)
     ctx.references.update(scf=settings.scf, sm3=settings.sm3)
     return settings

@@ -69,6 +69,10 @@ def _format(value: Any, kind: str, label: str, name: str) -> str:
         return "true" if value else "false"
     if kind == "names":
         return "[" + ", ".join(_string(str(v)) for v in value) + "]"
+    if kind == "profile":
+        distances = ", ".join(_format(d, "length", label, name) for d, _ in value)
+        temperatures = ", ".join(_format(t, "temperature", label, name) for _, t in value)
+        return f"{{ distance = [{distances}], temperature = [{temperatures}] }}"
     if kind in ("text", "choice"):
         return _string(str(value.value if isinstance(value, CompressorMode) else value))
     raise CaseError(f"cannot write a value of kind {kind!r}", element=label, key=name)
@@ -172,6 +176,8 @@ def _settings(st: Settings) -> list[str]:
         if pseudo[1] is None
         else _format(pseudo[1], "temperature", where, "pseudo_critical_temperature"),
     }
+    if not st.soil_profile:  # the default, no profile: the reader refuses an empty one
+        given["soil_profile"] = None
     pairs = _fields_of(st, "settings", where, given=given, elsewhere=_SETTINGS_ELSEWHERE)
     lines = [where] + [f"{k} = {v}" for k, v in pairs]
     base = Settings()

@@ -15,6 +15,9 @@ archive. All XML is parsed with :mod:`defusedxml`, DTDs and entities refused
 * The gas data of the sources become one case gas: their flow-weighted mean (weights: the
   nominated inflows), with ``Settings.gas_constant = R / molarMass``, the pseudo-critical point
   and gas temperature, and a stand-in composition (:func:`stand_in_gas`).
+* Data of the energy balance are read but the case stays isothermal (the user chooses
+  ``thermal = "energy"``): a pipe's ``heatTransferCoefficient``, a source's ``gasTemperature``
+  as its supply's temperature, a nomination's per-pipe ``soilTemperature``.
 * A nomination fixes the entry and exit flows; a nomination has no pressure reference, so in
   each island the supply with the largest nominated inflow is held at its node's upper pressure
   bound and balances the flows (:func:`set_reference_pressures`).
@@ -461,6 +464,7 @@ def _connection(
                 diameter=f.need("diameter", "length"),
                 roughness=f.need("roughness", "length"),
                 maop=f.get("pressureMax", "pressure"),
+                heat_transfer_coefficient=f.get("heatTransferCoefficient", "heat_transfer"),
             )
         )
     elif kind == "shortPipe":
@@ -583,6 +587,20 @@ def _mass(value: float, n: NodeNomination, gas: GasData, where: Where) -> float:
     return value / gas.calorific_value * gas.density
 
 
+def _soil_temperatures(nomination: Nomination, pipes: list[Pipe], scn: Where) -> None:
+    """Set the soil temperatures a nomination gives per pipe (``<pipe><soilTemperature>``)."""
+    by_name = {p.name: p for p in pipes}
+    for name, temperature in nomination.soil_temperature.items():
+        if name not in by_name:
+            raise scn.at(f"pipe '{name}'").error(
+                "soil temperature of a pipe not in the network",
+                key="id",
+                value=name,
+                expected="a pipe of the .net file",
+            )
+        by_name[name].soil_temperature = temperature
+
+
 def _boundaries(
     nomination: Nomination, st: _State, case_gas: GasData, scn: Where
 ) -> tuple[list[Supply], list[Demand], dict[str, float]]:
@@ -604,7 +622,7 @@ def _boundaries(
         if not n.flow.fixed:
             st.notes.append(f"{n.kind} '{n.node}' has a flow range; its midpoint is used")
         if n.kind == "entry":
-            supplies.append(Supply(n.node, n.node, flow=flow))
+            supplies.append(Supply(n.node, n.node, flow=flow, temperature=gas.temperature))
             top = n.flow.upper if n.flow.upper is not None else nominal_flow(n)
             upper[n.node] = _mass(top, n, gas, scn)
         else:
@@ -723,6 +741,7 @@ def load_gaslib(
         supplies, demands, flow_max = _boundaries(
             nomination, st, case_gas, Where(files.scenario.name)
         )
+        _soil_temperatures(nomination, links.pipes, Where(files.scenario.name))
     title, doc = _info(root)
     extras: dict[str, Any] = {
         "gaslib_files": {k: f.name for k, f in document_parts(files).items()},

@@ -28,10 +28,16 @@ from linepack.errors import CaseError, PropertyRangeError, PropertyRangeWarning
 from linepack.gas import friction as friction_mod
 from linepack.gas.caloric import Caloric
 from linepack.gas.composition import NM3, Gas, R
-from linepack.gas.eos import EquationOfState, Tabulated, make_eos
+from linepack.gas.eos import VALIDITY, EquationOfState, Tabulated, make_eos
 from linepack.network.kinds import EDGES
-from linepack.network.model import CompressorMode, Control, Network, Settings
-from linepack.network.validate import validate
+from linepack.network.model import CompressorMode, Control, Network, Pipe, Settings, Thermal
+from linepack.network.thermal import (
+    buried_pipe_u,
+    profile_temperature,
+    route_positions,
+    temperature_range,
+)
+from linepack.network.validate import steel_outer_diameter, validate
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -802,10 +808,19 @@ def _gas_model(st: Settings) -> GasModel:
 
 
 def _make_eos(
-    model: GasModel, gas: Gas, p_range: tuple[float, float], temps: FloatArray, t_gas: float
+    model: GasModel,
+    gas: Gas,
+    p_range: tuple[float, float],
+    temps: FloatArray,
+    t_gas: float,
+    t_range: tuple[float, float] | None = None,
 ) -> EquationOfState:
-    t_all = np.concatenate([temps, [t_gas]])
-    t_range = (float(t_all.min()) - 15.0, float(t_all.max()) + 60.0)
+    """The case's equation of state; tabulated models over ``p_range`` and ``t_range`` [K]
+    (default: the segment and gas temperatures, 15 K below to 60 K above, for isothermal
+    flow)."""
+    if t_range is None:
+        t_all = np.concatenate([temps, [t_gas]])
+        t_range = (float(t_all.min()) - 15.0, float(t_all.max()) + 60.0)
     p_pc, t_pc = model.pseudo_critical if model.pseudo_critical else (None, None)
     return make_eos(
         model.eos,
@@ -816,6 +831,158 @@ def _make_eos(
         p_pc=p_pc,
         T_pc=t_pc,
     )
+
+
+# ------------------------------------------------------------------ energy balance (thermal)
+
+
+def _heat_transfer(p: Pipe, st: Settings) -> float:
+    """U of one pipe [W/(m² K)]: its own, else from burial data, else the case's."""
+    if p.heat_transfer_coefficient is not None:
+        return float(p.heat_transfer_coefficient)
+    where = f"pipe '{p.name}'"
+    depth = _opt(p.burial_depth, _opt(st.burial_depth, np.nan))
+    k_soil = _opt(p.soil_conductivity, _opt(st.soil_conductivity, np.nan))
+    if np.isfinite(depth) and np.isfinite(k_soil):
+        outer = steel_outer_diameter(p)
+        if outer is None:
+            raise CaseError(
+                "U from burial data needs the steel outer diameter",
+                element=where,
+                key="outer_diameter",
+                expected="outer_diameter, or wall_thickness with inner_diameter; or give "
+                "heat_transfer_coefficient",
+            )
+        return float(
+            buried_pipe_u(
+                p.diameter,
+                outer,
+                depth,
+                k_soil,
+                _opt(p.coating_thickness, 0.0),
+                _opt(p.coating_conductivity, 1.0),
+                _opt(p.insulation_thickness, 0.0),
+                _opt(p.insulation_conductivity, 1.0),
+            )
+        )
+    own = "burial_depth" if p.burial_depth is not None else None
+    own = "soil_conductivity" if p.soil_conductivity is not None else own
+    if own is not None:  # the pipe names burial data: its other half is missing
+        missing = "soil_conductivity" if own == "burial_depth" else "burial_depth"
+        raise CaseError(
+            "burial data incomplete",
+            element=where,
+            key=missing,
+            expected=f"{missing} on the pipe or in [settings], with {own}",
+        )
+    if st.heat_transfer_coefficient is not None:
+        return float(st.heat_transfer_coefficient)
+    raise CaseError(
+        "no heat-transfer coefficient for the energy balance",
+        element=where,
+        key="heat_transfer_coefficient",
+        expected="heat_transfer_coefficient on the pipe or in [settings], or burial_depth with "
+        "soil_conductivity (on the pipe or in [settings])",
+    )
+
+
+def _segment_soil(net: Network, seg_pipe: IntArray, x_mid: FloatArray) -> FloatArray:
+    """Surroundings' temperature of each segment [K]: the pipe's ``soil_temperature``, else
+    the soil profile along the route, else the case's ``ground_temperature``."""
+    st = net.settings
+    soil = np.full(seg_pipe.size, float(st.ground_temperature))
+    if st.soil_profile:
+        inlet = np.full(len(net.pipes), np.nan)
+        sign = np.zeros(len(net.pipes))
+        for i, (at, direction) in route_positions(net.route, net.pipes).items():
+            inlet[i], sign[i] = at, direction
+        on = np.isfinite(inlet[seg_pipe])
+        distance = inlet[seg_pipe[on]] + sign[seg_pipe[on]] * x_mid[on]
+        soil[on] = profile_temperature(distance, st.soil_profile)
+    own = np.asarray([_opt(p.soil_temperature, np.nan) for p in net.pipes], dtype=float)[seg_pipe]
+    return np.where(np.isfinite(own), own, soil)
+
+
+def _node_ambient(
+    n_nodes: int, ends: tuple[IntArray, IntArray], seg_soil: FloatArray, t_gas: float
+) -> FloatArray:
+    """Per node [K]: the mean surroundings' temperature of its segments (``t_gas`` if none)."""
+    total = np.zeros(n_nodes)
+    count = np.zeros(n_nodes)
+    for end in ends:
+        np.add.at(total, end, seg_soil)
+        np.add.at(count, end, 1.0)
+    return np.where(count > 0, total / np.maximum(count, 1.0), t_gas)
+
+
+def _thermal_arrays(
+    net: Network, seg_pipe: IntArray, x_mid: FloatArray, ends: tuple[IntArray, IntArray], n: int
+) -> dict[str, Any]:
+    """Every :class:`ThermalData` field but ``caloric``, from the model (``n``: all nodes)."""
+    st = net.settings
+    t_gas = float(st.gas_temperature)
+    u_pipe = np.asarray([_heat_transfer(p, st) for p in net.pipes], dtype=float)
+    seg_soil = _segment_soil(net, seg_pipe, x_mid)
+    cs, rs = net.compressors, net.regulators
+
+    def arr(values: list[float | None], absent: float) -> FloatArray:
+        return np.asarray([absent if v is None else v for v in values], dtype=float)
+
+    return {
+        "seg_u": u_pipe[seg_pipe],
+        "seg_soil": seg_soil,
+        "supply_temperature": arr([s.temperature for s in net.supplies], t_gas),
+        "node_ambient": _node_ambient(n, ends, seg_soil, t_gas),
+        "max_discharge": arr([c.max_discharge_temperature for c in cs], np.inf),
+        "cooler_outlet": arr([c.cooler_outlet_temperature for c in cs], np.nan),
+        "cooler_max_duty": arr([c.cooler_max_duty for c in cs], np.inf),
+        "cooler_dp": arr([c.cooler_pressure_drop for c in cs], 0.0),
+        "heater_outlet": arr([r.heater_outlet_temperature for r in rs], np.nan),
+        "heater_max_duty": arr([r.heater_max_duty for r in rs], np.inf),
+        "min_temperature": float(st.min_gas_temperature),
+        "suction_temperature": np.full(len(cs), t_gas),
+        "head_factor": np.ones(len(cs)),
+    }
+
+
+def _thermal_range(
+    th: dict[str, Any], seg_temps: FloatArray, t_gas: float, eos: str
+) -> tuple[float, float]:
+    """The temperature range [K] the EOS table and the caloric model cover in energy mode
+    (:func:`linepack.network.thermal.temperature_range` of the temperatures ``th`` names)."""
+    validity = VALIDITY.get(eos)
+    named = [
+        th["seg_soil"],
+        th["supply_temperature"],
+        th["cooler_outlet"],
+        th["heater_outlet"],
+        [t_gas],
+        seg_temps,
+    ]
+    return temperature_range(named, th["max_discharge"], None if validity is None else validity[0])
+
+
+def _compiled_range(cn: CompiledNetwork, th: ThermalData) -> tuple[float, float]:
+    """:func:`_thermal_range` of a compiled network's thermal data."""
+    fields = {f.name: getattr(th, f.name) for f in dataclasses.fields(th)}
+    return _thermal_range(fields, cn.segments.temperature, cn.gas_temperature, cn.gas_model.eos)
+
+
+def _caloric(
+    eos_name: str,
+    gas: Gas,
+    eos: EquationOfState,
+    gas_constant: float,
+    p_range: tuple[float, float],
+    t_range: tuple[float, float],
+) -> Caloric:
+    """The case gas's caloric model (:func:`linepack.gas.caloric.make_caloric`)."""
+    from linepack.gas.caloric import make_caloric  # type: ignore[attr-defined,unused-ignore]
+
+    caloric: Caloric = make_caloric(
+        eos_name, gas, eos, gas_constant=gas_constant, p_range=p_range, T_range=t_range
+    )
+    return caloric
 
 
 def _compressors(net: Network, index: dict[str, int]) -> Compressors:
@@ -865,12 +1032,16 @@ def compile_network(net: Network) -> CompiledNetwork:
     Returns
     -------
     CompiledNetwork
-        Arrays in SI, pipes split into segments, EOS and gas constants built.
+        Arrays in SI, pipes split into segments, EOS and gas constants built. With
+        ``thermal = "energy"`` also its :class:`ThermalData` (U and surroundings of each
+        segment, see :mod:`linepack.network.thermal`; the caloric model), and a tabulated EOS
+        spans the temperatures the energy balance may reach.
 
     Raises
     ------
     CaseError
-        If the network fails validation (see :func:`linepack.network.validate.validate`).
+        If the network fails validation (see :func:`linepack.network.validate.validate`), or,
+        in energy mode, a pipe has no heat-transfer coefficient (nor burial data giving one).
     """
     validate(net)
     st = net.settings
@@ -889,9 +1060,21 @@ def compile_network(net: Network) -> CompiledNetwork:
     comp = _compressors(net, index)
     maop = np.asarray([_opt(p.maop, np.nan) for p in net.pipes], dtype=float)
     p_range = (EOS_P_LOW, float(_range_top(_highest(p_set, p_max, comp, maop))))
-    eos = _make_eos(model, net.gas, p_range, temps, st.gas_temperature)
+    th: dict[str, Any] | None = None
+    t_range = None
+    if st.thermal is Thermal.ENERGY:
+        seg_pipe = np.asarray(cols["pipe"], dtype=np.int64)
+        x_mid = np.asarray(cols["x_start"], dtype=float) + np.asarray(cols["length"]) / 2
+        ends = (np.asarray(cols["from_node"], np.int64), np.asarray(cols["to_node"], np.int64))
+        th = _thermal_arrays(net, seg_pipe, x_mid, ends, len(elevation))
+        t_range = _thermal_range(th, temps, float(st.gas_temperature), st.eos)
+    eos = _make_eos(model, net.gas, p_range, temps, st.gas_temperature, t_range)
     p_nom = nominal_pressure(p_set)
     gas = _gas_constants(net.gas, st, p_nom)
+    thermal = None
+    if th is not None and t_range is not None:
+        caloric = _caloric(st.eos, net.gas, eos, gas.gas_constant, p_range, t_range)
+        thermal = ThermalData(**th, caloric=caloric)
 
     fvals = np.asarray(cols["friction_value"], dtype=float)
     law_set = set(cols["law"])
@@ -970,6 +1153,7 @@ def compile_network(net: Network) -> CompiledNetwork:
         p_scale=max(p_nom, 1e5),
         # Only tables have a range; closed-form models are evaluated at any positive pressure
         eos_p_range=p_range if isinstance(eos, Tabulated) else (1.0, np.inf),
+        thermal=thermal,
     )
 
 
@@ -979,9 +1163,10 @@ def patch_compiled(cn: CompiledNetwork, net: Network) -> CompiledNetwork:
 
     The arrays are computed by the same steps as :func:`compile_network` (set-points and
     injections, the gas constants and viscosities at the new nominal pressure, relative
-    roughness), so the result equals a fresh compile; only the equation of state is reused. If
-    the new set-points move the pressure range the EOS table must cover, ``net`` is compiled
-    afresh instead.
+    roughness, supply temperatures in energy mode), so the result equals a fresh compile; only
+    the equation of state (and caloric model) is reused. If the new set-points move the
+    pressure range the EOS table must cover, or new supply temperatures its temperature range,
+    ``net`` is compiled afresh instead.
 
     Parameters
     ----------
@@ -1016,6 +1201,13 @@ def patch_compiled(cn: CompiledNetwork, net: Network) -> CompiledNetwork:
         "supplies": supplies,
         "demands": demands,
     }
+    if cn.thermal is not None:
+        t_gas = cn.gas_temperature
+        supply_t = np.asarray([_opt(s.temperature, t_gas) for s in net.supplies], dtype=float)
+        thermal = dataclasses.replace(cn.thermal, supply_temperature=supply_t)
+        if _compiled_range(cn, thermal) != _compiled_range(cn, cn.thermal):
+            return compile_network(net)  # the tables must cover other temperatures
+        changes["thermal"] = thermal
     seg = cn.segments
     pipes = net.pipes
     rough = np.asarray([pipes[i].roughness / pipes[i].diameter for i in seg.pipe], dtype=float)
@@ -1040,7 +1232,8 @@ def rederive(cn: CompiledNetwork) -> CompiledNetwork:
     :func:`compile_network` gives for the case with those values: the equation-of-state table
     is built again if the set-points move its pressure range (:func:`eos_pressure_top`), and
     the isentropic exponent, segment viscosities and pressure scale are evaluated at the new
-    :func:`nominal_pressure`.
+    :func:`nominal_pressure`. In energy mode the caloric model is built again with a new
+    table, over the same temperature range.
 
     Parameters
     ----------
@@ -1056,10 +1249,22 @@ def rederive(cn: CompiledNetwork) -> CompiledNetwork:
     if isinstance(cn.eos, Tabulated) and top != cn.eos_p_range[1]:
         p_range = (EOS_P_LOW, top)
         seg = cn.segments
+        th = cn.thermal
+        t_range = None if th is None else _compiled_range(cn, th)
         changes["eos"] = _make_eos(
-            cn.gas_model, cn.composition, p_range, seg.temperature, cn.gas_temperature
+            cn.gas_model, cn.composition, p_range, seg.temperature, cn.gas_temperature, t_range
         )
         changes["eos_p_range"] = p_range
+        if th is not None and t_range is not None:
+            caloric = _caloric(
+                cn.gas_model.eos,
+                cn.composition,
+                changes["eos"],
+                cn.gas.gas_constant,
+                p_range,
+                t_range,
+            )
+            changes["thermal"] = dataclasses.replace(th, caloric=caloric)
         cn = dataclasses.replace(cn, **changes)
     p_nom = nominal_pressure(cn.p_set)
     kappa, mu = gas_properties(cn, p_nom)
@@ -1080,6 +1285,9 @@ def compile_like(network: Network, base: CompiledNetwork) -> CompiledNetwork:
     temperatures, and the segment viscosities are evaluated with it as
     :func:`compile_network` does. Otherwise this is a plain :func:`compile_network`.
 
+    A case in energy mode (``thermal = "energy"``) is compiled afresh: its tables span a
+    temperature range of its own.
+
     Returns
     -------
     CompiledNetwork
@@ -1091,6 +1299,7 @@ def compile_like(network: Network, base: CompiledNetwork) -> CompiledNetwork:
         or network.gas != base.composition
         or dataclasses.astuple(network.settings) != base.settings_key
         or any(p.temperature is not None for p in network.pipes)
+        or network.settings.thermal is Thermal.ENERGY  # its tables span a temperature range
         or bool(np.any(base.segments.temperature != base.gas_temperature))
     ):
         return compile_network(network)

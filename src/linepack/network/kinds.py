@@ -18,8 +18,8 @@ first).
 
 The key kinds are the quantity kinds of :mod:`linepack.units` (``length``, ``pressure``, ...) and
 a few more for case files (``pressure_difference``, ``gas_constant``, ``flow``; ``text``,
-``names``, ``number``, ``bool``, ``choice``, ``table``, ``raw``). :data:`UNIT` gives the SI unit
-of each quantity kind, as the writer writes it and validation names it.
+``names``, ``number``, ``bool``, ``choice``, ``profile``, ``table``, ``raw``). :data:`UNIT`
+gives the SI unit of each quantity kind, as the writer writes it and validation names it.
 
 Examples
 --------
@@ -54,6 +54,7 @@ from linepack.network.model import (
     Resistor,
     ShortPipe,
     Supply,
+    Thermal,
     Valve,
 )
 
@@ -70,6 +71,7 @@ __all__ = [
     "SCHEDULED",
     "SETPOINT",
     "SETTINGS_KEYS",
+    "THERMALS",
     "UNIT",
     "Checks",
     "ElementKind",
@@ -83,6 +85,8 @@ __all__ = [
 HEADS = ("polytropic", "isentropic")
 #: Control policies of a case (``Settings.control``).
 CONTROLS = tuple(c.value for c in Control)
+#: How a case treats gas temperature (``Settings.thermal``).
+THERMALS = tuple(t.value for t in Thermal)
 #: SI unit of a specific gas constant, as read and written.
 GAS_CONSTANT_UNIT = "J/(kg*K)"
 #: SI unit of each quantity kind of a key (the kinds that are numbers with a unit).
@@ -96,6 +100,8 @@ UNIT: Mapping[str, str] = MappingProxyType(
         "viscosity": "Pa*s",
         "flow": "kg/s",
         "gas_constant": GAS_CONSTANT_UNIT,
+        "heat_transfer_coefficient": "W/(m**2*K)",
+        "thermal_conductivity": "W/(m*K)",
     }
 )
 #: Key kinds whose values are numbers (SI; ``dimensionless`` and ``number`` without a unit).
@@ -111,8 +117,10 @@ class Key:
     kind : str
         ``length``, ``pressure`` (gauge allowed, absolute result), ``pressure_difference``,
         ``temperature``, ``power``, ``viscosity``, ``gas_constant`` (specific, J/(kg K)),
+        ``heat_transfer_coefficient`` (W/(m² K)), ``thermal_conductivity`` (W/(m K)),
         ``dimensionless`` (bare number allowed), ``flow`` (mass or standard volume per time),
         ``text``, ``names`` (list of strings), ``number`` (bare number), ``bool``, ``choice``,
+        ``profile`` (a soil temperature profile: ``{ distance = [...], temperature = [...] }``),
         ``table`` or ``raw`` (read later).
     required : bool
         Whether the key must be given; optional keys left out take the dataclass default.
@@ -270,6 +278,19 @@ _STATION = {
     "internal_bypass": Key("bool"),
 }
 
+#: A pipe's keys of the energy balance (``thermal = "energy"``): U, or the burial data and
+#: layers it follows from, and the temperature of its surroundings.
+_BURIAL = {
+    "heat_transfer_coefficient": Key("heat_transfer_coefficient", check="nonnegative"),
+    "soil_temperature": Key("temperature", check="temperature"),
+    "burial_depth": Key("length", check="positive"),
+    "soil_conductivity": Key("thermal_conductivity", check="positive"),
+    "coating_thickness": Key("length", check="positive"),
+    "coating_conductivity": Key("thermal_conductivity", check="positive"),
+    "insulation_thickness": Key("length", check="positive"),
+    "insulation_conductivity": Key("thermal_conductivity", check="positive"),
+}
+
 #: The keys of ``[settings]`` (``Settings`` fields; ``scf``/``sm3`` are the ``[standard]``
 #: table, and the two ``pseudo_critical_*`` keys make ``Settings.pseudo_critical``).
 SETTINGS_KEYS: Mapping[str, Key] = MappingProxyType(
@@ -287,6 +308,12 @@ SETTINGS_KEYS: Mapping[str, Key] = MappingProxyType(
         "pseudo_critical_pressure": Key("pressure", check="positive"),
         "pseudo_critical_temperature": Key("temperature", check="positive"),
         "control": Key("choice", choices=CONTROLS),
+        "thermal": Key("choice", choices=THERMALS),
+        "heat_transfer_coefficient": Key("heat_transfer_coefficient", check="nonnegative"),
+        "burial_depth": Key("length", check="positive"),
+        "soil_conductivity": Key("thermal_conductivity", check="positive"),
+        "soil_profile": Key("profile"),
+        "min_gas_temperature": Key("temperature", check="temperature"),
     }
 )
 
@@ -324,6 +351,7 @@ KINDS: tuple[ElementKind, ...] = (
             "friction": Key("choice", choices=FRICTION_LAWS),
             "friction_value": Key("dimensionless", check="positive"),
             "temperature": Key("temperature", check="positive"),
+            **_BURIAL,
         },
         ties=Ties.LOSS,
         marched=True,
@@ -350,6 +378,10 @@ KINDS: tuple[ElementKind, ...] = (
             **_STATION,
             "fuel_node": Key("text"),
             "gas_cooler": Key("bool"),
+            "max_discharge_temperature": Key("temperature", check="temperature"),
+            "cooler_outlet_temperature": Key("temperature", check="temperature"),
+            "cooler_max_duty": Key("power", check="nonnegative"),
+            "cooler_pressure_drop": Key("pressure_difference", check="nonnegative"),
         },
         setpoints=("setpoint",),
         ties=Ties.BY_MODE,
@@ -373,6 +405,8 @@ KINDS: tuple[ElementKind, ...] = (
             "max_outlet_pressure": Key("pressure", check="nonnegative"),
             **_STATION,
             "gas_preheater": Key("bool"),
+            "heater_outlet_temperature": Key("temperature", check="temperature"),
+            "heater_max_duty": Key("power", check="nonnegative"),
         },
         setpoints=("setpoint",),
         ties=Ties.BY_MODE,
@@ -424,6 +458,7 @@ KINDS: tuple[ElementKind, ...] = (
             "pressure": Key("pressure", check="positive"),
             "flow": Key("flow", check="finite"),
             "flow_max": Key("flow", check="nonnegative"),
+            "temperature": Key("temperature", check="temperature"),
         },
         setpoints=("pressure", "flow"),
         checks=Checks(before="boundary", columns="boundaries"),

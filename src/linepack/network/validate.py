@@ -57,8 +57,16 @@ BoolArray = NDArray[np.bool_]
 #: outer diameter − 2 × wall thickness when all three are given.
 DIAMETER_RTOL = 1e-6
 
+#: Plausible temperatures [K] of gas, soil and station set-points (``check="temperature"``):
+#: outside this range a value is taken for a unit mistake (``"15 K"`` for ``"15 degC"``).
+TEMPERATURE_RANGE = (150.0, 500.0)
+
 #: Named value checks: predicate on the SI value and the phrase for "expected".
 CHECKS: dict[str, tuple[Callable[[float], bool], str]] = {
+    "temperature": (
+        lambda v: TEMPERATURE_RANGE[0] <= v <= TEMPERATURE_RANGE[1],
+        f"a temperature in [{TEMPERATURE_RANGE[0]:g} K, {TEMPERATURE_RANGE[1]:g} K]",
+    ),
     "positive": (lambda v: v > 0, "a value > 0"),
     "nonnegative": (lambda v: v >= 0, "a value >= 0"),
     "fraction": (lambda v: 0 < v <= 1, "a value in (0, 1]"),
@@ -166,6 +174,45 @@ def _check_settings(net: Network) -> None:
             key="friction_value",
             expected="a Darcy friction factor such as 0.01",
         )
+    check_profile(st.soil_profile, where)
+
+
+def check_profile(profile: Any, element: str, shown: Any = None) -> None:
+    """Raise :class:`CaseError` unless ``profile`` is a valid soil temperature profile.
+
+    Parameters
+    ----------
+    profile : tuple of (float, float)
+        (distance along the route [m], temperature [K]) pairs: distances finite, >= 0 and
+        strictly increasing, temperatures within :data:`TEMPERATURE_RANGE`; empty is valid.
+    element : str
+        Where the profile sits (``"[settings]"``), for the message.
+    shown : Any, optional
+        The profile as the user wrote it (``{distance = [...], temperature = [...]}``).
+    """
+    key = "soil_profile"
+    last = -math.inf
+    for i, point in enumerate(profile):
+        if not (isinstance(point, tuple | list) and len(point) == 2):
+            raise CaseError(
+                "not a (distance, temperature) pair",
+                element=element,
+                key=f"{key}[{i}]",
+                value=point,
+                expected="(distance [m], temperature [K])",
+            )
+        distance, temperature = point
+        check_value(distance, "nonnegative", element=element, key=f"{key}.distance[{i}]")
+        check_value(temperature, "temperature", element=element, key=f"{key}.temperature[{i}]")
+        if not distance > last:
+            raise CaseError(
+                "soil profile distances must increase",
+                element=element,
+                key=f"{key}.distance[{i}]",
+                value=distance if shown is None else shown,
+                expected=f"a distance greater than {last:g} m (the point before)",
+            )
+        last = distance
 
 
 def _unique(items: Iterable[tuple[Any, int]], what: str) -> None:
@@ -287,6 +334,7 @@ def _pipe_walls(p: Pipe, w: str, net: Network) -> None:
     if p.outer_diameter is not None and p.wall_thickness is not None:
         check_wall(p.outer_diameter, p.wall_thickness, w, p.wall_thickness)
         check_diameters(p.diameter, p.outer_diameter, p.wall_thickness, w, p.diameter)
+    check_burial(p, w, net.settings.burial_depth)
     if (
         p.friction == "constant"
         and net.settings.friction_value is None
@@ -298,6 +346,64 @@ def _pipe_walls(p: Pipe, w: str, net: Network) -> None:
             key="friction",
             value=p.friction,
             expected="friction_value set on the pipe or in [settings]",
+        )
+
+
+#: The layers over a pipe's steel, inside out: (thickness key, conductivity key).
+LAYERS = (
+    ("coating_thickness", "coating_conductivity"),
+    ("insulation_thickness", "insulation_conductivity"),
+)
+
+
+def steel_outer_diameter(p: Pipe) -> float | None:
+    """A pipe's steel outer diameter [m]: ``outer_diameter``, else inner + 2 × wall, else None."""
+    if p.outer_diameter is not None:
+        return float(p.outer_diameter)
+    if p.wall_thickness is not None:
+        return float(p.diameter + 2 * p.wall_thickness)
+    return None
+
+
+def check_burial(p: Pipe, element: str, default_depth: float | None = None) -> None:
+    """Raise :class:`CaseError` for inconsistent burial data of one pipe.
+
+    Each layer (coating, insulation) needs its thickness and conductivity together, and the
+    burial depth (the pipe's, else ``default_depth``, the case's) must exceed the outer radius
+    of the pipe with its layers, where the steel outer diameter is known.
+
+    Parameters
+    ----------
+    p : Pipe
+        The pipe.
+    element : str
+        Its label, for the message.
+    default_depth : float, optional
+        The case's ``burial_depth`` [m].
+    """
+    for thickness, conductivity in LAYERS:
+        given = [getattr(p, thickness) is not None, getattr(p, conductivity) is not None]
+        if given[0] != given[1]:
+            missing = conductivity if given[0] else thickness
+            raise CaseError(
+                "a layer needs its thickness and its conductivity",
+                element=element,
+                key=missing,
+                expected=f"{thickness} with {conductivity}, or neither",
+            )
+    depth = p.burial_depth if p.burial_depth is not None else default_depth
+    outer = steel_outer_diameter(p)
+    if depth is None or outer is None:
+        return
+    radius = outer / 2 + sum(getattr(p, t) or 0.0 for t, _ in LAYERS)
+    if not depth > radius:
+        whose = "burial depth" if p.burial_depth is not None else "the case's burial depth"
+        raise CaseError(
+            f"{whose} not below the pipe's outer radius",
+            element=element,
+            key="burial_depth",
+            value=depth,
+            expected=f"a depth of the pipe centre greater than {radius:.6g} m (its outer radius)",
         )
 
 
@@ -547,6 +653,7 @@ def _column(elements: list[Any], key: str) -> tuple[FloatArray, BoolArray] | Non
 
 #: Vectorised predicates of :data:`CHECKS` (finite values only reach them).
 _VECTOR_CHECKS: dict[str, Callable[[FloatArray], BoolArray]] = {
+    "temperature": lambda v: (v >= TEMPERATURE_RANGE[0]) & (v <= TEMPERATURE_RANGE[1]),
     "positive": lambda v: v > 0,
     "nonnegative": lambda v: v >= 0,
     "fraction": lambda v: (v > 0) & (v <= 1),
@@ -628,7 +735,15 @@ def _pipes_ok(pipes: list[Pipe], net: Network) -> bool:
         return False
     for i in np.flatnonzero(~od[1] & ~wt[1]).tolist():
         _pipe_walls(pipes[i], label(pipes[i], i), net)
+    thermal = [k for k in _THERMAL_PIPE_KEYS if any(getattr(p, k) is not None for p in pipes)]
+    if thermal or net.settings.burial_depth is not None:
+        for i, p in enumerate(pipes):
+            check_burial(p, label(p, i), net.settings.burial_depth)
     return True
+
+
+#: Pipe fields that :func:`check_burial` checks together.
+_THERMAL_PIPE_KEYS = ("burial_depth", *(k for layer in LAYERS for k in layer))
 
 
 def _valves_ok(valves: list[Valve], net: Network) -> bool:
