@@ -175,6 +175,12 @@ def _station_rows(compressors: dict[str, Any]) -> list[tuple[str, str]]:
             f"  {name}",
             f"{v['suction_barg']:.1f} -> {v['discharge_barg']:.1f} barg, "
             f"{v['power_mw']:.1f} MW, mode {v['mode']}"
+            + (
+                f", out at {v['outlet_temperature_c']:.1f} degC"
+                if v.get("outlet_temperature_c") is not None
+                and v["outlet_temperature_c"] == v["outlet_temperature_c"]  # not NaN
+                else ""
+            )
             + (f" (limit: {v['limit']})" if v["limit"] else ""),
         )
         for name, v in items[: SHOWN_ROWS if len(items) > MAX_ROWS else len(items)]
@@ -207,6 +213,30 @@ def _network_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def _thermal_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
+    """Delivery temperature always; with the energy balance, the extremes and heat flows."""
+    if s.get("thermal") != "energy":
+        return [("delivery temperature", f"{s['delivery_temperature_c']:.1f} degC (isothermal)")]
+    rows = [
+        ("delivery temperature", f"{s['delivery_temperature_c']:.1f} degC (energy balance)"),
+        (
+            "gas temperature min / max",
+            f"{s['min_temperature_c']:.1f} degC at {s['min_temperature_at']} / "
+            f"{s['max_temperature_c']:.1f} degC at {s['max_temperature_at']}",
+        ),
+        (
+            "heat to soil / cooler / heater",
+            f"{s['heat_to_soil_mw']:.1f} MW / {s['cooler_duty_mw']:.1f} MW / "
+            f"{s['heater_duty_mw']:.1f} MW",
+        ),
+    ]
+    low = s.get("low_temperature") or []
+    rows += [("WARNING", w) for w in low[:SHOWN_ROWS]]
+    if len(low) > SHOWN_ROWS:
+        rows.append(("WARNING", f"... {len(low) - SHOWN_ROWS:,} more in summary.json"))
+    return rows
+
+
 def _violation_rows(violations: list[str]) -> list[tuple[str, str]]:
     rows = [("VIOLATION", v) for v in violations[:SHOWN_ROWS]]
     if len(violations) > SHOWN_ROWS:
@@ -224,6 +254,7 @@ def _print_summary(s: dict[str, Any]) -> None:
             f"{s['throughput_bcm_per_year']:.2f} bcm/yr at {s['delivery_node']}",
         ),
         ("delivery pressure", f"{s['delivery_pressure_barg']:.2f} barg"),
+        *_thermal_rows(s),
         *_network_rows(s),
         ("margin to min delivery", _fmt(s["margin_to_min_delivery_bar"], "bar")),
         (

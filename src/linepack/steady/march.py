@@ -142,6 +142,8 @@ def _all_edges(cn: CompiledNetwork) -> tuple[IntArray, IntArray]:
 
 def _analyse(cn: CompiledNetwork) -> TreePlan | str:
     """The rooted tree of ``cn``, or why the march cannot solve it (see :func:`can_march`)."""
+    if cn.thermal is not None:
+        return "temperature is solved (thermal = 'energy'): the march is isothermal"
     n = cn.n_nodes
     s = _all_edges(cn)
     graph = coo_matrix((np.ones(s[0].size), s), shape=(n, n))
@@ -280,8 +282,9 @@ def can_march(cn: CompiledNetwork) -> str | None:
     ``marched`` in :mod:`linepack.network.kinds`: pipes, compressors and short pipes; no
     regulators, valves or resistors) with exactly one pressure-set node, every station either
     holding its outlet pressure (with its suction on the side of the pressure-set node) or
-    bypassed, and the ``setpoints`` control (no operating policy moving set-points). The answer
-    is kept with ``cn`` (compiled networks are not changed in place).
+    bypassed, and the ``setpoints`` control (no operating policy moving set-points), and an
+    isothermal case (the march has no energy balance). The answer is kept with ``cn``
+    (compiled networks are not changed in place).
 
     Parameters
     ----------
