@@ -431,7 +431,9 @@ def set_reference_pressures(net: Network, flow_max: dict[str, float]) -> list[st
                 key="pressureMax",
                 expected="a pressureMax in the .net or an upper pressure bound in the .scn",
             )
-        net.supplies[i] = Supply(s.name, s.node, pressure=p, flow=None, flow_max=None)
+        net.supplies[i] = Supply(
+            s.name, s.node, pressure=p, flow=None, flow_max=None, temperature=s.temperature
+        )
         names.append(s.name)
     return names
 
