@@ -841,6 +841,7 @@ def make_caloric(
     gas_constant: float,
     p_range: tuple[float, float],
     T_range: tuple[float, float],
+    h_tolerance: float = 0.5,
 ) -> Caloric:
     """Build the caloric model that matches an equation of state.
 
@@ -859,6 +860,9 @@ def make_caloric(
         Pressure range [Pa].
     T_range : (float, float)
         Temperature range [K].
+    h_tolerance : float, optional
+        Enthalpy interpolation tolerance of a GERG-2008/DETAIL table [J/kg] (entropy to
+        2.5e-3 of it in J/(kg K)).
 
     Returns
     -------
@@ -875,7 +879,9 @@ def make_caloric(
     key = _ALIASES.get(key, key)
     if key in ("gerg2008", "detail"):
         kind: Aga8Kind = "gerg2008" if key == "gerg2008" else "detail"
-        return TabulatedCaloric.from_model(kind, gas, p_range, T_range)
+        return TabulatedCaloric.from_model(
+            kind, gas, p_range, T_range, h_tolerance=h_tolerance, s_tolerance=2.5e-3 * h_tolerance
+        )
     if key in EOS_NAMES:
         return DepartureCaloric.from_gas(
             eos, gas, gas_constant=gas_constant, p_range=p_range, T_range=T_range

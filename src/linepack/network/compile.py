@@ -959,13 +959,24 @@ def _thermal_range(
         [t_gas],
         seg_temps,
     ]
-    return temperature_range(named, th["max_discharge"], None if validity is None else validity[0])
+    return temperature_range(
+        named,
+        th["max_discharge"],
+        None if validity is None else validity[0],
+        stations=len(th["max_discharge"]) > 0,
+    )
 
 
 def _compiled_range(cn: CompiledNetwork, th: ThermalData) -> tuple[float, float]:
     """:func:`_thermal_range` of a compiled network's thermal data."""
     fields = {f.name: getattr(th, f.name) for f in dataclasses.fields(th)}
     return _thermal_range(fields, cn.segments.temperature, cn.gas_temperature, cn.gas_model.eos)
+
+
+#: Interpolation tolerance of the enthalpy table a compile builds [J/kg]: 2 J/kg is 1e-3 K of
+#: temperature, ten times inside the 0.01 K a pressure cut is checked to; entropy to 5e-3
+#: J/(kg K) alongside.
+CALORIC_H_TOLERANCE = 2.0
 
 
 def _caloric(
@@ -977,10 +988,16 @@ def _caloric(
     t_range: tuple[float, float],
 ) -> Caloric:
     """The case gas's caloric model (:func:`linepack.gas.caloric.make_caloric`)."""
-    from linepack.gas.caloric import make_caloric  # type: ignore[attr-defined,unused-ignore]
+    from linepack.gas.caloric import make_caloric
 
     caloric: Caloric = make_caloric(
-        eos_name, gas, eos, gas_constant=gas_constant, p_range=p_range, T_range=t_range
+        eos_name,
+        gas,
+        eos,
+        gas_constant=gas_constant,
+        p_range=p_range,
+        T_range=t_range,
+        h_tolerance=CALORIC_H_TOLERANCE,
     )
     return caloric
 

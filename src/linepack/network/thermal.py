@@ -31,6 +31,7 @@ FloatArray = NDArray[np.float64]
 __all__ = [
     "COLD_MARGIN",
     "HOT_MARGIN",
+    "HOT_MARGIN_NO_STATIONS",
     "buried_pipe_u",
     "profile_temperature",
     "route_positions",
@@ -43,6 +44,9 @@ COLD_MARGIN = 60.0
 #: Margin [K] above the warmest temperature a case names, station discharge limits included
 #: (compression heat, and overshoot while the solver iterates).
 HOT_MARGIN = 120.0
+#: The same without compressor stations: nothing heats the gas above what the case names but
+#: gravity on a descent and the solver's overshoot.
+HOT_MARGIN_NO_STATIONS = 30.0
 
 
 def buried_pipe_u(
@@ -192,11 +196,14 @@ def temperature_range(
     named: Sequence[npt.ArrayLike],
     max_discharge: npt.ArrayLike,
     validity: tuple[float, float] | None = None,
+    *,
+    stations: bool = True,
 ) -> tuple[float, float]:
     """The temperature range [K] tables must cover when temperature is solved.
 
     ``[min(named) - COLD_MARGIN, max(named, finite max_discharge) + HOT_MARGIN]``, clipped to
-    the model's ``validity``.
+    the model's ``validity``; :data:`HOT_MARGIN_NO_STATIONS` above instead when the network
+    has no compressor station (``stations=False``).
 
     Parameters
     ----------
@@ -207,6 +214,8 @@ def temperature_range(
         Stations' discharge limits [K] (inf: none).
     validity : (float, float), optional
         The equation of state's temperature range of validity [K].
+    stations : bool, optional
+        Whether the network has compressor stations.
 
     Returns
     -------
@@ -223,7 +232,9 @@ def temperature_range(
     limits = np.ravel(np.asarray(max_discharge, dtype=float))
     limits = limits[np.isfinite(limits)]
     low = float(values.min()) - COLD_MARGIN
-    high = float(np.concatenate([values, limits]).max()) + HOT_MARGIN
+    high = float(np.concatenate([values, limits]).max()) + (
+        HOT_MARGIN if stations else HOT_MARGIN_NO_STATIONS
+    )
     if validity is not None:
         low, high = max(low, validity[0]), min(high, validity[1])
     return low, high
