@@ -1302,8 +1302,8 @@ def compile_like(network: Network, base: CompiledNetwork) -> CompiledNetwork:
     temperatures, and the segment viscosities are evaluated with it as
     :func:`compile_network` does. Otherwise this is a plain :func:`compile_network`.
 
-    A case in energy mode (``thermal = "energy"``) is compiled afresh: its tables span a
-    temperature range of its own.
+    A case in energy mode (``thermal = "energy"``) reuses the caloric model of ``base`` with
+    its EOS table when both cover the new network's temperature range too.
 
     Returns
     -------
@@ -1316,8 +1316,11 @@ def compile_like(network: Network, base: CompiledNetwork) -> CompiledNetwork:
         or network.gas != base.composition
         or dataclasses.astuple(network.settings) != base.settings_key
         or any(p.temperature is not None for p in network.pipes)
-        or network.settings.thermal is Thermal.ENERGY  # its tables span a temperature range
-        or bool(np.any(base.segments.temperature != base.gas_temperature))
+        or (network.settings.thermal is Thermal.ENERGY) != (base.thermal is not None)
+        or (
+            base.thermal is None
+            and bool(np.any(base.segments.temperature != base.gas_temperature))
+        )
     ):
         return compile_network(network)
     st = network.settings
@@ -1330,6 +1333,21 @@ def compile_like(network: Network, base: CompiledNetwork) -> CompiledNetwork:
 
     if highest(cn) > highest(base):
         return compile_network(network)
+    if base.thermal is not None:
+        # the energy balance's tables: the base's when they cover this network's temperatures
+        assert cn.thermal is not None
+        lo, hi = _thermal_range(
+            {f.name: getattr(cn.thermal, f.name) for f in dataclasses.fields(cn.thermal)},
+            cn.segments.temperature,
+            cn.gas_temperature,
+            base.gas_model.eos,
+        )
+        t_grid = base.eos.T_grid
+        if lo < float(t_grid[0]) or hi > float(t_grid[-1]):
+            return compile_network(network)
+        cn = dataclasses.replace(
+            cn, thermal=dataclasses.replace(cn.thermal, caloric=base.thermal.caloric)
+        )
     cn = dataclasses.replace(
         cn,
         eos=base.eos,
