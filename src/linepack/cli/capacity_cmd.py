@@ -242,10 +242,34 @@ def _print(s: dict[str, Any]) -> None:
             f"{at['power_mw']:.1f} MW; binding: {escape(at['binding'])}",
             highlight=False,
         )
+    if s.get("thermal_effect"):
+        _print_thermal(s["thermal_effect"])
     if s["statements"]:
         console.print("[bold]published figures[/]")
         for line in s["statements"]:
             console.print(f"  - {escape(line)}", highlight=False)
+
+
+def _print_thermal(te: dict[str, Any]) -> None:
+    """The energy balance's answers against the isothermal twin's."""
+    from rich.table import Table
+
+    t = Table(title="energy balance against isothermal flow (the case at its gas temperature)")
+    for col in ("", "energy", "isothermal", "change"):
+        t.add_column(col, justify="right" if col else "left")
+    e, i, c = te["energy"], te["isothermal"], te["change"]
+    rows = (
+        ("delivery pressure", "delivery_pressure_barg", "{:.2f} barg"),
+        ("delivery temperature", "delivery_temperature_c", "{:.1f} degC"),
+        ("compressor power", "compressor_power_mw", "{:.1f} MW"),
+        ("fuel", "fuel_mmscfd", "{:.2f} MMSCFD"),
+        ("cooler duty", "cooler_duty_mw", "{:.1f} MW"),
+        ("free-flow capacity", "free_flow_capacity_mmscfd", "{:,.1f} MMSCFD"),
+    )
+    for label, key, fmt in rows:
+        t.add_row(label, fmt.format(e[key]), fmt.format(i[key]), fmt.format(c[key]))
+    t.add_row("", "", "", f"{c['free_flow_capacity_percent']:+.2f} % capacity")
+    console.print(t)
 
 
 TOL_TEXT = "{:.2g} MMSCFD"

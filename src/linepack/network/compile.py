@@ -1318,8 +1318,7 @@ def compile_like(network: Network, base: CompiledNetwork) -> CompiledNetwork:
         or any(p.temperature is not None for p in network.pipes)
         or (network.settings.thermal is Thermal.ENERGY) != (base.thermal is not None)
         or (
-            base.thermal is None
-            and bool(np.any(base.segments.temperature != base.gas_temperature))
+            base.thermal is None and bool(np.any(base.segments.temperature != base.gas_temperature))
         )
     ):
         return compile_network(network)

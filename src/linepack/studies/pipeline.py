@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from linepack.network.design import DesignBasis
-from linepack.network.model import Network
+from linepack.network.model import Network, Thermal
 from linepack.studies.calibration import Calibration, calibrate
 from linepack.studies.capacity import (
     TOLERANCE_MMSCFD,
@@ -27,6 +27,7 @@ from linepack.studies.capacity import (
     max_throughput,
 )
 from linepack.studies.stations import insert_stations, remove_stations
+from linepack.studies.thermal import ThermalEffect, thermal_effect
 
 __all__ = ["DEFAULT_INLETS_BARG", "CapacityOptions", "CapacityStudy", "capacity_study"]
 
@@ -81,6 +82,9 @@ class CapacityStudy:
     vs_stations : StationsCurve
     calibration : Calibration, optional
     at_sites : CapacityResult, optional
+    thermal : ThermalEffect, optional
+        For a case with the energy balance: its answers against its isothermal twin
+        (:func:`linepack.studies.thermal.thermal_effect`).
     """
 
     case: str
@@ -91,6 +95,7 @@ class CapacityStudy:
     vs_stations: StationsCurve
     calibration: Calibration | None
     at_sites: CapacityResult | None
+    thermal: ThermalEffect | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The ``summary.json`` of ``linepack capacity`` (see docs/studies.md)."""
@@ -125,6 +130,7 @@ class CapacityStudy:
             "calibration": cal.to_dict() if cal is not None else None,
             "statements": list(cal.statements) if cal is not None else [],
             "capacity_at_sites": at_sites,
+            "thermal_effect": self.thermal.to_dict() if self.thermal is not None else None,
         }
 
 
@@ -180,4 +186,5 @@ def capacity_study(
             min_spacing=d.min_station_spacing,
         )
         at_sites = max_throughput(placed, design=d, supply_limit=opts.supply_limit)
-    return CapacityStudy(network.name, d, opts, cap, sweep, curve, cal, at_sites)
+    effect = thermal_effect(network, d) if network.settings.thermal is Thermal.ENERGY else None
+    return CapacityStudy(network.name, d, opts, cap, sweep, curve, cal, at_sites, effect)
