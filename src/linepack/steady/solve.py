@@ -355,7 +355,7 @@ def solve_energy(
             sol.fuel,
             running,
             t0=t,
-            tol=max(1e-3 * change, 1e-11),
+            tol=max(1e-3 * change, 1e-10),
             pipe_model=pipe_model,
         )
         change = float(np.max(np.abs(state.temperature - t), initial=0.0))
@@ -373,7 +373,14 @@ def solve_energy(
             if held.hold is Hold.MAX_DISCHARGE_TEMPERATURE:
                 modes.value[k] = cn.thermal.ratio_cap[k]
         x0 = np.concatenate([sol.pressure, sol.flow])
-        sol = _solve_hydraulics(cn, loose, start=(x0, modes, sol.report), system=system)
+        rounds = sol.report.energy_rounds
+        try:
+            sol = _solve_hydraulics(cn, loose, start=(x0, modes, sol.report), system=system)
+        except SolverError:
+            # the warm start (the last round's modes and policy set-points) did not carry over
+            # to the new temperatures: solve the hydraulics afresh at them
+            sol = _solve_hydraulics(cn, loose, system=system)
+            sol.report.energy_rounds = rounds
     else:
         raise ConvergenceError(
             f"the coupled hydraulic and energy solve did not settle in {MAX_ENERGY_ROUNDS} "

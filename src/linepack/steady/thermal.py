@@ -69,6 +69,8 @@ G = 9.80665  # standard gravity [m/s²]
 EPS_INFLOW = 1e-12
 #: Newton on the temperatures stops when the largest step is below this [K].
 T_TOL = 1e-10
+#: Steps below this [K] that no longer shrink are round-off: the iteration has converged.
+ROUND_OFF = 1e-8
 MAX_ITER = 50
 #: RK4 steps of a polytropic compression path: 4 steps are within 2e-6 K of 64 on PSGP
 #: stations (ratios up to 1.9), far inside the 0.05 K the outlet temperature is checked to.
@@ -210,8 +212,9 @@ def _phi(x: FloatArray) -> tuple[FloatArray, FloatArray]:
     cancellation at small x."""
     small = x < 1e-4
     xs = np.where(small | ~np.isfinite(x), 1.0, x)
-    phi = np.where(small, 1.0 - x / 2.0 + x * x / 6.0, -np.expm1(-xs) / xs)
-    rest = np.where(small, 0.5 - x / 6.0 + x * x / 24.0, (1.0 - phi) / xs)
+    x0 = np.where(small, x, 0.0)  # the series only where it is used (x may be inf elsewhere)
+    phi = np.where(small, 1.0 - x0 / 2.0 + x0 * x0 / 6.0, -np.expm1(-xs) / xs)
+    rest = np.where(small, 0.5 - x0 / 6.0 + x0 * x0 / 24.0, (1.0 - phi) / xs)
     inf = ~np.isfinite(x)
     return np.where(inf, 0.0, phi), np.where(inf, 0.0, rest)
 
@@ -498,16 +501,20 @@ class EnergySystem:
         """Node temperatures [K] from the start ``t0`` to a last step below ``tol`` [K]; the
         streams at them; Newton steps."""
         t = t0.copy()
+        last = np.inf
         for it in range(1, MAX_ITER + 1):
             st = self.streams(t)
             r = self.residual(t, st)
             dt = spla.spsolve(self.jacobian(t, st), -r)
             dt = np.clip(dt, -50.0, 50.0)
             t = t + dt
-            if float(np.max(np.abs(dt), initial=0.0)) < tol:
-                # the streams at the last point: the step was below T_TOL, so these are the
-                # streams of the solution to that tolerance
+            size = float(np.max(np.abs(dt), initial=0.0))
+            # converged; or stalled at round-off (steps no longer shrinking, below ROUND_OFF)
+            if size < tol or (size < ROUND_OFF and size > 0.5 * last):
+                # the streams at the last point: the step was below the tolerance, so these
+                # are the streams of the solution to it
                 return t, st, it
+            last = size
         worst = int(np.argmax(np.abs(dt)))
         raise ConvergenceError(
             f"the energy balance did not converge in {MAX_ITER} steps (last temperature step "
