@@ -309,7 +309,10 @@ def _solve_hydraulics(
 
 
 #: Most alternations of hydraulics and energy balance in a coupled steady solve.
-MAX_ENERGY_ROUNDS = 60
+MAX_ENERGY_ROUNDS = 30
+#: Rounds after which a solution still violating a bound ends the coupled solve with that
+#: violation as its diagnosis (the operating policy could not hold it at any temperatures).
+VIOLATED_ROUNDS = 8
 #: The coupled solve stops when no node temperature moves by more than this [K] between two
 #: alternations (and the hydraulics converged at the last temperatures).
 ENERGY_T_TOL = 1e-9
@@ -381,7 +384,16 @@ def solve_energy(
             # to the new temperatures: solve the hydraulics afresh at them
             sol = _solve_hydraulics(cn, loose, system=system)
             sol.report.energy_rounds = rounds
+        if opts.enforce_limits and sol.violations and rounds >= VIOLATED_ROUNDS:
+            # still violating a bound after these rounds: that is the diagnosis (raises)
+            _finish(cn, system, x_of(sol), sol.modes, sol.report, opts)
     else:
+        if opts.enforce_limits and sol.violations:
+            # the rounds keep moving because the operating policy keeps switching to hold
+            # bounds it cannot hold: that violation is the diagnosis
+            _finish(
+                cn, system, np.concatenate([sol.pressure, sol.flow]), sol.modes, sol.report, opts
+            )
         raise ConvergenceError(
             f"the coupled hydraulic and energy solve did not settle in {MAX_ENERGY_ROUNDS} "
             f"rounds (last temperature change {change:.3g} K)",
@@ -394,6 +406,11 @@ def solve_energy(
         final.thermal = sol.thermal
         return final
     return sol
+
+
+def x_of(sol: SteadySolution) -> FloatArray:
+    """The unknowns of a solution (pressures, then flows)."""
+    return np.concatenate([sol.pressure, sol.flow])
 
 
 def _anderson(
