@@ -75,6 +75,9 @@ MAX_ITER = 50
 #: RK4 steps of a polytropic compression path: 4 steps are within 2e-6 K of 64 on PSGP
 #: stations (ratios up to 1.9), far inside the 0.05 K the outlet temperature is checked to.
 COMPRESSION_STEPS = 4
+#: Stations whose outlet is further than this below their ``max_discharge_temperature`` [K]
+#: get no ratio cap in a round (:func:`_ratio_cap`).
+CAP_WINDOW = 10.0
 #: Heat-exchange models of pipe segments (:class:`EnergySystem`).
 PIPE_MODELS = ("exponential", "volume")
 
@@ -583,7 +586,7 @@ def energy_state(
         cooler_duty=st.cooler,
         heater_duty=st.heater,
         head_factor=_head_factor(cn, th, p, q, t, st),
-        ratio_cap=_ratio_cap(cn, th, p, q, t),
+        ratio_cap=_ratio_cap(cn, th, p, q, t, st.t_outlet),
         balance=_balance(system, h, st),
         iterations=iterations,
     )
@@ -645,11 +648,22 @@ def _head_factor(
 
 
 def _ratio_cap(
-    cn: CompiledNetwork, th: ThermalData, p: FloatArray, q: FloatArray, t: FloatArray
+    cn: CompiledNetwork,
+    th: ThermalData,
+    p: FloatArray,
+    q: FloatArray,
+    t: FloatArray,
+    t_outlet: FloatArray,
 ) -> FloatArray:
     """Per station: the largest ratio keeping the outlet (after the cooler, within its duty at
     the present flow) at or below its ``max_discharge_temperature`` at the present suction
-    state (inf without the limit or when no ratio up to the EOS range reaches it)."""
+    state (inf without the limit or when no ratio up to the EOS range reaches it).
+
+    Only stations whose outlet ``t_outlet`` is within :data:`CAP_WINDOW` of their limit (or
+    above it, or holding it) get a finite cap: far from it the cap cannot bind in the next
+    round (a round moves the outlet by much less), and the search costs a root-find of the
+    compression path.
+    """
     c = cn.compressors
     nc = len(c.setpoint)
     o = cn.edge_offsets()["compressor"]
@@ -662,7 +676,9 @@ def _ratio_cap(
 
     cal = th.caloric
     hi_p = cn.eos_p_range[1]
-    for k in np.flatnonzero(np.isfinite(th.max_discharge)):
+    near = np.isfinite(th.max_discharge) & ~(t_outlet < th.max_discharge - CAP_WINDOW)
+    held = th.ratio_cap is not None and np.isfinite(th.ratio_cap)
+    for k in np.flatnonzero(near | held):
         ps, ts = float(p[c.from_node[k]]), float(t[c.from_node[k]])
         mk = max(float(q[o + k]), 0.0)
         t_max = float(th.max_discharge[k])
