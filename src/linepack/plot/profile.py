@@ -64,6 +64,7 @@ def plot_route(
         atmosphere=cn.atmosphere,
         min_delivery=p_min if p_min > 0 else None,
         stations=route_stations(cn, where),
+        temperature=sol.thermal is not None,
     )
 
 
@@ -75,8 +76,12 @@ def plot_profile(
     atmosphere: float,
     min_delivery: float | None,
     stations: list[tuple[float, str]] | None = None,
+    temperature: bool = False,
 ) -> Path:
     """Draw gauge pressure and elevation against chainage, with MAOP and minimum delivery.
+
+    With ``temperature`` (a solution with the energy balance) a second panel shows the gas
+    temperature along the route.
 
     Parameters
     ----------
@@ -93,6 +98,8 @@ def plot_profile(
         Minimum delivery pressure [Pa abs].
     stations : list of (chainage [m], name), optional
         Compressor stations to mark.
+    temperature : bool, optional
+        Add the gas temperature panel (``profile["temperature"]`` [K]).
 
     Returns
     -------
@@ -105,7 +112,12 @@ def plot_profile(
     import matplotlib.pyplot as plt
 
     km = profile["chainage"] / 1e3
-    fig, ax = plt.subplots(figsize=(10, 5), dpi=110)
+    if temperature:
+        fig, (ax, axt) = plt.subplots(
+            2, 1, figsize=(10, 7.5), dpi=110, sharex=True, height_ratios=(2, 1)
+        )
+    else:
+        fig, ax = plt.subplots(figsize=(10, 5), dpi=110)
     ax.plot(km, (profile["pressure"] - atmosphere) / 1e5, color="C0", lw=2, label="pressure")
     if np.any(np.isfinite(profile["maop"])):
         ax.plot(km, (profile["maop"] - atmosphere) / 1e5, color="C3", ls="--", label="MAOP")
@@ -124,7 +136,8 @@ def plot_profile(
             ha="right",
             color="0.4",
         )
-    ax.set_xlabel("chainage [km]")
+    if not temperature:
+        ax.set_xlabel("chainage [km]")
     ax.set_ylabel("pressure [barg]")
     ax.grid(alpha=0.3)
     ax2 = ax.twinx()
@@ -135,6 +148,13 @@ def plot_profile(
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=4, fontsize=8)
     ax.set_title(title)
+    if temperature:
+        axt.plot(km, profile["temperature"] - 273.15, color="C1", lw=2)
+        axt.set_ylabel("gas temperature [degC]")
+        axt.set_xlabel("chainage [km]")
+        axt.grid(alpha=0.3)
+        for x, _name in stations or []:
+            axt.axvline(x / 1e3, color="0.5", lw=0.8)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)

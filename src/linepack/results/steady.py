@@ -340,13 +340,14 @@ def route_profile(sol: SteadySolution, ds: xr.Dataset) -> dict[str, FloatArray]:
     Returns
     -------
     dict
-        ``chainage`` [m], ``pressure`` [Pa abs], ``elevation`` [m], ``maop`` [Pa abs] per point.
+        ``chainage`` [m], ``pressure`` [Pa abs], ``elevation`` [m], ``maop`` [Pa abs] and
+        ``temperature`` [K] per point.
     """
     cn = sol.compiled
     pipes = _route_pipes(cn)
     names = np.asarray(ds["point_pipe"].values)
     parts: dict[str, list[FloatArray]] = {
-        k: [] for k in ("chainage", "pressure", "elevation", "maop")
+        k: [] for k in ("chainage", "pressure", "elevation", "maop", "temperature")
     }
     for (a, start), (b, _) in itertools.pairwise(route_path(cn)):
         pipe = pipes.get((a, b))
@@ -357,6 +358,7 @@ def route_profile(sol: SteadySolution, ds: xr.Dataset) -> dict[str, FloatArray]:
         parts["chainage"].append(start + ds["point_x"].values[sel])
         parts["pressure"].append(ds["point_pressure"].values[sel])
         parts["elevation"].append(ds["point_elevation"].values[sel])
+        parts["temperature"].append(ds["point_temperature"].values[sel])
         parts["maop"].append(np.full(int(sel.sum()), maop if maop else np.nan))
     return {k: np.concatenate(v) if v else np.zeros(0) for k, v in parts.items()}
 
