@@ -61,6 +61,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "bundled_cases": ("linepack.io.load", "bundled_cases"),
     "Network": ("linepack.network.model", "Network"),
     "Control": ("linepack.network.model", "Control"),
+    "Thermal": ("linepack.network.model", "Thermal"),
     "DesignBasis": ("linepack.network.design", "DesignBasis"),
     "solve": ("linepack.steady.solve", "solve"),
     "SteadyOptions": ("linepack.steady.solve", "SteadyOptions"),
@@ -79,6 +80,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "SolverError": ("linepack.errors", "SolverError"),
     "ConvergenceError": ("linepack.errors", "ConvergenceError"),
     "InfeasibleError": ("linepack.errors", "InfeasibleError"),
+    "LowTemperatureWarning": ("linepack.errors", "LowTemperatureWarning"),
 }
 
 __all__ = [
@@ -90,12 +92,14 @@ __all__ = [
     "Event",
     "InfeasibleError",
     "LinepackError",
+    "LowTemperatureWarning",
     "Network",
     "Schedule",
     "Series",
     "SolverError",
     "SteadyOptions",
     "SteadySolution",
+    "Thermal",
     "TopologyError",
     "TransientOptions",
     "TransientResult",

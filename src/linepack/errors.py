@@ -221,6 +221,25 @@ class PropertyRangeWarning(UserWarning):
         self.value = value
 
 
+class LowTemperatureWarning(UserWarning):
+    """Gas colder than the case's ``min_gas_temperature`` (hydrate and freezing guard).
+
+    Issued by a steady solve with the energy balance, one per solve, naming every pipe and
+    regulator outlet where the gas falls below the limit (coldest first).
+
+    Parameters
+    ----------
+    message : str
+        The places, their temperatures and the limit.
+    places : list of str, optional
+        One line per place (also in ``summary.json`` as ``low_temperature``).
+    """
+
+    def __init__(self, message: str, places: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.places = list(places or [])
+
+
 class OptionsError(CaseError, ValueError):
     """An option or argument of a solve or run outside its allowed values.
 

@@ -26,8 +26,25 @@ err_console = Console(stderr=True)
 T = TypeVar("T")
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: object = None,
+    line: str | None = None,
+) -> None:
+    """Print a warning as one line on stderr (no source location: the CLI's users see the
+    message, not the module that issued it)."""
+    err_console.print(f"[bold yellow]linepack warning:[/] {escape(str(message))}", highlight=False)
+
+
 def guard(fn: Callable[[], T]) -> T:
-    """Run ``fn``; print a linepack error as one line on stderr and exit with its status."""
+    """Run ``fn``; print a linepack error as one line on stderr and exit with its status;
+    warnings are printed as one line each."""
+    import warnings
+
+    warnings.showwarning = _show_warning
     try:
         return fn()
     except LinepackError as exc:

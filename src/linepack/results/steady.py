@@ -19,6 +19,7 @@ from linepack.network.model import CompressorMode
 from linepack.steady.changes import ChangeKind
 from linepack.steady.kernels import mean_pressure
 from linepack.steady.solve import SteadySolution
+from linepack.steady.thermal import cold_spots
 
 FloatArray = NDArray[np.float64]
 MMSCFD_PER_SCF_M3_S = 86_400 / 0.3048**3 / 1e6
@@ -411,29 +412,11 @@ def _thermal_summary(sol: SteadySolution, ds: xr.Dataset, d: int) -> dict[str, A
 
 def low_temperatures(sol: SteadySolution) -> list[str]:
     """Where gas falls below the case's ``min_gas_temperature`` (hydrate/freezing guard): one
-    line per pipe or regulator outlet, coldest first (empty for isothermal flow)."""
-    th, cn = sol.thermal, sol.compiled
-    if th is None or cn.thermal is None:
+    line per pipe or regulator outlet, coldest first (empty for isothermal flow); see
+    :func:`linepack.steady.thermal.cold_spots`."""
+    if sol.thermal is None:
         return []
-    t_min = cn.thermal.min_temperature
-    t = th.temperature
-    found: list[tuple[float, str]] = []
-    seg = cn.segments
-    cold = np.minimum(t[seg.from_node], t[seg.to_node])
-    for i, name in enumerate(cn.pipe_names):
-        worst = float(cold[seg.pipe == i].min()) if np.any(seg.pipe == i) else np.inf
-        if worst < t_min:
-            found.append((worst, f"pipe '{name}'"))
-    for k, name in enumerate(cn.labels.regulators):
-        tk = float(t[cn.reg_to[k]])
-        if tk < t_min:
-            found.append((tk, f"regulator '{name}' outlet"))
-    found.sort()
-    return [
-        f"{where}: gas at {tk - 273.15:.2f} degC, below min_gas_temperature "
-        f"{t_min - 273.15:.2f} degC"
-        for tk, where in found
-    ]
+    return cold_spots(sol.compiled, sol.thermal.temperature)
 
 
 def summary(sol: SteadySolution, ds: xr.Dataset) -> dict[str, Any]:

@@ -15,6 +15,7 @@ no solution it restarts from the passive network.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -22,7 +23,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from linepack.errors import ConvergenceError, InfeasibleError, OptionsError, SolverError
+from linepack.errors import (
+    ConvergenceError,
+    InfeasibleError,
+    LowTemperatureWarning,
+    OptionsError,
+    SolverError,
+)
 from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Control, Network
 from linepack.steady import system as sy
@@ -336,7 +343,7 @@ def solve_energy(
     """
     import dataclasses
 
-    from linepack.steady.thermal import energy_state
+    from linepack.steady.thermal import cold_spots, energy_state
 
     th0 = cn0.thermal
     assert th0 is not None
@@ -398,6 +405,17 @@ def solve_energy(
             f"the coupled hydraulic and energy solve did not settle in {MAX_ENERGY_ROUNDS} "
             f"rounds (last temperature change {change:.3g} K)",
             report=sol.report,
+        )
+    assert sol.thermal is not None
+    cold = cold_spots(cn, sol.thermal.temperature)
+    if cold:
+        warnings.warn(
+            LowTemperatureWarning(
+                f"gas below min_gas_temperature at {len(cold)} place(s): {cold[0]}"
+                + (f" (and {len(cold) - 1} more)" if len(cold) > 1 else ""),
+                cold,
+            ),
+            stacklevel=3,
         )
     if opts.enforce_limits:
         final = _finish(

@@ -720,3 +720,40 @@ def _ratio_cap(
         else:
             cap[k] = float(brentq(excess, 1.0, top, xtol=1e-13, rtol=1e-13))
     return cap
+
+
+def cold_spots(cn: CompiledNetwork, t: FloatArray) -> list[str]:
+    """Where gas falls below the case's ``min_gas_temperature``: one line per pipe (its coldest
+    point) or regulator outlet, coldest first (the hydrate and freezing guard).
+
+    Parameters
+    ----------
+    cn : CompiledNetwork
+        A network with thermal data (empty list otherwise).
+    t : ndarray
+        Temperature per node [K].
+
+    Returns
+    -------
+    list of str
+    """
+    if cn.thermal is None:
+        return []
+    t_min = cn.thermal.min_temperature
+    found: list[tuple[float, str]] = []
+    seg = cn.segments
+    cold = np.minimum(t[seg.from_node], t[seg.to_node])
+    worst = np.full(len(cn.pipe_names), np.inf)
+    np.minimum.at(worst, seg.pipe, cold)
+    for i in np.flatnonzero(worst < t_min):
+        found.append((float(worst[i]), f"pipe '{cn.pipe_names[i]}'"))
+    for k, name in enumerate(cn.labels.regulators):
+        tk = float(t[cn.reg_to[k]])
+        if tk < t_min:
+            found.append((tk, f"regulator '{name}' outlet"))
+    found.sort()
+    return [
+        f"{where}: gas at {tk - 273.15:.2f} degC, below min_gas_temperature "
+        f"{t_min - 273.15:.2f} degC"
+        for tk, where in found
+    ]
