@@ -460,7 +460,9 @@ class EnergySystem:
         """Enthalpy balance of every node [W]: inflows' enthalpy minus the mixed state's."""
         cal = self.th.caloric
         m_in = np.bincount(self.dn, weights=self.m, minlength=self.n) + self.ext_in
-        inflow = np.bincount(self.dn, weights=self.m * st.H, minlength=self.n)
+        inflow: FloatArray = np.bincount(self.dn, weights=self.m * st.H, minlength=self.n).astype(
+            np.float64
+        )
         inflow += self.ext_in * self.h_ext + self.eps * self.h_amb
         return inflow - (m_in + self.eps) * cal.h(self.p, t) - self.node_heat(t)
 
@@ -471,9 +473,9 @@ class EnergySystem:
             return np.zeros(self.n)
         seg, th = self.cn.segments, self.th
         half = 0.5 * math.pi * seg.diameter * th.seg_u * seg.length
-        out = np.bincount(
+        out: FloatArray = np.bincount(
             seg.from_node, weights=half * (t[seg.from_node] - th.seg_soil), minlength=self.n
-        )
+        ).astype(np.float64)
         out += np.bincount(
             seg.to_node, weights=half * (t[seg.to_node] - th.seg_soil), minlength=self.n
         )
@@ -485,9 +487,11 @@ class EnergySystem:
             return np.zeros(self.n)
         seg, th = self.cn.segments, self.th
         half = 0.5 * math.pi * seg.diameter * th.seg_u * seg.length
-        return np.bincount(seg.from_node, weights=half, minlength=self.n) + np.bincount(
-            seg.to_node, weights=half, minlength=self.n
+        out: FloatArray = np.bincount(seg.from_node, weights=half, minlength=self.n).astype(
+            np.float64
         )
+        out += np.bincount(seg.to_node, weights=half, minlength=self.n)
+        return out
 
     def jacobian(self, t: FloatArray, st: _Streams) -> sp.csc_matrix:
         """``dR/dT`` [W/K] (the stream enthalpies' dependence on their inlet temperature held
@@ -678,7 +682,7 @@ def _ratio_cap(
     hi_p = cn.eos_p_range[1]
     near = np.isfinite(th.max_discharge) & ~(t_outlet < th.max_discharge - CAP_WINDOW)
     held = th.ratio_cap is not None and np.isfinite(th.ratio_cap)
-    for k in np.flatnonzero(near | held):
+    for k in map(int, np.flatnonzero(near | held)):
         ps, ts = float(p[c.from_node[k]]), float(t[c.from_node[k]])
         mk = max(float(q[o + k]), 0.0)
         t_max = float(th.max_discharge[k])
