@@ -335,9 +335,11 @@ def test_preheater_holds_the_setpoint(gerg: Direct) -> None:
     h_out = float(cal.h(p_out, t_out))
     # the duty is computed from the same caloric model: round-off
     assert th.heater_duty[0] == pytest.approx(m * (h_out - h_in), rel=1e-9)
-    # against direct GERG: the table's 2 J/kg on each h over Δh ~ 1.5 kJ/kg: 3e-3 relative
+    # against direct GERG: the table is built to 2 J/kg, but in the pipeline range (30-64 bar,
+    # 260-330 K) its error measured <= 2.5e-4 J/kg at 200 random states; 1e-5 of Δh ≈ 1.45
+    # kJ/kg is 0.015 J/kg, 60 times that (measured 4.9e-10)
     direct = m * (gerg.h(p_out, t_out) - gerg.h(p_in, node_t(sol, "b")))
-    assert th.heater_duty[0] == pytest.approx(direct, rel=3e-3)
+    assert th.heater_duty[0] == pytest.approx(direct, rel=1e-5)
 
 
 def test_preheater_at_its_cap(gerg: Direct) -> None:
@@ -440,8 +442,10 @@ def test_station_power_is_the_enthalpy_rise(compressed: SteadySolution, gerg: Di
     # energy balance at the fixed point
     assert sol.power[0] == pytest.approx(th.shaft_power[0], rel=1e-9)
     dh, _ = isentropic_discharge(gerg, ps, ts, pd, 0.8)
-    # direct GERG: table errors of ~2-5 J/kg over Δh ≈ 45 kJ/kg -> 2e-4 relative
-    assert sol.power[0] == pytest.approx(m * dh, rel=2e-4)
+    # ṁ (h_out - h_in) with direct GERG h: the tables' in-range error (<= 2.5e-4 J/kg in h,
+    # 1.2e-6 J/(kg K) in s, measured) over Δh ≈ 64 kJ/kg is ~1e-8; 1e-6 allows 0.06 J/kg
+    # (measured 1.9e-11). The 1e-9 bar is held with linepack's own h, above.
+    assert sol.power[0] == pytest.approx(m * dh, rel=1e-6)
 
 
 def test_cooler_holds_its_outlet(compressed: SteadySolution) -> None:
@@ -512,7 +516,7 @@ def test_cooler_pressure_drop(compressed: SteadySolution, gerg: Direct) -> None:
     assert pd == pytest.approx(P_OUT, rel=1e-9)  # the station holds its outlet
     m = edge_flow(sol, "c1")
     dh, t_d = isentropic_discharge(gerg, ps, ts, pd + dp, 0.8)
-    assert th.shaft_power[0] == pytest.approx(m * dh, rel=2e-4)
+    assert th.shaft_power[0] == pytest.approx(m * dh, rel=1e-6)  # as without the drop
     assert sol.power[0] == pytest.approx(th.shaft_power[0], rel=1e-9)
     assert th.compressor_discharge[0] == pytest.approx(t_d, abs=0.05)
     # more work than without the drop
@@ -568,9 +572,10 @@ def _check_mixing(sol: SteadySolution, gerg: Direct) -> None:
     rhs = m_tot * float(cal.h(p, t))
     scale = sum(f * abs(float(cal.h(p, MIX_T[k]))) for k, f in MIX_FLOW.items())
     assert abs(lhs - rhs) <= 1e-10 * scale, (lhs - rhs, scale)
-    # against direct GERG (brentq on pyaga8 h): the table's 2 J/kg is 1e-3 K
+    # against direct GERG (brentq on pyaga8 h): Σ ṁ_k h(p, T_k) = (Σ ṁ_k) h(p, T); the
+    # table's build bound 2 J/kg is 1e-3 K (measured 1.6e-10 K)
     h_mix = sum(f * gerg.h(p, MIX_T[k]) for k, f in MIX_FLOW.items()) / m_tot
-    assert t == pytest.approx(gerg.t_ph(p, h_mix), abs=2e-3)
+    assert t == pytest.approx(gerg.t_ph(p, h_mix), abs=1e-3)
 
 
 def test_mixing_through_short_pipes_is_enthalpy_balanced(gerg: Direct) -> None:
@@ -773,22 +778,6 @@ def _typed(build: Callable[[], Network]) -> errors.LinepackError:
     return e.value
 
 
-def test_negative_u_is_refused() -> None:
-    net = tri_network(Thermal.ENERGY, 2.0, TS)
-    net.pipes[1].heat_transfer_coefficient = -1.0
-    err = _typed(lambda: net)
-    assert isinstance(err, errors.CaseError)
-    assert "p2" in str(err)
-
-
-def test_supply_temperature_far_outside_is_refused() -> None:
-    net = mix_network()
-    net.supplies[0].temperature = 900.0
-    err = _typed(lambda: net)
-    assert isinstance(err, errors.CaseError)
-    assert "s1" in str(err)
-
-
 @pytest.mark.xfail(
     strict=True,
     reason="BUG: a station in ratio mode is not in the pressure range compile gives the EOS "
@@ -812,3 +801,120 @@ def test_station_ratio_beyond_the_table_is_typed() -> None:
     net = comp_network(station={"mode": CompressorMode.RATIO, "setpoint": 30.0})
     err = _typed(lambda: net)
     assert "c1" in str(err), str(err)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="DOUBTFUL: max_discharge_temperature 280 K below the 290.7 K suction cannot be held "
+    "by any ratio: the station is put at ratio 1 (limit 'max_discharge_temperature') and the "
+    "gas leaves 10.7 K above the limit with no violation and no error",
+)
+def test_unholdable_discharge_limit_is_reported() -> None:
+    net = comp_network(station={"max_discharge_temperature": 280.0})
+    failure: errors.InfeasibleError | None = None
+    try:
+        sol = solve(net, SteadyOptions(linear_solver="superlu", enforce_limits=False))
+    except errors.InfeasibleError as exc:
+        failure = exc
+    if failure is not None:
+        assert "c1" in str(failure)
+        return
+    assert any("c1" in str(v) for v in sol.violations), sol.violations
+
+
+def _tri_energy() -> Network:
+    return tri_network(Thermal.ENERGY, 2.0, TS)
+
+
+def _with(build: Callable[[], Network], change: Callable[[Network], object]) -> Network:
+    net = build()
+    change(net)
+    return net
+
+
+NOT_NAMED = "BUG: PropertyRangeError from the tables, naming neither element nor key"
+#: Hostile input -> (the case, a word the message must contain: the element or the key).
+HOSTILE = [
+    pytest.param(
+        lambda: _with(
+            _tri_energy, lambda n: setattr(n.pipes[1], "heat_transfer_coefficient", -1.0)
+        ),
+        "p2",
+        id="negative-U",
+    ),
+    pytest.param(
+        lambda: _with(
+            _tri_energy, lambda n: setattr(n.pipes[0], "heat_transfer_coefficient", np.inf)
+        ),
+        "p1",
+        id="infinite-U",
+    ),
+    pytest.param(
+        lambda: _with(_tri_energy, lambda n: setattr(n.supplies[0], "temperature", 900.0)),
+        "'s'",
+        id="supply-900K",
+    ),
+    pytest.param(
+        lambda: _with(_tri_energy, lambda n: setattr(n.supplies[0], "temperature", 150.0)),
+        "'s'",
+        id="supply-150K",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason=NOT_NAMED + ": a supply at 150 K passes the 150-500 K check; the table "
+            "then starts at 90 K and GERG 'density did not converge at p = 149479 Pa, T = 90 K'",
+        ),
+    ),
+    pytest.param(
+        lambda: _with(_tri_energy, lambda n: setattr(n.settings, "gas_temperature", 1000.0)),
+        "gas_temperature",
+        id="gas-temperature-1000K",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason=NOT_NAMED + ": [settings] gas_temperature is only checked > 0; in energy "
+            "mode 1000 K (the default supply temperature) gives 'gerg2008 table covers T in "
+            "[228.15, 700] K; asked for [1000, 1000] K'",
+        ),
+    ),
+    pytest.param(
+        lambda: _with(_tri_energy, lambda n: setattr(n.settings, "ground_temperature", 1000.0)),
+        "ground_temperature",
+        id="ground-temperature-1000K",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason=NOT_NAMED + ": [settings] ground_temperature is only checked > 0 (pipes' "
+            "soil_temperature has the 150-500 K check); 1000 K ends in 'caloric covers T in "
+            "[228.15, 700] K'",
+        ),
+    ),
+    pytest.param(
+        lambda: comp_network(station={"cooler_pressure_drop": 100e5}),
+        "c1",
+        id="cooler-drop-100bar",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason=NOT_NAMED + ": cooler_pressure_drop is not in the tables' pressure range "
+            "('caloric covers p in [50000, 8.95e+06] Pa; asked for [1.65e+07, 1.65e+07] Pa')",
+        ),
+    ),
+    pytest.param(
+        lambda: comp_network(station={"efficiency": 0.05}),
+        "c1",
+        id="discharge-beyond-table",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason=NOT_NAMED + ": a discharge hotter than the table's HOT_MARGIN (120 K above "
+            "the warmest named temperature) gives 'no temperature in [228.15, 420] K gives h = "
+            "966355.6 J/kg' without naming the station",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("build", "named"), HOSTILE)
+def test_hostile_input_gives_a_typed_error_naming_it(
+    build: Callable[[], Network], named: str
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", errors.PropertyRangeWarning)
+        err = _typed(build)
+    assert named in str(err), str(err)
