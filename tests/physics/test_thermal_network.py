@@ -217,14 +217,6 @@ def test_u_infinity_is_the_isothermal_solve_at_the_soil_temperature() -> None:
     assert dq < 1e-8, dq
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: in energy mode the gas viscosity stays at Settings.gas_temperature (compile's "
-    "_viscosity at the pipes' isothermal temperatures) and is never re-evaluated at the solved "
-    "segment temperatures (_retempered updates only segment temperature): a case whose "
-    "gas_temperature (the default supply temperature) differs from the soil by 12 K is off by "
-    "2e-5 in pressure at U -> inf",
-)
 def test_u_infinity_does_not_depend_on_the_nominal_gas_temperature() -> None:
     # gas_temperature only names the default supply temperature in energy mode, and the
     # supply temperature is given: at U -> inf the pressures must still be the isothermal ones
@@ -599,14 +591,6 @@ def test_mixing_through_short_pipes_is_enthalpy_balanced(gerg: Direct) -> None:
     assert cn.thermal is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: EnergySystem._terminals mixes the external inflows of one node (supplies, "
-    "the pressure-set terminal) by their flow-weighted mean TEMPERATURE, then takes h at "
-    "that: three supplies on one node at 5/50/25 degC give 297.150 K instead of the "
-    "enthalpy-balanced 296.937 K (0.21 K, 565 J/kg); EnergyBalance.enthalpy_in uses the same "
-    "h_ext, so the reported residual hides the 56 kW created",
-)
 def test_supplies_on_one_node_mix_by_enthalpy(gerg: Direct) -> None:
     sol = solve(mix_network(), OPTS)
     cn = sol.compiled
@@ -782,25 +766,12 @@ def _typed(build: Callable[[], Network]) -> errors.LinepackError:
     return e.value
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a station in ratio mode is not in the pressure range compile gives the EOS "
-    "and caloric tables (_highest takes outlet set-points and limits only): in energy mode a "
-    "ratio-1.5 station from 43 bar fails with PropertyRangeError 'caloric covers p in "
-    "[50000, 6.35e+06] Pa' naming no element (the isothermal solve runs, Z clipped at the "
-    "table edge)",
-)
 def test_ratio_mode_station_solves_in_energy_mode(gerg: Direct) -> None:
     sol = solve(comp_network(station={"mode": CompressorMode.RATIO, "setpoint": 1.5}), OPTS)
     assert_balanced(sol)
     assert node_p(sol, "c") / node_p(sol, "b") == pytest.approx(1.5, rel=1e-9)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a station ratio beyond the tables' pressure range ends in PropertyRangeError "
-    "naming no element (the message names only the caloric model's range)",
-)
 def test_station_ratio_beyond_the_table_is_typed() -> None:
     net = comp_network(station={"mode": CompressorMode.RATIO, "setpoint": 30.0})
     err = _typed(lambda: net)
@@ -862,54 +833,21 @@ HOSTILE = [
         lambda: _with(_tri_energy, lambda n: setattr(n.supplies[0], "temperature", 150.0)),
         "'s'",
         id="supply-150K",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=NOT_NAMED + ": a supply at 150 K passes the 150-500 K check; the table "
-            "then starts at 90 K and GERG 'density did not converge at p = 149479 Pa, T = 90 K'",
-        ),
     ),
     pytest.param(
         lambda: _with(_tri_energy, lambda n: setattr(n.settings, "gas_temperature", 1000.0)),
         "gas_temperature",
         id="gas-temperature-1000K",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=NOT_NAMED + ": [settings] gas_temperature is only checked > 0; in energy "
-            "mode 1000 K (the default supply temperature) gives 'gerg2008 table covers T in "
-            "[228.15, 700] K; asked for [1000, 1000] K'",
-        ),
     ),
     pytest.param(
         lambda: _with(_tri_energy, lambda n: setattr(n.settings, "ground_temperature", 1000.0)),
         "ground_temperature",
         id="ground-temperature-1000K",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=NOT_NAMED + ": [settings] ground_temperature is only checked > 0 (pipes' "
-            "soil_temperature has the 150-500 K check); 1000 K ends in 'caloric covers T in "
-            "[228.15, 700] K'",
-        ),
-    ),
-    pytest.param(
-        lambda: comp_network(station={"cooler_pressure_drop": 100e5}),
-        "c1",
-        id="cooler-drop-100bar",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=NOT_NAMED + ": cooler_pressure_drop is not in the tables' pressure range "
-            "('caloric covers p in [50000, 8.95e+06] Pa; asked for [1.65e+07, 1.65e+07] Pa')",
-        ),
     ),
     pytest.param(
         lambda: comp_network(station={"efficiency": 0.05}),
         "c1",
         id="discharge-beyond-table",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=NOT_NAMED + ": a discharge hotter than the table's HOT_MARGIN (120 K above "
-            "the warmest named temperature) gives 'no temperature in [228.15, 420] K gives h = "
-            "966355.6 J/kg' without naming the station",
-        ),
     ),
 ]
 

@@ -686,6 +686,20 @@ def _range_top(highest: FloatArray) -> FloatArray:
     return np.asarray(1.3 * highest + 5e5, dtype=float)
 
 
+def _energy_top(top: float, comp: Compressors, cooler_dp: FloatArray, eos: str) -> float:
+    """The top of the tables' pressure range when temperature is solved: what ratio-mode
+    stations reach from ``top`` (the energy balance evaluates h and s at their outlets, where
+    the isothermal hydraulics only clip Z), plus the largest cooler pressure drop (the
+    compressor delivers that much above the station outlet); at most the model's range of
+    validity (beyond it a station's outlet is a named error), at least ``top``."""
+    ratios = comp.setpoint[comp.mode == MODE_CODES[CompressorMode.RATIO]]
+    reach = max(1.0, float(ratios.max())) if ratios.size else 1.0
+    drop = float(cooler_dp.max()) if cooler_dp.size else 0.0
+    valid = VALIDITY.get(eos)
+    wanted = top * reach + drop
+    return max(top, min(wanted, valid[1])) if valid is not None else wanted
+
+
 def eos_pressure_top(
     cn: CompiledNetwork, p_set: FloatArray | None = None, setpoint: FloatArray | None = None
 ) -> FloatArray:
@@ -709,7 +723,12 @@ def eos_pressure_top(
     """
     n = cn.n_case_nodes
     ps = cn.p_set if p_set is None else np.asarray(p_set, dtype=float)
-    return _range_top(_highest(ps, cn.p_max[:n], cn.compressors, cn.pipe_maop, setpoint))
+    top = _range_top(_highest(ps, cn.p_max[:n], cn.compressors, cn.pipe_maop, setpoint))
+    if cn.thermal is not None and np.ndim(top) == 0:
+        return np.asarray(
+            _energy_top(float(top), cn.compressors, cn.thermal.cooler_dp, cn.gas_model.eos)
+        )
+    return top
 
 
 def nominal_pressure(p_set: FloatArray) -> float:
@@ -1085,6 +1104,7 @@ def compile_network(net: Network) -> CompiledNetwork:
         ends = (np.asarray(cols["from_node"], np.int64), np.asarray(cols["to_node"], np.int64))
         th = _thermal_arrays(net, seg_pipe, x_mid, ends, len(elevation))
         t_range = _thermal_range(th, temps, float(st.gas_temperature), st.eos)
+        p_range = (p_range[0], _energy_top(p_range[1], comp, th["cooler_dp"], st.eos))
     eos = _make_eos(model, net.gas, p_range, temps, st.gas_temperature, t_range)
     p_nom = nominal_pressure(p_set)
     gas = _gas_constants(net.gas, st, p_nom)

@@ -295,8 +295,8 @@ _BURIAL = {
 #: table, and the two ``pseudo_critical_*`` keys make ``Settings.pseudo_critical``).
 SETTINGS_KEYS: Mapping[str, Key] = MappingProxyType(
     {
-        "gas_temperature": Key("temperature", check="positive"),
-        "ground_temperature": Key("temperature", check="positive"),
+        "gas_temperature": Key("temperature", check="temperature"),
+        "ground_temperature": Key("temperature", check="temperature"),
         "eos": Key("choice", choices=EOS_NAMES),
         "friction": Key("choice", choices=FRICTION_LAWS),
         "friction_value": Key("dimensionless", check="positive"),
@@ -350,7 +350,7 @@ KINDS: tuple[ElementKind, ...] = (
             "maop": Key("pressure", check="positive"),
             "friction": Key("choice", choices=FRICTION_LAWS),
             "friction_value": Key("dimensionless", check="positive"),
-            "temperature": Key("temperature", check="positive"),
+            "temperature": Key("temperature", check="temperature"),
             **_BURIAL,
         },
         ties=Ties.LOSS,

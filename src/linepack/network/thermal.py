@@ -29,6 +29,7 @@ from linepack.network.model import Pipe
 FloatArray = NDArray[np.float64]
 
 __all__ = [
+    "COLD_FLOOR",
     "COLD_MARGIN",
     "HOT_MARGIN",
     "HOT_MARGIN_NO_STATIONS",
@@ -47,6 +48,9 @@ HOT_MARGIN = 120.0
 #: The same without compressor stations: nothing heats the gas above what the case names but
 #: gravity on a descent and the solver's overshoot.
 HOT_MARGIN_NO_STATIONS = 30.0
+#: Lowest temperature [K] a table goes down to, whatever the margin: colder, natural gas nears
+#: its two-phase region (the case checks keep named temperatures at 200 K and above).
+COLD_FLOOR = 175.0
 
 
 def buried_pipe_u(
@@ -201,7 +205,8 @@ def temperature_range(
 ) -> tuple[float, float]:
     """The temperature range [K] tables must cover when temperature is solved.
 
-    ``[min(named) - COLD_MARGIN, max(named, finite max_discharge) + HOT_MARGIN]``, clipped to
+    ``[max(min(named) - COLD_MARGIN, COLD_FLOOR), max(named, finite max_discharge) +
+    HOT_MARGIN]``, clipped to
     the model's ``validity``; :data:`HOT_MARGIN_NO_STATIONS` above instead when the network
     has no compressor station (``stations=False``).
 
@@ -231,7 +236,7 @@ def temperature_range(
     values = values[np.isfinite(values)]
     limits = np.ravel(np.asarray(max_discharge, dtype=float))
     limits = limits[np.isfinite(limits)]
-    low = float(values.min()) - COLD_MARGIN
+    low = max(float(values.min()) - COLD_MARGIN, COLD_FLOOR)
     high = float(np.concatenate([values, limits]).max()) + (
         HOT_MARGIN if stations else HOT_MARGIN_NO_STATIONS
     )

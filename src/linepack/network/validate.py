@@ -58,8 +58,9 @@ BoolArray = NDArray[np.bool_]
 DIAMETER_RTOL = 1e-6
 
 #: Plausible temperatures [K] of gas, soil and station set-points (``check="temperature"``):
-#: outside this range a value is taken for a unit mistake (``"15 K"`` for ``"15 degC"``).
-TEMPERATURE_RANGE = (150.0, 500.0)
+#: outside this range a value is taken for a unit mistake (``"15 K"`` for ``"15 degC"``). Below
+#: -73 degC natural gas nears its two-phase region, where no gas-phase model holds.
+TEMPERATURE_RANGE = (200.0, 500.0)
 
 #: Named value checks: predicate on the SI value and the phrase for "expected".
 CHECKS: dict[str, tuple[Callable[[float], bool], str]] = {

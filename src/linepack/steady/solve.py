@@ -30,7 +30,12 @@ from linepack.errors import (
     OptionsError,
     SolverError,
 )
-from linepack.network.compile import CompiledNetwork, compile_network
+from linepack.network.compile import (
+    CompiledNetwork,
+    compile_network,
+    gas_properties,
+    nominal_pressure,
+)
 from linepack.network.model import Control, Network
 from linepack.steady import system as sy
 from linepack.steady.changes import ChangeKind, Held, Hold, ModeChange
@@ -432,7 +437,8 @@ def x_of(sol: SteadySolution) -> FloatArray:
 
 def _retempered(cn: CompiledNetwork, state: ThermalState) -> CompiledNetwork:
     """``cn`` with the temperatures of an energy state: segment means (from the energy
-    balance's profile), station suction temperatures, real-gas heads and ratio caps."""
+    balance's profile) and the viscosities at them, station suction temperatures, real-gas
+    heads and ratio caps."""
     import dataclasses
 
     th = cn.thermal
@@ -445,7 +451,12 @@ def _retempered(cn: CompiledNetwork, state: ThermalState) -> CompiledNetwork:
         ratio_cap=state.ratio_cap,
     )
     seg = dataclasses.replace(cn.segments, temperature=state.segment_temperature)
-    return dataclasses.replace(cn, segments=seg, thermal=th2)
+    out = dataclasses.replace(cn, segments=seg, thermal=th2)
+    # the viscosity follows the temperature (as compile evaluates it, at the nominal pressure)
+    _, mu = gas_properties(out, nominal_pressure(cn.p_set))
+    return dataclasses.replace(
+        out, segments=dataclasses.replace(seg, viscosity=np.asarray(mu, dtype=np.float64))
+    )
 
 
 def passive(cn: CompiledNetwork, modes: sy.Modes) -> list[ModeChange]:

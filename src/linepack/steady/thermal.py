@@ -56,7 +56,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
-from linepack.errors import ConvergenceError
+from linepack.errors import ConvergenceError, PropertyRangeError
 from linepack.network.compile import CompiledNetwork, ThermalData
 
 FloatArray = NDArray[np.float64]
@@ -285,22 +285,58 @@ class EnergySystem:
         nc = len(cn.compressors.setpoint)
         o = self.off["compressor"]
         self.running = running & (q[o : o + nc] > 0.0)
+        self._check_pressures()
         self._terminals(fuel)
 
+    def _check_pressures(self) -> None:
+        """Name the node (and the station delivering to it) whose pressure is outside the
+        caloric model's range, before an anonymous table error would."""
+        box = getattr(self.th.caloric, "p_range", None)
+        if box is None:
+            return
+        lo, hi = box
+        bad = np.flatnonzero((self.p < lo * (1 - 1e-9)) | (self.p > hi * (1 + 1e-9)))
+        if not bad.size:
+            return
+        i = int(bad[np.argmax(np.abs(np.log(self.p[bad] / np.sqrt(lo * hi))))])
+        c = self.cn.compressors
+        o = self.off["compressor"]
+        feeds = [
+            f"compressor '{self.cn.edge_names[o + k]}'" for k in np.flatnonzero(c.to_node == i)
+        ]
+        where = f"node '{self.cn.node_names[i]}'"
+        raise PropertyRangeError(
+            f"{where}"
+            + (f" (outlet of {', '.join(feeds)})" if feeds else "")
+            + f": pressure {self.p[i] / 1e5:.6g} bar abs is outside the property tables' range "
+            f"{lo / 1e5:g}-{hi / 1e5:g} bar (the equation of state's range of validity); check "
+            "the set-points and station ratios",
+            element=feeds[0] if feeds else where,
+            model=getattr(self.th.caloric, "name", ""),
+            quantity="pressure",
+            value=float(self.p[i]),
+            low=float(lo),
+            high=float(hi),
+        )
+
     def _terminals(self, fuel: FloatArray) -> None:
-        """External inflow per node and the enthalpy it brings (at its temperature)."""
+        """External inflow per node and the specific enthalpy it brings: the inflows of one
+        node (supplies at their temperatures, the pressure-set terminal) mix by enthalpy."""
         cn, th, n = self.cn, self.th, self.n
         p = self.p
-        ext_in = np.zeros(n)
-        ext_t = np.zeros(n)  # flow-weighted temperature sum of the inflows
+        cal = th.caloric
+        # each inflow as (node, mass flow, temperature); outflows as mass flow per node
+        nodes: list[int] = []
+        flows: list[float] = []
+        temps: list[float] = []
         out = np.zeros(n)
         s = cn.supplies
-        fixed = np.isfinite(s.flow)
-        for k in np.flatnonzero(fixed):
+        for k in np.flatnonzero(np.isfinite(s.flow)):
             i, f = int(s.node[k]), float(s.flow[k])
             if f >= 0:
-                ext_in[i] += f
-                ext_t[i] += f * th.supply_temperature[k]
+                nodes.append(i)
+                flows.append(f)
+                temps.append(float(th.supply_temperature[k]))
             else:
                 out[i] -= f
         d = cn.demands
@@ -309,8 +345,9 @@ class EnergySystem:
             if f >= 0:
                 out[i] += f
             else:
-                ext_in[i] -= f
-                ext_t[i] -= f * th.node_ambient[i]
+                nodes.append(i)
+                flows.append(-f)
+                temps.append(float(th.node_ambient[i]))
         # what pressure-set terminals exchange: the rest of each set node's balance
         bal = cn.injection.copy()
         np.add.at(bal, self.dn, self.m)
@@ -321,19 +358,23 @@ class EnergySystem:
         set_t = th.node_ambient.copy()
         with_p = np.isfinite(s.pressure)
         set_t[s.node[with_p]] = th.supply_temperature[with_p]
-        feed = give > 0
-        ext_in[feed] += give[feed]
-        ext_t[feed] += give[feed] * set_t[feed]
-        out[~feed & is_set] -= give[~feed & is_set]
+        for i in np.flatnonzero(give > 0):
+            nodes.append(int(i))
+            flows.append(float(give[i]))
+            temps.append(float(set_t[i]))
+        out[(give <= 0) & is_set] -= give[(give <= 0) & is_set]
         out += np.bincount(cn.compressors.from_node, weights=fuel, minlength=n)
+        at = np.asarray(nodes, dtype=np.int64)
+        f_in = np.asarray(flows, dtype=np.float64)
+        h_in = cal.h(p[at], np.asarray(temps, dtype=np.float64)) if at.size else np.zeros(0)
+        ext_in: FloatArray = np.bincount(at, weights=f_in, minlength=n).astype(np.float64)
+        ext_h = np.bincount(at, weights=f_in * h_in, minlength=n)
         self.ext_in = ext_in
-        self.ext_t = np.where(ext_in > 0, ext_t / np.where(ext_in > 0, ext_in, 1.0), 0.0)
+        #: specific enthalpy of each node's external inflow, mixed [J/kg] (0 where none)
+        self.h_ext = np.where(ext_in > 0, ext_h / np.where(ext_in > 0, ext_in, 1.0), 0.0)
         self.ext_out = out
         throughput = max(float(ext_in.sum()), float(np.abs(self.q).max(initial=0.0)), 1e-9)
         self.eps = EPS_INFLOW * throughput
-        cal = th.caloric
-        t_ext = np.where(ext_in > 0, self.ext_t, th.node_ambient)
-        self.h_ext = np.where(ext_in > 0, cal.h(p, t_ext), 0.0)
         self.h_amb = cal.h(p, th.node_ambient)
 
     # ------------------------------------------------------------------------------ streams
@@ -403,38 +444,52 @@ class EnergySystem:
             from linepack.gas.caloric import compression_outlet
 
             k = np.flatnonzero(run)
-            ps, ts_, pd_ = p[c.from_node[k]], t[c.from_node[k]], p[c.to_node[k]]
-            pc = pd_ + th.cooler_dp[k]
-            h_s = h_node[c.from_node[k]]
-            h_c, t_c = compression_outlet(
-                cal,
-                ps,
-                ts_,
-                pc,
-                c.efficiency[k],
-                c.polytropic[k],
-                eos=cn.eos,
-                gas_constant=r,
-                steps=COMPRESSION_STEPS,
-            )
-            mk = m[o + k]
-            shaft[k] = mk * (h_c - h_s)
-            t_dis[k] = t_c
-            h_after = h_c.copy()
-            has_cooler = np.isfinite(th.cooler_outlet[k])
-            if np.any(has_cooler):
-                h_set = cal.h(pd_, np.where(has_cooler, th.cooler_outlet[k], t_c))
-                want = np.where(has_cooler, np.maximum(h_c - h_set, 0.0), 0.0)
-                cap = np.where(mk > 0, th.cooler_max_duty[k] / np.where(mk > 0, mk, 1.0), 0.0)
-                take = np.minimum(want, cap)
-                h_after = h_c - take
-                cooler[k] = mk * take
-            H[o + k] = h_after
-            t_out[k] = cal.temperature_ph(pd_, h_after, t_c)
-            # d(h_after)/dT_s: the compression heats in proportion to the suction temperature;
-            # a cooler holding its set-point passes nothing on
-            held = has_cooler & (h_after < h_c) & (cooler[k] < th.cooler_max_duty[k])
-            dH[o + k] = np.where(held, 0.0, cal.cp(pd_, t_out[k]) * t_c / ts_)
+            try:
+                ps, ts_, pd_ = p[c.from_node[k]], t[c.from_node[k]], p[c.to_node[k]]
+                pc = pd_ + th.cooler_dp[k]
+                h_s = h_node[c.from_node[k]]
+                h_c, t_c = compression_outlet(
+                    cal,
+                    ps,
+                    ts_,
+                    pc,
+                    c.efficiency[k],
+                    c.polytropic[k],
+                    eos=cn.eos,
+                    gas_constant=r,
+                    steps=COMPRESSION_STEPS,
+                )
+                mk = m[o + k]
+                shaft[k] = mk * (h_c - h_s)
+                t_dis[k] = t_c
+                h_after = h_c.copy()
+                has_cooler = np.isfinite(th.cooler_outlet[k])
+                if np.any(has_cooler):
+                    h_set = cal.h(pd_, np.where(has_cooler, th.cooler_outlet[k], t_c))
+                    want = np.where(has_cooler, np.maximum(h_c - h_set, 0.0), 0.0)
+                    cap = np.where(mk > 0, th.cooler_max_duty[k] / np.where(mk > 0, mk, 1.0), 0.0)
+                    take = np.minimum(want, cap)
+                    h_after = h_c - take
+                    cooler[k] = mk * take
+                H[o + k] = h_after
+                t_out[k] = cal.temperature_ph(pd_, h_after, t_c)
+                # d(h_after)/dT_s: the compression heats in proportion to the suction temperature;
+                # a cooler holding its set-point passes nothing on
+                held = has_cooler & (h_after < h_c) & (cooler[k] < th.cooler_max_duty[k])
+                dH[o + k] = np.where(held, 0.0, cal.cp(pd_, t_out[k]) * t_c / ts_)
+            except PropertyRangeError as exc:
+                names = ", ".join(f"'{cn.edge_names[o + i]}'" for i in k)
+                raise PropertyRangeError(
+                    f"compressor station(s) {names}: the compressed gas leaves the property "
+                    f"tables ({exc.message}); check the stations' ratio, efficiency and cooler "
+                    "pressure drop",
+                    element=f"compressor {names}",
+                    model=exc.model,
+                    quantity=exc.quantity,
+                    value=exc.value,
+                    low=exc.low,
+                    high=exc.high,
+                ) from None
         # ---- regulators: isenthalpic, with a preheater holding the lowest outlet temperature
         nr = len(cn.reg_setpoint)
         heater = np.zeros(nr)
