@@ -778,12 +778,6 @@ def test_station_ratio_beyond_the_table_is_typed() -> None:
     assert "c1" in str(err), str(err)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DOUBTFUL: max_discharge_temperature 280 K below the 290.7 K suction cannot be held "
-    "by any ratio: the station is put at ratio 1 (limit 'max_discharge_temperature') and the "
-    "gas leaves 10.7 K above the limit with no violation and no error",
-)
 def test_unholdable_discharge_limit_is_reported() -> None:
     net = comp_network(station={"max_discharge_temperature": 280.0})
     failure: errors.InfeasibleError | None = None

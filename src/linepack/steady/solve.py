@@ -421,13 +421,8 @@ def solve_energy(
             ),
             stacklevel=3,
         )
-    if opts.enforce_limits:
-        final = _finish(
-            cn, system, np.concatenate([sol.pressure, sol.flow]), sol.modes, sol.report, opts
-        )
-        final.thermal = sol.thermal
-        return final
-    return sol
+    final = _finish(cn, system, x_of(sol), sol.modes, sol.report, opts, thermal=sol.thermal)
+    return final
 
 
 def x_of(sol: SteadySolution) -> FloatArray:
@@ -554,6 +549,7 @@ def _finish(
     modes: sy.Modes,
     report: ConvergenceReport,
     opts: SteadyOptions,
+    thermal: ThermalState | None = None,
 ) -> SteadySolution:
     nn = cn.n_nodes
     # the final state is checked, not assumed (the policy may have undone a failed step)
@@ -570,7 +566,7 @@ def _finish(
     qc = q[o : o + len(modes.compressor)]
     power = np.where(active & (qc > 0), np.maximum(pw[0], 0.0), 0.0)
     fuel = cn.compressors.fuel_per_work * power
-    sol = SteadySolution(cn, p.copy(), q.copy(), modes, power, fuel, report, [], system)
+    sol = SteadySolution(cn, p.copy(), q.copy(), modes, power, fuel, report, [], system, thermal)
     sol.violations = check_limits(sol)
     if sol.violations and opts.enforce_limits:
         v = sol.violations[0]
@@ -792,7 +788,7 @@ class Violation:
     amount : float
         By how much, in ``unit``.
     unit : str
-        ``"bar"`` or ``"kg/s"``.
+        ``"bar"``, ``"kg/s"`` or ``"K"``.
     text : str
         What happened, e.g. ``"pressure 48.20 barg below p_min"``.
     """
@@ -858,4 +854,32 @@ def check_limits(sol: SteadySolution) -> list[Violation]:
                     f"inflow {-bal[i]:.4g} kg/s above",
                 )
             )
+    if sol.thermal is not None and cn.thermal is not None:
+        out += discharge_violations(cn, sol.thermal.station_outlet)
+    return out
+
+
+#: Slack [K] before a station outlet above its ``max_discharge_temperature`` is a violation
+#: (the ratio cap holds the limit to the root-finder's tolerance).
+DISCHARGE_SLACK = 1e-3
+
+
+def discharge_violations(cn: CompiledNetwork, outlet: FloatArray) -> list[Violation]:
+    """Stations whose outlet (after the cooler) stays above ``max_discharge_temperature``: no
+    ratio holds the limit (e.g. a limit below the suction temperature, or a cooler at its
+    duty cap)."""
+    assert cn.thermal is not None
+    t_max = cn.thermal.max_discharge
+    o = cn.edge_offsets()["compressor"]
+    out = []
+    for k in np.flatnonzero(np.isfinite(t_max) & (outlet > t_max + DISCHARGE_SLACK)).tolist():
+        out.append(
+            Violation(
+                f"compressor '{cn.edge_names[o + k]}'",
+                f"max_discharge_temperature = {t_max[k] - 273.15:.2f} degC",
+                float(outlet[k] - t_max[k]),
+                "K",
+                f"outlet temperature {outlet[k] - 273.15:.2f} degC above",
+            )
+        )
     return out
