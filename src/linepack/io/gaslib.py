@@ -666,6 +666,9 @@ def _settings(gas: GasData, eos: str, segment_length: float, atmosphere: float) 
     ppc, tpc = gas.pseudocritical_pressure, gas.pseudocritical_temperature
     return Settings(
         gas_temperature=gas.temperature,
+        # GasLib gives no soil temperature for the network (a nomination may give one per
+        # pipe): the surroundings are taken at the gas temperature, as its data assume
+        ground_temperature=gas.temperature,
         eos=eos,
         segment_length=segment_length,
         atmosphere=atmosphere,

@@ -176,6 +176,14 @@ def _check_settings(net: Network) -> None:
             expected="a Darcy friction factor such as 0.01",
         )
     check_profile(st.soil_profile, where)
+    if st.soil_profile and len(net.route) < 2:
+        raise CaseError(
+            "a soil profile is placed along the case's route, and the case has none",
+            element=where,
+            key="soil_profile",
+            expected="a route = [...] of at least two nodes in [case], or soil_temperature "
+            "per pipe",
+        )
 
 
 def check_profile(profile: Any, element: str, shown: Any = None) -> None:
