@@ -739,7 +739,11 @@ def test_gaslib_in_energy_mode(name: str) -> None:
         net.settings.heat_transfer_coefficient = 2.0
     failure: errors.LinepackError | None = None
     try:
-        sol = solve_idle(net)
+        with warnings.catch_warnings():
+            # gas after GasLib's pressure cuts falls below the default 0 degC guard (GasLib-24:
+            # -5 degC): the named warning is right there and not what this test checks
+            warnings.simplefilter("ignore", LowTemperatureWarning)
+            sol = solve_idle(net)
     except errors.LinepackError as exc:
         failure = exc
     if failure is not None:
