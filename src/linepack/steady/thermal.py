@@ -216,6 +216,11 @@ def _phi(x: FloatArray) -> tuple[FloatArray, FloatArray]:
     return np.where(inf, 0.0, phi), np.where(inf, 0.0, rest)
 
 
+def _sum_at(index: IntArray, weights: FloatArray, n: int) -> FloatArray:
+    """``weights`` summed per ``index`` into an array of ``n`` [their unit]."""
+    return np.asarray(np.bincount(index, weights=weights, minlength=n), dtype=np.float64)
+
+
 def _eos_z(cn: CompiledNetwork, p: FloatArray, t: FloatArray) -> FloatArray:
     lo, hi = cn.eos_p_range
     return np.asarray(cn.eos.z(np.clip(p, lo, hi), t), dtype=np.float64)
@@ -254,6 +259,8 @@ class EnergySystem:
         fuel: FloatArray,
         running: BoolArray,
         pipe_model: str = "exponential",
+        storage: FloatArray | None = None,
+        regularised: BoolArray | None = None,
     ) -> None:
         th = cn.thermal
         if th is None:
@@ -279,9 +286,13 @@ class EnergySystem:
         nc = len(cn.compressors.setpoint)
         o = self.off["compressor"]
         self.running = running & (q[o : o + nc] > 0.0)
-        self._terminals(fuel)
+        #: Regularising inflow per node [kg/s] (:data:`EPS_INFLOW` of the throughput).
+        self.eps: float | FloatArray = 0.0
+        self._terminals(fuel, storage)
+        if regularised is not None:
+            self.eps = np.where(regularised, self.eps, 0.0)
 
-    def _terminals(self, fuel: FloatArray) -> None:
+    def _terminals(self, fuel: FloatArray, storage: FloatArray | None = None) -> None:
         """External inflow per node and the enthalpy it brings (at its temperature)."""
         cn, th, n = self.cn, self.th, self.n
         p = self.p
@@ -310,6 +321,8 @@ class EnergySystem:
         np.add.at(bal, self.dn, self.m)
         np.subtract.at(bal, self.up, self.m)
         np.subtract.at(bal, cn.compressors.from_node, fuel)
+        if storage is not None:
+            bal -= storage
         is_set = np.isfinite(cn.p_set)
         give = np.where(is_set, -bal, 0.0)  # > 0: the terminal feeds the node
         set_t = th.node_ambient.copy()
@@ -450,13 +463,15 @@ class EnergySystem:
 
     # ------------------------------------------------------------------------------ solve
 
-    def residual(self, t: FloatArray, st: _Streams) -> FloatArray:
-        """Enthalpy balance of every node [W]: inflows' enthalpy minus the mixed state's."""
-        cal = self.th.caloric
+    def residual(self, t: FloatArray, st: _Streams, h_node: FloatArray | None = None) -> FloatArray:
+        """Enthalpy balance of every node [W]: inflows' enthalpy minus the mixed state's
+        (``h_node``: the enthalpy at ``t``, if already known)."""
+        if h_node is None:
+            h_node = self.th.caloric.h(self.p, t)
         m_in = np.bincount(self.dn, weights=self.m, minlength=self.n) + self.ext_in
-        inflow = np.bincount(self.dn, weights=self.m * st.H, minlength=self.n)
+        inflow = _sum_at(self.dn, self.m * st.H, self.n)
         inflow += self.ext_in * self.h_ext + self.eps * self.h_amb
-        return inflow - (m_in + self.eps) * cal.h(self.p, t) - self.node_heat(t)
+        return inflow - (m_in + self.eps) * h_node - self.node_heat(t)
 
     def node_heat(self, t: FloatArray) -> FloatArray:
         """Heat from the gas stored at each node to the soil [W] (``"volume"`` model; zeros
@@ -465,13 +480,37 @@ class EnergySystem:
             return np.zeros(self.n)
         seg, th = self.cn.segments, self.th
         half = 0.5 * math.pi * seg.diameter * th.seg_u * seg.length
-        out = np.bincount(
-            seg.from_node, weights=half * (t[seg.from_node] - th.seg_soil), minlength=self.n
-        )
-        out += np.bincount(
-            seg.to_node, weights=half * (t[seg.to_node] - th.seg_soil), minlength=self.n
-        )
+        out = _sum_at(seg.from_node, half * (t[seg.from_node] - th.seg_soil), self.n)
+        out += _sum_at(seg.to_node, half * (t[seg.to_node] - th.seg_soil), self.n)
         return out
+
+    def mixing_residual(
+        self, t: FloatArray, st: _Streams, energy_rate: FloatArray, mass_rate: FloatArray
+    ) -> FloatArray:
+        """Energy balance of every node with storage, each inflow measured from the node's
+        enthalpy [W]: :meth:`residual` minus ``energy_rate − h mass_rate``.
+
+        ``energy_rate`` and ``mass_rate`` are a transient step's ``(a₀ E + history)/h`` [W]
+        and ``(a₀ M + history)/h`` [kg/s] at the node's state. Where the node's mass balance
+        holds this equals :meth:`in_out_residual`; unlike it, it does not depend on the
+        reference of the enthalpy, and its derivative with respect to the node's temperature
+        is the steady one plus ``c_p × history_M / h`` (see :mod:`linepack.transient.energy`).
+        """
+        h_node = self.th.caloric.h(self.p, t)
+        return self.residual(t, st, h_node) - (energy_rate - h_node * mass_rate)
+
+    def in_out_residual(self, t: FloatArray, st: _Streams, energy_rate: FloatArray) -> FloatArray:
+        """Energy balance of every node in conservative form [W]: enthalpy carried in (edges,
+        supplies) minus enthalpy carried out at the node's state (edges, demands, fuel,
+        pressure-set terminals) minus heat to the soil minus ``energy_rate``, the storage's
+        ``(a₀ E + history)/h`` [W]. Summed over the nodes the edge terms cancel but for the
+        potential and kinetic energy the pipes give the gas, the shaft power and the cooler and
+        heater duties: the sum is the network's energy defect."""
+        h_node = self.th.caloric.h(self.p, t)
+        into = _sum_at(self.dn, self.m * st.H, self.n)
+        into += self.ext_in * self.h_ext
+        out = np.bincount(self.up, weights=self.m, minlength=self.n) + self.ext_out
+        return into - out * h_node - self.node_heat(t) - energy_rate
 
     def node_conductance(self) -> FloatArray:
         """d(node_heat)/dT per node [W/K]."""
@@ -479,9 +518,7 @@ class EnergySystem:
             return np.zeros(self.n)
         seg, th = self.cn.segments, self.th
         half = 0.5 * math.pi * seg.diameter * th.seg_u * seg.length
-        return np.bincount(seg.from_node, weights=half, minlength=self.n) + np.bincount(
-            seg.to_node, weights=half, minlength=self.n
-        )
+        return _sum_at(seg.from_node, half, self.n) + _sum_at(seg.to_node, half, self.n)
 
     def jacobian(self, t: FloatArray, st: _Streams) -> sp.csc_matrix:
         """``dR/dT`` [W/K] (the stream enthalpies' dependence on their inlet temperature held
@@ -662,7 +699,7 @@ def _ratio_cap(
 
         def excess(
             ratio: float,
-            k: int = k,
+            k: int = int(k),
             ps: float = ps,
             ts: float = ts,
             mk: float = mk,
@@ -697,3 +734,33 @@ def _ratio_cap(
         else:
             cap[k] = float(brentq(excess, 1.0, top, xtol=1e-13, rtol=1e-13))
     return cap
+
+
+def stored_gas(
+    cn: CompiledNetwork, volume: FloatArray, p: FloatArray, t: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Mass and internal energy of the gas stored in given volumes.
+
+    Parameters
+    ----------
+    cn : CompiledNetwork
+        A network compiled with ``thermal = "energy"`` (its EOS and caloric model).
+    volume : ndarray
+        Volume of each store [m³].
+    p, t : ndarray
+        Pressure [Pa abs] and temperature [K] of the gas in each store.
+
+    Returns
+    -------
+    mass : ndarray
+        ``M = V ρ`` [kg], ``ρ = p / (Z R T)`` with Z from ``cn.eos`` (pressure clipped to its
+        table as the hydraulics clip it).
+    energy : ndarray
+        ``E = M u = V (ρ h − p)`` [J], ``h`` from ``cn.thermal.caloric`` (the same EOS, so a
+        state that does not change stores constant energy).
+    """
+    th = cn.thermal
+    if th is None:
+        raise ConvergenceError("stored energy needs a case compiled with thermal data")
+    rho = p / (_eos_z(cn, p, t) * cn.gas.gas_constant * t)
+    return volume * rho, volume * (rho * th.caloric.h(p, t) - p)

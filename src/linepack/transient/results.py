@@ -71,6 +71,12 @@ class TransientResult:
         kind, text); :func:`linepack.transient.report.events` gives them as text.
     failure : str or None
         Why the run stopped early (``simulate(..., on_failure="stop")``), else None.
+    temperature : ndarray or None
+        (nt, nodes) gas temperature [K] (``thermal = "energy"``; None when isothermal).
+    heat_to_soil : ndarray or None
+        (nt, segments) heat from the gas to the surroundings [W] (negative: the gas gains).
+    energy_error : ndarray or None
+        (nt,) largest relative energy-balance defect of the steps since the previous output.
     """
 
     compiled: CompiledNetwork
@@ -91,6 +97,9 @@ class TransientResult:
     dt: float
     events: list[tuple[float, ModeChange]] = field(default_factory=list)
     failure: str | None = None
+    temperature: FloatArray | None = None
+    heat_to_soil: FloatArray | None = None
+    energy_error: FloatArray | None = None
 
     @property
     def linepack(self) -> FloatArray:
