@@ -361,30 +361,14 @@ class EnergySystem:
         dz = cn.elevation[sd] - cn.elevation[su]
         ts = th.seg_soil
         ua = math.pi * seg.diameter * th.seg_u  # [W/(m K)]
-        p_mean = 0.5 * (pu + pd)
-        cp = cal.cp(pu, tu)
-        mu = -cal.dh_dp(pu, tu) / cp
-        t_mean = tu
-        for _ in range(2):  # predictor (inlet state), corrector (segment mean state)
-            with np.errstate(divide="ignore"):
-                x = np.where(ms > 0, ua * length / np.where(ms > 0, ms, 1.0) / cp, np.inf)
-            jl = mu * (pd - pu) - G * dz / cp  # J L [K]
-            phi, rest = _phi(x)
-            t_mean = ts + (tu - ts) * phi + jl * rest
-            cp = cal.cp(p_mean, t_mean)
-            mu = -cal.dh_dp(p_mean, t_mean) / cp
-        with np.errstate(divide="ignore"):
-            x = np.where(ms > 0, ua * length / np.where(ms > 0, ms, 1.0) / cp, np.inf)
-        jl = mu * (pd - pu) - G * dz / cp
-        phi, rest = _phi(x)
-        t_mean = ts + (tu - ts) * phi + jl * rest
-        decay = np.where(np.isfinite(x), np.exp(-np.where(np.isfinite(x), x, 0.0)), 0.0)
-        q_per_m = cp * (jl * (1.0 - phi) + (tu - ts) * (1.0 - decay))
         if self.pipe_model == "volume":
             # heat leaves from the node volumes (residual), the streams carry h upwind
-            q_per_m = np.zeros_like(q_per_m)
-            decay = np.ones_like(decay)
+            cp = dH[:ns].copy()
+            q_per_m = np.zeros(ns)
+            decay = np.ones(ns)
             t_mean = 0.5 * (t[seg.from_node] + t[seg.to_node])
+        else:
+            cp, q_per_m, decay, t_mean = self._exponential(p, t, pu, pd, tu, dz, ms)
         # kinetic energy: velocities at the segment's ends, each end at its node's state
         r = cn.gas.gas_constant
         area = seg.area
@@ -460,6 +444,43 @@ class EnergySystem:
         return _Streams(
             H, dH, q_soil, t_mean, ms * G * dz, ms * dke, t_dis, t_out, shaft, cooler, heater
         )
+
+    def _exponential(
+        self,
+        p: FloatArray,
+        t: FloatArray,
+        pu: FloatArray,
+        pd: FloatArray,
+        tu: FloatArray,
+        dz: FloatArray,
+        ms: FloatArray,
+    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """The exponential profile of each segment: c_p, heat per unit mass [J/kg], the
+        decay ``e^{-x}`` and the mean temperature [K] (module docstring)."""
+        cal, th, seg = self.th.caloric, self.th, self.cn.segments
+        length = seg.length
+        ts = th.seg_soil
+        ua = math.pi * seg.diameter * th.seg_u  # [W/(m K)]
+        p_mean = 0.5 * (pu + pd)
+        cp = cal.cp(pu, tu)
+        mu = -cal.dh_dp(pu, tu) / cp
+        t_mean = tu
+        for _ in range(2):  # predictor (inlet state), corrector (segment mean state)
+            with np.errstate(divide="ignore"):
+                x = np.where(ms > 0, ua * length / np.where(ms > 0, ms, 1.0) / cp, np.inf)
+            jl = mu * (pd - pu) - G * dz / cp  # J L [K]
+            phi, rest = _phi(x)
+            t_mean = ts + (tu - ts) * phi + jl * rest
+            cp = cal.cp(p_mean, t_mean)
+            mu = -cal.dh_dp(p_mean, t_mean) / cp
+        with np.errstate(divide="ignore"):
+            x = np.where(ms > 0, ua * length / np.where(ms > 0, ms, 1.0) / cp, np.inf)
+        jl = mu * (pd - pu) - G * dz / cp
+        phi, rest = _phi(x)
+        t_mean = ts + (tu - ts) * phi + jl * rest
+        decay = np.where(np.isfinite(x), np.exp(-np.where(np.isfinite(x), x, 0.0)), 0.0)
+        q_per_m = cp * (jl * (1.0 - phi) + (tu - ts) * (1.0 - decay))
+        return cp, q_per_m, decay, t_mean
 
     # ------------------------------------------------------------------------------ solve
 
