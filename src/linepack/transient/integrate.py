@@ -519,11 +519,15 @@ class Integrator:
             ev, report, its = self._hydraulics(x, modes, terms, bnd, changes, limited)
             x = ev.x
             iterations += its
-            sol = energy.solve(cn_at, x[:nn], x[nn:], ev.fuel, running_of(modes), ev.mass, hist, t)
+            args = (cn_at, x[:nn], x[nn:], ev.fuel, running_of(modes), ev.mass, hist)
+            sol = energy.solve(*args, t, predict=True)
             change = float(np.max(np.abs(sol.temperature - t), initial=0.0))
-            t, streams = sol.temperature, sol.streams
             if change < T_TOL:
+                # the last solve with the masses of the hydraulics: E = M u exactly
+                sol = energy.solve(*args, t)
+                t, streams = sol.temperature, sol.streams
                 break
+            t, streams = sol.temperature, sol.streams
         else:
             raise ConvergenceError(
                 f"at t = {self.t + terms.h:g} s the hydraulics and the energy balance did not "
