@@ -115,8 +115,9 @@ def compiled_at(cn: CompiledNetwork, schedule: Schedule, t: float) -> CompiledNe
     """``cn`` with the scheduled values at time ``t`` (for the initial steady state).
 
     Pressure set-points or fixed flows of supplies and demands (the quantity the case gives
-    each), station and regulator set-points, stations scheduled off and valve states are
-    replaced; the equation of state, gas constants and viscosities stay those of ``cn``
+    each), station and regulator set-points, stations scheduled off, valve states, and (with
+    ``thermal = "energy"``) supply and soil temperatures are replaced; the equation of state,
+    gas constants and viscosities stay those of ``cn``
     (:func:`linepack.network.compile.rederive` derives them again for the new values, as a
     compile of the changed case would). Returns ``cn`` itself when nothing moves at ``t``.
     This is the one place a schedule's values are put into a compiled network.
@@ -170,8 +171,26 @@ def compiled_at(cn: CompiledNetwork, schedule: Schedule, t: float) -> CompiledNe
         ],
         dtype=bool,
     ).reshape(cn.valve_open.shape)
+    thermal = cn.thermal
+    if thermal is not None:  # scheduled supply and soil temperatures (thermal = "energy")
+        sup_t, soil = BoundaryMap(cn, sched)._temperatures(t)
+        assert sup_t is not None
+        assert soil is not None
+        if not (
+            np.array_equal(sup_t, thermal.supply_temperature)
+            and np.array_equal(soil, thermal.seg_soil)
+        ):
+            from linepack.transient.energy import node_ambient
+
+            thermal = replace(
+                thermal,
+                supply_temperature=sup_t,
+                seg_soil=soil,
+                node_ambient=node_ambient(thermal, cn, soil),
+            )
     same = (
-        np.array_equal(p_set, cn.p_set, equal_nan=True)
+        thermal is cn.thermal
+        and np.array_equal(p_set, cn.p_set, equal_nan=True)
         and np.array_equal(inj, cn.injection)
         and np.array_equal(setpoint, c.setpoint)
         and np.array_equal(mode, c.mode)
@@ -189,6 +208,7 @@ def compiled_at(cn: CompiledNetwork, schedule: Schedule, t: float) -> CompiledNe
         compressors=replace(c, setpoint=setpoint, mode=mode),
         reg_setpoint=reg,
         valve_open=valve,
+        thermal=thermal,
     )
 
 

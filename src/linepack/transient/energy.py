@@ -46,14 +46,18 @@ temperatures, segment and station temperatures), then the energy equations at th
 pressures and flows (Newton on T with a sparse LU, :meth:`EnergyStep.solve`), repeated until no
 node temperature moves by more than :data:`T_TOL` between two rounds, with Anderson acceleration
 of the temperatures between rounds (they contract by a steady factor, ~0.35 on PSGP); the first
-round starts from the previous state extrapolated in time. The energy Newton solves each node's balance in
-*mixing* form (:meth:`~linepack.steady.thermal.EnergySystem.mixing_residual`: the conservative
-balance minus ``h_i`` times the node's mass balance), which equals the conservative form where
-the mass balance holds and, unlike it, does not depend on the reference of the enthalpy: its
-derivative with respect to ``T_i`` is the steady one plus ``c_p Σ_k a_k M_i^{n+1-k} / h`` exactly
-(the storage's ``a₀ (∂E/∂T − h ∂M/∂T − c_p M)`` vanishes for ``E = V (ρ h − p)``). A fully
-coupled Newton on (p, q, T) was not chosen: the reduced (Schur) system of the hydraulics would
-double, and the energy rows' dependence on compressor outlet states is only piecewise smooth.
+round starts from the previous state extrapolated in time.
+
+The energy Newton solves each node's balance in *mixing* form
+(:meth:`~linepack.steady.thermal.EnergySystem.mixing_residual`: the conservative balance minus
+``h_i`` times the node's mass balance), which equals the conservative form where the mass
+balance holds and, unlike it, does not depend on the reference of the enthalpy. The stored
+energy is ``E = M u(p, T)`` with ``M`` the node masses of the step's hydraulic solve (at the
+last temperature iterate, within :data:`T_TOL` of the final one), so the storage's derivative is
+``−a₀ M ∂u/∂T / h + c_p × mass rate`` and the mass and energy histories telescope exactly: both
+identities hold to round-off. A fully coupled Newton on (p, q, T) was not chosen: the reduced
+(Schur) system of the hydraulics would double, and the stations' outlet states are only
+piecewise smooth in T.
 """
 
 from __future__ import annotations
