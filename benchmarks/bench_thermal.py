@@ -16,6 +16,13 @@ Run from the repository root::
 Prints Markdown tables with wall and CPU time (the shortest of ``--repeats`` runs), the ratio
 of CPU times, and for the energy transient the coupling rounds per step and the largest mass and
 energy defects.
+
+Last measured (commit 0cc0bc5, AMD EPYC 2 cores shared, load 0.7-3; not yet in docs)
+-------------------------------------------------------------------------------------
+(a) 24 h: isothermal 2.42 s CPU, energy 197 s CPU: ratio 81 (bar ≤ 3 NOT met); 6.0 coupling
+    rounds and 12 Newton iterations per step; mass defect 6.9e-13, energy defect 1.0e-13.
+(b) phase 1: 0.010 s against 0.045 s (4.4); phase 2: 0.014 s against 0.162 s (12): bar ≤ 2 not
+    met (the steady coupled solve, unchanged by the transient work).
 """
 
 from __future__ import annotations
