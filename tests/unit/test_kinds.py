@@ -52,6 +52,7 @@ from linepack.network.model import (
     Resistor,
     ShortPipe,
     Supply,
+    Thermal,
     Valve,
 )
 from linepack.network.schedule import QUANTITIES, Schedule
@@ -295,7 +296,12 @@ def test_the_march_refuses_exactly_the_kinds_not_flagged_marched(section: str) -
 #: Every (kind, quantity) a schedule may move, from the table.
 _SCHEDULED = [(section, q) for section, kind in SCHEDULED.items() for q in kind.scheduled]
 #: A new value of each unit kind, in SI units (switches: off/closed, the elements start on/open).
-_NEW = {"flow": '"12.5 kg/s"', "pressure": '"5500000 Pa"', "bool": "false"}
+_NEW = {
+    "flow": '"12.5 kg/s"',
+    "pressure": '"5500000 Pa"',
+    "bool": "false",
+    "temperature": '"301.5 K"',
+}
 
 
 def _unit_kind(section: str, quantity: str, net: Network) -> str:
@@ -311,14 +317,15 @@ def _unit_kind(section: str, quantity: str, net: Network) -> str:
 
 def test_schedules_move_exactly_the_kinds_the_table_says() -> None:
     assert dict(QUANTITIES) == {s: k.scheduled for s, k in SCHEDULED.items()}
-    assert set(SCHEDULED) == {"supply", "demand", "compressor", "regulator", "valve"}
+    assert set(SCHEDULED) == {"supply", "demand", "compressor", "regulator", "valve", "pipe"}
     for kind in KINDS:
         assert bool(kind.scheduled) == (kind.section in SCHEDULED), kind.section
         if not kind.scheduled:
             assert kind.default_quantity is None, kind.section
         elif kind.role is Role.BOUNDARY:  # the default is the set-point the case gives
             assert kind.default_quantity is None, kind.section
-            assert set(kind.scheduled) == set(kind.setpoints), kind.section
+            # and, for the energy balance, a supply's gas temperature
+            assert set(kind.scheduled) - {"temperature"} == set(kind.setpoints), kind.section
         else:
             assert kind.default_quantity in kind.scheduled, kind.section
         for q in kind.scheduled:  # a set-point key, a boolean key, or the station switch
@@ -330,6 +337,9 @@ def test_every_scheduled_quantity_is_read_and_moves_the_boundary(
     section: str, quantity: str
 ) -> None:
     net = _one_of_each()
+    if _unit_kind(section, quantity, net) == "temperature":  # moved with the energy balance
+        net.settings.thermal = Thermal.ENERGY
+        net.settings.heat_transfer_coefficient = 2.0
     name = KIND[section].elements(net)[0].name
     value = _NEW[_unit_kind(section, quantity, net)]
     text = (
@@ -349,6 +359,7 @@ def test_every_scheduled_quantity_is_read_and_moves_the_boundary(
         f.name
         for f in dataclasses.fields(before)
         if f.name != "t"
+        and getattr(before, f.name) is not None
         and not np.array_equal(getattr(before, f.name), getattr(after, f.name), equal_nan=True)
     ]
     assert moved, (section, quantity)

@@ -356,6 +356,8 @@ KINDS: tuple[ElementKind, ...] = (
         ties=Ties.LOSS,
         marched=True,
         checks=Checks(after="pipe_walls", columns="pipes"),
+        scheduled=("soil_temperature",),
+        default_quantity="soil_temperature",
     ),
     ElementKind(
         "compressor",
@@ -462,7 +464,7 @@ KINDS: tuple[ElementKind, ...] = (
         },
         setpoints=("pressure", "flow"),
         checks=Checks(before="boundary", columns="boundaries"),
-        scheduled=("flow", "pressure"),
+        scheduled=("flow", "pressure", "temperature"),
     ),
     ElementKind(
         "demand",

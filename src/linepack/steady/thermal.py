@@ -222,6 +222,11 @@ def _phi(x: FloatArray) -> tuple[FloatArray, FloatArray]:
     return np.where(inf, 0.0, phi), np.where(inf, 0.0, rest)
 
 
+def _sum_at(index: IntArray, weights: FloatArray, n: int) -> FloatArray:
+    """``weights`` summed per ``index`` into an array of ``n`` [their unit]."""
+    return np.asarray(np.bincount(index, weights=weights, minlength=n), dtype=np.float64)
+
+
 def _eos_z(cn: CompiledNetwork, p: FloatArray, t: FloatArray) -> FloatArray:
     lo, hi = cn.eos_p_range
     return np.asarray(cn.eos.z(np.clip(p, lo, hi), t), dtype=np.float64)
@@ -260,6 +265,8 @@ class EnergySystem:
         fuel: FloatArray,
         running: BoolArray,
         pipe_model: str = "exponential",
+        storage: FloatArray | None = None,
+        regularised: BoolArray | None = None,
     ) -> None:
         th = cn.thermal
         if th is None:
@@ -286,7 +293,11 @@ class EnergySystem:
         o = self.off["compressor"]
         self.running = running & (q[o : o + nc] > 0.0)
         self._check_pressures()
-        self._terminals(fuel)
+        #: Regularising inflow per node [kg/s] (:data:`EPS_INFLOW` of the throughput).
+        self.eps: float | FloatArray = 0.0
+        self._terminals(fuel, storage)
+        if regularised is not None:
+            self.eps = np.where(regularised, self.eps, 0.0)
 
     def _check_pressures(self) -> None:
         """Name the node (and the station delivering to it) whose pressure is outside the
@@ -319,7 +330,7 @@ class EnergySystem:
             high=float(hi),
         )
 
-    def _terminals(self, fuel: FloatArray) -> None:
+    def _terminals(self, fuel: FloatArray, storage: FloatArray | None = None) -> None:
         """External inflow per node and the specific enthalpy it brings: the inflows of one
         node (supplies at their temperatures, the pressure-set terminal) mix by enthalpy."""
         cn, th, n = self.cn, self.th, self.n
@@ -353,6 +364,8 @@ class EnergySystem:
         np.add.at(bal, self.dn, self.m)
         np.subtract.at(bal, self.up, self.m)
         np.subtract.at(bal, cn.compressors.from_node, fuel)
+        if storage is not None:
+            bal -= storage
         is_set = np.isfinite(cn.p_set)
         give = np.where(is_set, -bal, 0.0)  # > 0: the terminal feeds the node
         set_t = th.node_ambient.copy()
@@ -395,30 +408,14 @@ class EnergySystem:
         dz = cn.elevation[sd] - cn.elevation[su]
         ts = th.seg_soil
         ua = math.pi * seg.diameter * th.seg_u  # [W/(m K)]
-        p_mean = 0.5 * (pu + pd)
-        cp = cal.cp(pu, tu)
-        mu = -cal.dh_dp(pu, tu) / cp
-        t_mean = tu
-        for _ in range(2):  # predictor (inlet state), corrector (segment mean state)
-            with np.errstate(divide="ignore"):
-                x = np.where(ms > 0, ua * length / np.where(ms > 0, ms, 1.0) / cp, np.inf)
-            jl = mu * (pd - pu) - G * dz / cp  # J L [K]
-            phi, rest = _phi(x)
-            t_mean = ts + (tu - ts) * phi + jl * rest
-            cp = cal.cp(p_mean, t_mean)
-            mu = -cal.dh_dp(p_mean, t_mean) / cp
-        with np.errstate(divide="ignore"):
-            x = np.where(ms > 0, ua * length / np.where(ms > 0, ms, 1.0) / cp, np.inf)
-        jl = mu * (pd - pu) - G * dz / cp
-        phi, rest = _phi(x)
-        t_mean = ts + (tu - ts) * phi + jl * rest
-        decay = np.where(np.isfinite(x), np.exp(-np.where(np.isfinite(x), x, 0.0)), 0.0)
-        q_per_m = cp * (jl * (1.0 - phi) + (tu - ts) * (1.0 - decay))
         if self.pipe_model == "volume":
             # heat leaves from the node volumes (residual), the streams carry h upwind
-            q_per_m = np.zeros_like(q_per_m)
-            decay = np.ones_like(decay)
+            cp = dH[:ns].copy()
+            q_per_m = np.zeros(ns)
+            decay = np.ones(ns)
             t_mean = 0.5 * (t[seg.from_node] + t[seg.to_node])
+        else:
+            cp, q_per_m, decay, t_mean = self._exponential(p, t, pu, pd, tu, dz, ms)
         # kinetic energy: velocities at the segment's ends, each end at its node's state
         r = cn.gas.gas_constant
         area = seg.area
@@ -509,17 +506,54 @@ class EnergySystem:
             H, dH, q_soil, t_mean, ms * G * dz, ms * dke, t_dis, t_out, shaft, cooler, heater
         )
 
+    def _exponential(
+        self,
+        p: FloatArray,
+        t: FloatArray,
+        pu: FloatArray,
+        pd: FloatArray,
+        tu: FloatArray,
+        dz: FloatArray,
+        ms: FloatArray,
+    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """The exponential profile of each segment: c_p, heat per unit mass [J/kg], the
+        decay ``e^{-x}`` and the mean temperature [K] (module docstring)."""
+        cal, th, seg = self.th.caloric, self.th, self.cn.segments
+        length = seg.length
+        ts = th.seg_soil
+        ua = math.pi * seg.diameter * th.seg_u  # [W/(m K)]
+        p_mean = 0.5 * (pu + pd)
+        cp = cal.cp(pu, tu)
+        mu = -cal.dh_dp(pu, tu) / cp
+        t_mean = tu
+        for _ in range(2):  # predictor (inlet state), corrector (segment mean state)
+            with np.errstate(divide="ignore"):
+                x = np.where(ms > 0, ua * length / np.where(ms > 0, ms, 1.0) / cp, np.inf)
+            jl = mu * (pd - pu) - G * dz / cp  # J L [K]
+            phi, rest = _phi(x)
+            t_mean = ts + (tu - ts) * phi + jl * rest
+            cp = cal.cp(p_mean, t_mean)
+            mu = -cal.dh_dp(p_mean, t_mean) / cp
+        with np.errstate(divide="ignore"):
+            x = np.where(ms > 0, ua * length / np.where(ms > 0, ms, 1.0) / cp, np.inf)
+        jl = mu * (pd - pu) - G * dz / cp
+        phi, rest = _phi(x)
+        t_mean = ts + (tu - ts) * phi + jl * rest
+        decay = np.where(np.isfinite(x), np.exp(-np.where(np.isfinite(x), x, 0.0)), 0.0)
+        q_per_m = cp * (jl * (1.0 - phi) + (tu - ts) * (1.0 - decay))
+        return cp, q_per_m, decay, t_mean
+
     # ------------------------------------------------------------------------------ solve
 
-    def residual(self, t: FloatArray, st: _Streams) -> FloatArray:
-        """Enthalpy balance of every node [W]: inflows' enthalpy minus the mixed state's."""
-        cal = self.th.caloric
+    def residual(self, t: FloatArray, st: _Streams, h_node: FloatArray | None = None) -> FloatArray:
+        """Enthalpy balance of every node [W]: inflows' enthalpy minus the mixed state's
+        (``h_node``: the enthalpy at ``t``, if already known)."""
+        if h_node is None:
+            h_node = self.th.caloric.h(self.p, t)
         m_in = np.bincount(self.dn, weights=self.m, minlength=self.n) + self.ext_in
-        inflow: FloatArray = np.bincount(self.dn, weights=self.m * st.H, minlength=self.n).astype(
-            np.float64
-        )
+        inflow = _sum_at(self.dn, self.m * st.H, self.n)
         inflow += self.ext_in * self.h_ext + self.eps * self.h_amb
-        return inflow - (m_in + self.eps) * cal.h(self.p, t) - self.node_heat(t)
+        return inflow - (m_in + self.eps) * h_node - self.node_heat(t)
 
     def node_heat(self, t: FloatArray) -> FloatArray:
         """Heat from the gas stored at each node to the soil [W] (``"volume"`` model; zeros
@@ -528,13 +562,37 @@ class EnergySystem:
             return np.zeros(self.n)
         seg, th = self.cn.segments, self.th
         half = 0.5 * math.pi * seg.diameter * th.seg_u * seg.length
-        out: FloatArray = np.bincount(
-            seg.from_node, weights=half * (t[seg.from_node] - th.seg_soil), minlength=self.n
-        ).astype(np.float64)
-        out += np.bincount(
-            seg.to_node, weights=half * (t[seg.to_node] - th.seg_soil), minlength=self.n
-        )
+        out = _sum_at(seg.from_node, half * (t[seg.from_node] - th.seg_soil), self.n)
+        out += _sum_at(seg.to_node, half * (t[seg.to_node] - th.seg_soil), self.n)
         return out
+
+    def mixing_residual(
+        self, t: FloatArray, st: _Streams, energy_rate: FloatArray, mass_rate: FloatArray
+    ) -> FloatArray:
+        """Energy balance of every node with storage, each inflow measured from the node's
+        enthalpy [W]: :meth:`residual` minus ``energy_rate − h mass_rate``.
+
+        ``energy_rate`` and ``mass_rate`` are a transient step's ``(a₀ E + history)/h`` [W]
+        and ``(a₀ M + history)/h`` [kg/s] at the node's state. Where the node's mass balance
+        holds this equals :meth:`in_out_residual`; unlike it, it does not depend on the
+        reference of the enthalpy, and its derivative with respect to the node's temperature
+        is the steady one plus ``c_p × history_M / h`` (see :mod:`linepack.transient.energy`).
+        """
+        h_node = self.th.caloric.h(self.p, t)
+        return self.residual(t, st, h_node) - (energy_rate - h_node * mass_rate)
+
+    def in_out_residual(self, t: FloatArray, st: _Streams, energy_rate: FloatArray) -> FloatArray:
+        """Energy balance of every node in conservative form [W]: enthalpy carried in (edges,
+        supplies) minus enthalpy carried out at the node's state (edges, demands, fuel,
+        pressure-set terminals) minus heat to the soil minus ``energy_rate``, the storage's
+        ``(a₀ E + history)/h`` [W]. Summed over the nodes the edge terms cancel but for the
+        potential and kinetic energy the pipes give the gas, the shaft power and the cooler and
+        heater duties: the sum is the network's energy defect."""
+        h_node = self.th.caloric.h(self.p, t)
+        into = _sum_at(self.dn, self.m * st.H, self.n)
+        into += self.ext_in * self.h_ext
+        out = np.bincount(self.up, weights=self.m, minlength=self.n) + self.ext_out
+        return into - out * h_node - self.node_heat(t) - energy_rate
 
     def node_conductance(self) -> FloatArray:
         """d(node_heat)/dT per node [W/K]."""
@@ -542,11 +600,7 @@ class EnergySystem:
             return np.zeros(self.n)
         seg, th = self.cn.segments, self.th
         half = 0.5 * math.pi * seg.diameter * th.seg_u * seg.length
-        out: FloatArray = np.bincount(seg.from_node, weights=half, minlength=self.n).astype(
-            np.float64
-        )
-        out += np.bincount(seg.to_node, weights=half, minlength=self.n)
-        return out
+        return _sum_at(seg.from_node, half, self.n) + _sum_at(seg.to_node, half, self.n)
 
     def jacobian(self, t: FloatArray, st: _Streams) -> sp.csc_matrix:
         """``dR/dT`` [W/K] (the stream enthalpies' dependence on their inlet temperature held
@@ -744,7 +798,7 @@ def _ratio_cap(
 
         def excess(
             ratio: float,
-            k: int = k,
+            k: int = int(k),
             ps: float = ps,
             ts: float = ts,
             mk: float = mk,
@@ -779,6 +833,35 @@ def _ratio_cap(
         else:
             cap[k] = float(brentq(excess, 1.0, top, xtol=1e-13, rtol=1e-13))
     return cap
+
+
+def anderson(
+    history: list[tuple[FloatArray, FloatArray]], t: FloatArray, g: FloatArray, depth: int = 3
+) -> FloatArray:
+    """Next iterate of the fixed point ``t = g(t)`` by Anderson acceleration (type II) over
+    the last ``depth`` rounds; ``history`` keeps (t, g(t) - t) pairs and is extended.
+
+    The transient's coupling rounds use it (each round cuts the error only to ~0.35 there: a
+    heated node's pressure rises and feeds back); the steady rounds contract 60-300-fold and
+    gain nothing from it.
+    """
+    f = g - t
+    history.append((t.copy(), f.copy()))
+    del history[: -(depth + 1)]
+    if len(history) < 2:
+        return g
+    dt = np.stack([history[i + 1][0] - history[i][0] for i in range(len(history) - 1)], axis=1)
+    df = np.stack([history[i + 1][1] - history[i][1] for i in range(len(history) - 1)], axis=1)
+    gamma, *_ = np.linalg.lstsq(df, f, rcond=None)
+    out = g - (dt + df) @ gamma
+    # a wild extrapolation (far outside what the rounds saw) is not taken
+    if not np.all(np.isfinite(out)) or np.max(np.abs(out - g)) > 10.0 * max(
+        float(np.max(np.abs(f))), 1e-6
+    ):
+        history.clear()
+        history.append((t.copy(), f.copy()))
+        return g
+    return np.asarray(out, dtype=np.float64)
 
 
 def cold_spots(cn: CompiledNetwork, t: FloatArray) -> list[str]:
@@ -816,3 +899,33 @@ def cold_spots(cn: CompiledNetwork, t: FloatArray) -> list[str]:
         f"{t_min - 273.15:.2f} degC"
         for tk, where in found
     ]
+
+
+def stored_gas(
+    cn: CompiledNetwork, volume: FloatArray, p: FloatArray, t: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Mass and internal energy of the gas stored in given volumes.
+
+    Parameters
+    ----------
+    cn : CompiledNetwork
+        A network compiled with ``thermal = "energy"`` (its EOS and caloric model).
+    volume : ndarray
+        Volume of each store [m³].
+    p, t : ndarray
+        Pressure [Pa abs] and temperature [K] of the gas in each store.
+
+    Returns
+    -------
+    mass : ndarray
+        ``M = V ρ`` [kg], ``ρ = p / (Z R T)`` with Z from ``cn.eos`` (pressure clipped to its
+        table as the hydraulics clip it).
+    energy : ndarray
+        ``E = M u = V (ρ h − p)`` [J], ``h`` from ``cn.thermal.caloric`` (the same EOS, so a
+        state that does not change stores constant energy).
+    """
+    th = cn.thermal
+    if th is None:
+        raise ConvergenceError("stored energy needs a case compiled with thermal data")
+    rho = p / (_eos_z(cn, p, t) * cn.gas.gas_constant * t)
+    return volume * rho, volume * (rho * th.caloric.h(p, t) - p)

@@ -50,6 +50,13 @@ class Boundary:
         Outlet set-point of each regulator [Pa].
     valve_open : ndarray of bool
         Valve states.
+    supply_flow, demand_flow : ndarray, optional
+        Fixed flow of each supply and demand [kg/s], NaN where its pressure is controlled
+        (what the energy balance's terminals read; None: the compiled network's).
+    supply_temperature : ndarray, optional
+        Temperature of the gas each supply delivers [K] (``thermal = "energy"``).
+    soil_temperature : ndarray, optional
+        Surroundings' temperature of each pipe segment [K] (``thermal = "energy"``).
     """
 
     t: float
@@ -60,6 +67,10 @@ class Boundary:
     comp_on: BoolArray
     reg_value: FloatArray
     valve_open: BoolArray
+    supply_flow: FloatArray | None = None
+    demand_flow: FloatArray | None = None
+    supply_temperature: FloatArray | None = None
+    soil_temperature: FloatArray | None = None
 
 
 def _quantity_of(cn: CompiledNetwork) -> dict[tuple[str, str], str]:
@@ -104,8 +115,9 @@ def compiled_at(cn: CompiledNetwork, schedule: Schedule, t: float) -> CompiledNe
     """``cn`` with the scheduled values at time ``t`` (for the initial steady state).
 
     Pressure set-points or fixed flows of supplies and demands (the quantity the case gives
-    each), station and regulator set-points, stations scheduled off and valve states are
-    replaced; the equation of state, gas constants and viscosities stay those of ``cn``
+    each), station and regulator set-points, stations scheduled off, valve states, and (with
+    ``thermal = "energy"``) supply and soil temperatures are replaced; the equation of state,
+    gas constants and viscosities stay those of ``cn``
     (:func:`linepack.network.compile.rederive` derives them again for the new values, as a
     compile of the changed case would). Returns ``cn`` itself when nothing moves at ``t``.
     This is the one place a schedule's values are put into a compiled network.
@@ -159,8 +171,26 @@ def compiled_at(cn: CompiledNetwork, schedule: Schedule, t: float) -> CompiledNe
         ],
         dtype=bool,
     ).reshape(cn.valve_open.shape)
+    thermal = cn.thermal
+    if thermal is not None:  # scheduled supply and soil temperatures (thermal = "energy")
+        sup_t, soil = BoundaryMap(cn, sched)._temperatures(t)
+        assert sup_t is not None
+        assert soil is not None
+        if not (
+            np.array_equal(sup_t, thermal.supply_temperature)
+            and np.array_equal(soil, thermal.seg_soil)
+        ):
+            from linepack.transient.energy import node_ambient
+
+            thermal = replace(
+                thermal,
+                supply_temperature=sup_t,
+                seg_soil=soil,
+                node_ambient=node_ambient(thermal, cn, soil),
+            )
     same = (
-        np.array_equal(p_set, cn.p_set, equal_nan=True)
+        thermal is cn.thermal
+        and np.array_equal(p_set, cn.p_set, equal_nan=True)
         and np.array_equal(inj, cn.injection)
         and np.array_equal(setpoint, c.setpoint)
         and np.array_equal(mode, c.mode)
@@ -178,6 +208,7 @@ def compiled_at(cn: CompiledNetwork, schedule: Schedule, t: float) -> CompiledNe
         compressors=replace(c, setpoint=setpoint, mode=mode),
         reg_setpoint=reg,
         valve_open=valve,
+        thermal=thermal,
     )
 
 
@@ -225,13 +256,17 @@ class BoundaryMap:
         # (key, node, sign of the flow in the node's injection, base, start of control)
         self._flows: list[tuple[Key, int, float, float, float]] = []
         self._pressures: list[tuple[Key, int, float, float]] = []
+        # the element of each of those: (is a supply, position among its kind)
+        self._flow_of: list[tuple[bool, int]] = []
+        self._pressure_of: list[tuple[bool, int]] = []
         for kind, names, terms, sign in (
             ("supply", lb.supplies, cn.supplies, 1.0),
             ("demand", lb.demands, cn.demands, -1.0),
         ):
-            for name, i, pressure, flow in zip(
-                names, terms.node.tolist(), terms.pressure, terms.flow, strict=True
+            for k, (name, i, pressure, flow) in enumerate(
+                zip(names, terms.node.tolist(), terms.pressure, terms.flow, strict=True)
             ):
+                n_flows, n_pressures = len(self._flows), len(self._pressures)
                 fkey, pkey = (kind, name, "flow"), (kind, name, "pressure")
                 if np.isnan(pressure):  # flow-set: its flow moves; a pressure takes over
                     if fkey in self.targets:
@@ -244,11 +279,46 @@ class BoundaryMap:
                     if fkey in self.targets:
                         base_flow = sign * float(q0[i] - cn.injection[i])
                         self._flows.append((fkey, i, sign, base_flow, self._start(fkey)))
+                self._flow_of += [(sign > 0, k)] * (len(self._flows) - n_flows)
+                self._pressure_of += [(sign > 0, k)] * (len(self._pressures) - n_pressures)
+        self._thermal(cn)
         self._index = {  # the edges a schedule moves: position of each by name
             s: {name: i for i, name in enumerate(getattr(lb, k.field))}
             for s, k in SCHEDULED.items()
             if k.role is Role.EDGE
         }
+
+    def _thermal(self, cn: CompiledNetwork) -> None:
+        """The scheduled temperatures (``thermal = "energy"``): supplies' gas temperature and
+        pipes' soil temperature (each segment of a pipe moves by the scheduled value's change
+        from the pipe's compiled mean, so a soil profile along the pipe keeps its shape)."""
+        th = cn.thermal
+        self._supply_t: list[tuple[Key, int]] = []
+        self._soil: list[tuple[Key, NDArray[np.intp], float]] = []
+        if th is None:
+            return
+        for k, name in enumerate(cn.labels.supplies):
+            if ("supply", name, "temperature") in self.targets:
+                self._supply_t.append((("supply", name, "temperature"), k))
+        pipe_of = cn.segments.pipe
+        for k, name in enumerate(cn.labels.pipes):
+            key = ("pipe", name, "soil_temperature")
+            if key in self.targets:
+                segs = np.flatnonzero(pipe_of == k)
+                self._soil.append((key, segs, float(np.mean(th.seg_soil[segs]))))
+
+    def _temperatures(self, t: float) -> tuple[FloatArray | None, FloatArray | None]:
+        """Supply and segment soil temperatures at time ``t`` [K] (None without thermal)."""
+        th, s = self.cn.thermal, self.schedule
+        if th is None:
+            return None, None
+        sup = th.supply_temperature.copy()
+        for key, k in self._supply_t:
+            sup[k] = s.value_at(key, t, float(th.supply_temperature[k]))
+        soil = th.seg_soil.copy()
+        for key, segs, base in self._soil:
+            soil[segs] += s.value_at(key, t, base) - base
+        return sup, soil
 
     def _start(self, key: Key) -> float:
         """When a switched quantity takes control: its first breakpoint or event."""
@@ -269,13 +339,20 @@ class BoundaryMap:
         cn, s = self.cn, self.schedule
         inj = cn.injection.copy()
         p_set = self.base_p_set.copy()
-        for key, i, base_p, start in self._pressures:
+        flows = (cn.demands.flow.copy(), cn.supplies.flow.copy())
+        for (key, i, base_p, start), (supply, k) in zip(
+            self._pressures, self._pressure_of, strict=True
+        ):
             if t >= start:
                 p_set[i] = s.value_at(key, t, base_p)
-        for key, i, sign, base, start in self._flows:
+                flows[supply][k] = np.nan
+        for (key, i, sign, base, start), (supply, k) in zip(
+            self._flows, self._flow_of, strict=True
+        ):
             if t < start:
                 continue
             value = s.value_at(key, t, base)
+            flows[supply][k] = value
             if start == -np.inf:  # the case's own flow: move the fixed injection
                 inj[i] += sign * (value - base)
             else:  # switched from pressure control: the node's balance is now solved
@@ -293,4 +370,7 @@ class BoundaryMap:
         valve = cn.valve_open.copy()
         for key, k in self._elements("valve", "open"):
             valve[k] = s.value_at(key, t, float(cn.valve_open[k])) > 0.5
-        return Boundary(t, inj, p_set, self.nominal_mode, comp, on, reg, valve)
+        sup_t, soil = self._temperatures(t)
+        return Boundary(
+            t, inj, p_set, self.nominal_mode, comp, on, reg, valve, flows[1], flows[0], sup_t, soil
+        )

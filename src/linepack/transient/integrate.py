@@ -44,7 +44,7 @@ two, up to ``max_halvings`` times; a failure with a free pressure collapsing is 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -63,8 +63,17 @@ from linepack.steady import system as sy
 from linepack.steady.changes import LIMIT_HOLDS, OWN, ChangeKind, Held, Hold, ModeChange
 from linepack.steady.newton import NewtonOptions, NewtonReport, damped_newton
 from linepack.steady.solve import RELEASED, update_modes
+from linepack.steady.thermal import EnergySystem, _Streams, anderson
 from linepack.steady.zones import mark_idle_loops, release_shorted, resolve_conflicts
 from linepack.transient.boundary import Boundary, BoundaryMap
+from linepack.transient.energy import (
+    MAX_ROUNDS,
+    T_TOL,
+    EnergyHistory,
+    EnergyStep,
+    node_ambient,
+    running_of,
+)
 from linepack.transient.linear import ReducedSolver
 from linepack.transient.state import TransientState
 from linepack.transient.system import Evaluation, StepTerms, TransientSystem
@@ -137,6 +146,11 @@ class StepReport:
     changes : list of ModeChange
         Control-mode switches in this step, typed (element, kind, text); ``str(change)`` is
         the line printed.
+    energy_defect : float
+        |Σ stored-energy rate − net energy inflow| relative to the throughput's enthalpy
+        (``thermal = "energy"``, see :mod:`linepack.transient.energy`; 0 otherwise).
+    thermal_rounds : int
+        Rounds of hydraulics and energy balance in the step (0 when isothermal).
     """
 
     t: float
@@ -145,6 +159,8 @@ class StepReport:
     residual: float
     mass_defect: float
     changes: list[ModeChange]
+    energy_defect: float = 0.0
+    thermal_rounds: int = 0
 
 
 def coefficients(scheme: str, h: float, h_prev: float | None) -> tuple[float, float, float]:
@@ -201,13 +217,14 @@ class Integrator:
         self._factored: Evaluation | None = None  # the point of the kept factorisation
         self.t = state.t
         self.x = np.concatenate([state.pressure, state.flow])
-        self.mass = self.system.node_mass(state.pressure)[0]
         self.modes = copy.deepcopy(state.modes)
+        self.last = boundary.at(self.t)
+        self._thermal_start(state)
+        self.mass = self.system.node_mass(state.pressure)[0]
         self.prev: tuple[float, FloatArray, FloatArray] | None = None
         if state.previous is not None:
             tp, pp, qp = state.previous
-            self.prev = (tp, np.concatenate([pp, qp]), self.system.node_mass(pp)[0])
-        self.last = boundary.at(self.t)
+            self.prev = (tp, np.concatenate([pp, qp]), self._previous_mass(state))
         #: External inflow per node after the last step [kg/s] (at the start: at rest in time).
         self.inflow = (
             state.inflow
@@ -229,6 +246,48 @@ class Integrator:
         #: Shaft power [W] and fuel [kg/s] per compressor in the current state.
         self.power, self.fuel = self.system.power_fuel(self.x, self.modes)
 
+    def _thermal_start(self, state: TransientState) -> None:
+        """With ``thermal = "energy"``: the start's temperatures, stored energy and the
+        hydraulics at them (the state's temperatures, else each node's surroundings)."""
+        cn = self.cn
+        self.energy: EnergyStep | None = None
+        self.base: TransientSystem | None = None
+        #: Node temperatures [K], stored energy [J] and the energy streams of the state.
+        self.temperature = np.full(cn.n_nodes, cn.gas_temperature)
+        self.stored_energy = np.zeros(cn.n_nodes)
+        self.streams: _Streams | None = None
+        #: Temperatures and stored energy one step earlier (BDF2 history).
+        self.prev_thermal: tuple[FloatArray, FloatArray] | None = None
+        if cn.thermal is None:
+            return
+        nn = cn.n_nodes
+        self.energy = EnergyStep(cn, np.asarray(self.system.volume, dtype=np.float64))
+        self.base = self.system
+        t = cn.thermal.node_ambient.copy() if state.temperature is None else state.temperature
+        cn_at = self._at(self.last)
+        self._retemper(cn_at, t, self.x, None, self.modes)
+        fuel = self.system.power_fuel(self.x, self.modes)[1]
+        p, q = self.x[:nn], self.x[nn:]
+        es = EnergySystem(cn_at, p, q, fuel, running_of(self.modes), "volume")
+        self.streams = es.streams(t)
+        self._retemper(cn_at, t, self.x, self.streams, self.modes)
+        self.temperature = t.copy()
+        self.stored_energy = self.energy.stored(self.system.node_mass(p)[0], p, t)
+        if state.previous is not None and state.previous_temperature is not None:
+            tp, pp = state.previous_temperature, state.previous[1]
+            prev = self.base.retempered(self.system.cn, tp).node_mass(pp)[0]
+            self.prev_thermal = (tp, self.energy.stored(prev, pp, tp))
+
+    def _previous_mass(self, state: TransientState) -> FloatArray:
+        """Node masses of the state's previous time level [kg] (at its temperatures)."""
+        assert state.previous is not None
+        pp = state.previous[1]
+        if self.energy is None:
+            return self.system.node_mass(pp)[0]
+        assert self.base is not None
+        tp = self.temperature if state.previous_temperature is None else state.previous_temperature
+        return self.base.retempered(self.system.cn, tp).node_mass(pp)[0]
+
     # -- public -------------------------------------------------------------------------------
     @property
     def state(self) -> TransientState:
@@ -238,6 +297,7 @@ class Integrator:
         if self.prev is not None:
             prev = (self.prev[0], self.prev[1][:nn].copy(), self.prev[1][nn:].copy())
         x = self.x
+        thermal = self.energy is not None
         return TransientState(
             self.t,
             x[:nn].copy(),
@@ -245,6 +305,8 @@ class Integrator:
             copy.deepcopy(self.modes),
             prev,
             self.inflow.copy(),
+            self.temperature.copy() if thermal else None,
+            self.prev_thermal[0].copy() if thermal and self.prev_thermal is not None else None,
         )
 
     def advance(
@@ -364,8 +426,40 @@ class Integrator:
         ):
             changes += _structure(cn, modes, automatic)
         x = self._predict(t_new, bnd)
-        iterations = 0
         limited: set[int] = set()  # stations switched to a limit in this step
+        if self.energy is None:
+            ev, report, iterations = self._hydraulics(x, modes, terms, bnd, changes, limited)
+            x = ev.x
+            rounds, e_defect = 0, 0.0
+        else:
+            ev, report, iterations, rounds, e_defect = self._coupled(
+                x, modes, terms, bnd, changes, limited
+            )
+            x = ev.x
+            system = self.system
+        residual = report.residual_norms[-1]
+        inflow = system.inflow(ev, terms)
+        defect = self._mass_defect(ev, terms, inflow)
+        self.prev = (self.t, self.x, self.mass)
+        self.t, self.x, self.modes, self.last = t_new, x, modes, bnd
+        self.mass, self.inflow = ev.mass, inflow
+        self.power, self.fuel = ev.power, ev.fuel
+        return StepReport(t_new, terms.h, iterations, residual, defect, changes, e_defect, rounds)
+
+    def _hydraulics(
+        self,
+        x: FloatArray,
+        modes: sy.Modes,
+        terms: StepTerms,
+        bnd: Boundary,
+        changes: list[ModeChange],
+        limited: set[int],
+    ) -> tuple[Evaluation, NewtonReport, int]:
+        """The hydraulic Newton of a step from ``x``, re-solved after control-mode switches
+        (appended to ``changes``; stations switched to a limit are added to ``limited``)."""
+        cn, system, opts = self.cn, self.system, self.options
+        automatic = (opts.control or cn.control) is Control.BOUNDS
+        iterations = 0
         controlled = system.nc > 0 or len(cn.reg_setpoint) > 0
         for _ in range(opts.max_mode_rounds):
             ev, report = self._newton(x, modes, terms)
@@ -383,17 +477,116 @@ class Integrator:
             changes += _structure(cn, modes, automatic)
         else:
             raise ConvergenceError(
-                f"at t = {t_new:g} s the control modes did not settle "
+                f"at t = {terms.h + self.t:g} s the control modes did not settle "
                 f"(last: {'; '.join(str(c) for c in changes[-3:])})"
             )
-        residual = report.residual_norms[-1]
-        inflow = system.inflow(ev, terms)
-        defect = self._mass_defect(ev, terms, inflow)
-        self.prev = (self.t, self.x, self.mass)
-        self.t, self.x, self.modes, self.last = t_new, x, modes, bnd
-        self.mass, self.inflow = ev.mass, inflow
-        self.power, self.fuel = ev.power, ev.fuel
-        return StepReport(t_new, terms.h, iterations, residual, defect, changes)
+        return ev, report, iterations
+
+    def _coupled(
+        self,
+        x: FloatArray,
+        modes: sy.Modes,
+        terms: StepTerms,
+        bnd: Boundary,
+        changes: list[ModeChange],
+        limited: set[int],
+    ) -> tuple[Evaluation, NewtonReport, int, int, float]:
+        """One step with the energy equation: block Gauss–Seidel between the hydraulics at
+        the current temperatures and the energy balance at the new pressures and flows
+        (:mod:`linepack.transient.energy`), to :data:`~linepack.transient.energy.T_TOL`.
+
+        Returns the hydraulic evaluation and report of the last round, the Newton iterations
+        and the rounds taken, and the energy defect of the step.
+        """
+        energy, nn = self.energy, self.cn.n_nodes
+        assert energy is not None
+        cn_at = self._at(bnd)
+        t = self.temperature.copy()
+        h_prev = None if self.prev is None else self.t - self.prev[0]
+        a0, a1, a2 = coefficients(self.options.scheme, terms.h, h_prev)
+        e_hist = a1 * self.stored_energy
+        if a2 != 0.0 and self.prev_thermal is not None:
+            e_hist = e_hist + a2 * self.prev_thermal[1]
+        if self.prev_thermal is not None:
+            w = terms.h / (self.t - self.prev[0]) if self.prev is not None else 0.0
+            t = t + w * (t - self.prev_thermal[0])
+        hist = EnergyHistory(a0, terms.h, terms.mass_history, e_hist)
+        streams = self.streams
+        history: list[tuple[FloatArray, FloatArray]] = []
+        iterations = rounds = 0
+        for _ in range(MAX_ROUNDS):
+            rounds += 1
+            self._retemper(cn_at, t, x, streams, modes)
+            ev, report, its = self._hydraulics(x, modes, terms, bnd, changes, limited)
+            x = ev.x
+            iterations += its
+            args = (cn_at, x[:nn], x[nn:], ev.fuel, running_of(modes), ev.mass, hist)
+            # at the hydraulics' masses (predicting their response to T at fixed pressure,
+            # ``predict=True``, measured no faster with Anderson acceleration): E = M u exactly
+            sol = energy.solve(*args, t)
+            change = float(np.max(np.abs(sol.temperature - t), initial=0.0))
+            if change < T_TOL:
+                t, streams = sol.temperature, sol.streams
+                break
+            # the rounds contract by a steady factor (pressure work ties T and p): Anderson
+            # acceleration, as the steady coupled solve's, takes them to the fixed point fast
+            t, streams = anderson(history, t, sol.temperature), sol.streams
+        else:
+            raise ConvergenceError(
+                f"at t = {self.t + terms.h:g} s the hydraulics and the energy balance did not "
+                f"settle in {MAX_ROUNDS} rounds (last temperature change {change:.3g} K)"
+            )
+        self.prev_thermal = (self.temperature, self.stored_energy)
+        self.temperature, self.stored_energy, self.streams = t, sol.energy, streams
+        return ev, report, iterations, rounds, energy.defect(sol, hist)
+
+    def _at(self, bnd: Boundary) -> CompiledNetwork:
+        """The network with a step's boundary values, as the energy balance reads them."""
+        cn = self.cn
+        th = cn.thermal
+        assert th is not None
+        sup, dem = cn.supplies, cn.demands
+        if bnd.supply_flow is not None:
+            sup = replace(sup, flow=bnd.supply_flow)
+        if bnd.demand_flow is not None:
+            dem = replace(dem, flow=bnd.demand_flow)
+        th2 = th
+        if bnd.supply_temperature is not None and bnd.soil_temperature is not None:
+            th2 = replace(
+                th,
+                supply_temperature=bnd.supply_temperature,
+                seg_soil=bnd.soil_temperature,
+                node_ambient=node_ambient(th, cn, bnd.soil_temperature),
+            )
+        return replace(
+            cn,
+            p_set=bnd.p_set,
+            injection=bnd.injection,
+            supplies=sup,
+            demands=dem,
+            thermal=th2,
+        )
+
+    def _retemper(
+        self,
+        cn_at: CompiledNetwork,
+        t: FloatArray,
+        x: FloatArray,
+        streams: _Streams | None,
+        modes: sy.Modes,
+    ) -> None:
+        """Put the hydraulics at node temperatures ``t`` (storage, segments, stations)."""
+        assert self.energy is not None
+        assert self.base is not None
+        nn = self.cn.n_nodes
+        cn_t = self.energy.retempered(cn_at, t, x[:nn], x[nn:], streams)
+        self.system = self.base.retempered(cn_t, t)
+        self._factored = None
+        cap = None if cn_t.thermal is None else cn_t.thermal.ratio_cap
+        if cap is not None:
+            for k, held in enumerate(modes.limit):
+                if held.hold is Hold.MAX_DISCHARGE_TEMPERATURE:
+                    modes.value[k] = cap[k]
 
     def _release(
         self, modes: sy.Modes, bnd: Boundary, x: FloatArray, keep: set[int]

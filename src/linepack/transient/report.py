@@ -19,6 +19,7 @@ import pandas as pd
 import xarray as xr
 from numpy.typing import NDArray
 
+from linepack.errors import CaseError
 from linepack.network.compile import CompiledNetwork
 from linepack.network.schedule import Schedule
 from linepack.results.steady import MMSCFD_PER_SCF_M3_S, route_path
@@ -155,11 +156,50 @@ def summary(
         if lp_survival is None
         else lp_stats["start"] - lp_survival,
         "max_mass_balance_error_rel": float(max(defects)) if defects else 0.0,
+        **_thermal_summary(result),
         "events": [
             {"time_h": (t - result.time[0]) / 3600.0, "event": text}
             for t, text in events(result, schedule)
         ],
         "failure": result.failure,
+    }
+
+
+def _thermal_summary(result: TransientResult) -> dict[str, Any]:
+    """The summary's temperature keys (null values when isothermal; see docs/results.md)."""
+    cn = result.compiled
+    t, heat = result.temperature, result.heat_to_soil
+    keys = (
+        "delivery_temperature_c",
+        "min_temperature_c",
+        "min_temperature_at",
+        "min_temperature_time_h",
+        "max_temperature_c",
+        "max_temperature_at",
+        "max_temperature_time_h",
+        "heat_to_soil_mw",
+        "max_energy_balance_error_rel",
+    )
+    if t is None or heat is None:
+        return {"thermal": "isothermal", **dict.fromkeys(keys)}
+    c0 = 273.15
+    hours = (result.time - result.time[0]) / 3600.0
+    delivery = cn.labels.delivery or (delivery_nodes(cn) or [cn.node_names[0]])[0]
+    lo = np.unravel_index(int(np.argmin(t)), t.shape)
+    hi = np.unravel_index(int(np.argmax(t)), t.shape)
+    q = heat.sum(axis=1) / 1e6
+    energy = [s.energy_defect for s in result.steps]
+    return {
+        "thermal": "energy",
+        "delivery_temperature_c": float(t[-1, cn.node_names.index(delivery)] - c0),
+        "min_temperature_c": float(t[lo] - c0),
+        "min_temperature_at": cn.node_names[int(lo[1])],
+        "min_temperature_time_h": float(hours[int(lo[0])]),
+        "max_temperature_c": float(t[hi] - c0),
+        "max_temperature_at": cn.node_names[int(hi[1])],
+        "max_temperature_time_h": float(hours[int(hi[0])]),
+        "heat_to_soil_mw": _stats(hours, q),
+        "max_energy_balance_error_rel": float(max(energy)) if energy else 0.0,
     }
 
 
@@ -178,13 +218,49 @@ def route_pressure(
     nodes : list of (str, float)
         The route's nodes and their chainage [m] (:func:`linepack.results.steady.route_path`).
     """
+    return _route(result, "point_pressure", ds)
+
+
+def route_temperature(
+    result: TransientResult, ds: xr.Dataset | None = None
+) -> tuple[FloatArray, FloatArray, list[tuple[str, float]]]:
+    """Gas temperature along the case's route over time (``thermal = "energy"``).
+
+    Returns
+    -------
+    chainage : ndarray
+        [m] along the route, as :func:`route_pressure`'s.
+    temperature : ndarray
+        (time, chainage) [K].
+    nodes : list of (str, float)
+        The route's nodes and their chainage [m].
+
+    Raises
+    ------
+    CaseError
+        If the run is isothermal.
+    """
+    if result.temperature is None:
+        raise CaseError(
+            "the run has no temperatures: it is isothermal",
+            element=f"case '{result.compiled.labels.case}'",
+            key="thermal",
+            expected="thermal = 'energy'",
+        )
+    return _route(result, "point_temperature", ds)
+
+
+def _route(
+    result: TransientResult, variable: str, ds: xr.Dataset | None
+) -> tuple[FloatArray, FloatArray, list[tuple[str, float]]]:
+    """A point variable of the dataset along the case's route over time."""
     cn = result.compiled
     ds = result.to_dataset() if ds is None else ds
     lb = cn.labels
     pipes = {(a, b): k for k, (a, b) in enumerate(zip(lb.pipe_from, lb.pipe_to, strict=True))}
     names = np.asarray(ds["point_pipe"].values)
     x = np.asarray(ds["point_x"].values)
-    pressure = np.asarray(ds["point_pressure"].values)
+    pressure = np.asarray(ds[variable].values)
     path = route_path(cn)
     chain, cols = [], []
     for (a, start), (b, _) in itertools.pairwise(path):

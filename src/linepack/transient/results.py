@@ -71,6 +71,12 @@ class TransientResult:
         kind, text); :func:`linepack.transient.report.events` gives them as text.
     failure : str or None
         Why the run stopped early (``simulate(..., on_failure="stop")``), else None.
+    temperature : ndarray or None
+        (nt, nodes) gas temperature [K] (``thermal = "energy"``; None when isothermal).
+    heat_to_soil : ndarray or None
+        (nt, segments) heat from the gas to the surroundings [W] (negative: the gas gains).
+    energy_error : ndarray or None
+        (nt,) largest relative energy-balance defect of the steps since the previous output.
     """
 
     compiled: CompiledNetwork
@@ -91,6 +97,9 @@ class TransientResult:
     dt: float
     events: list[tuple[float, ModeChange]] = field(default_factory=list)
     failure: str | None = None
+    temperature: FloatArray | None = None
+    heat_to_soil: FloatArray | None = None
+    energy_error: FloatArray | None = None
 
     @property
     def linepack(self) -> FloatArray:
@@ -107,9 +116,13 @@ class TransientResult:
         cn = self.compiled
         seg = cn.segments
         system = TransientSystem(cn, inertia=False)
-        t = np.broadcast_to(seg.temperature, (len(self.time), seg.temperature.size))
-        r1, _ = system.density(self.pressure[:, seg.from_node], t)
-        r2, _ = system.density(self.pressure[:, seg.to_node], t)
+        shape = (len(self.time), seg.temperature.size)
+        if self.temperature is None:
+            t1 = t2 = np.broadcast_to(seg.temperature, shape)
+        else:  # each half segment at its node's temperature, as the scheme stores it
+            t1, t2 = self.temperature[:, seg.from_node], self.temperature[:, seg.to_node]
+        r1, _ = system.density(self.pressure[:, seg.from_node], t1)
+        r2, _ = system.density(self.pressure[:, seg.to_node], t2)
         m = (r1 + r2) * (seg.area * seg.length / 2.0)
         out = np.zeros((len(cn.pipe_names), len(self.time)))
         np.add.at(out, seg.pipe, m.T)
@@ -179,6 +192,29 @@ class TransientResult:
                 T, self.mass_error, "1", "largest relative mass-balance defect of the steps"
             ),
         }
+        if self.temperature is not None and self.heat_to_soil is not None:
+            heat_pipe = np.zeros((len(self.time), npipe))
+            np.add.at(heat_pipe.T, seg.pipe, self.heat_to_soil.T)
+            data["temperature"] = _var(N, self.temperature[:, :nn], "K", "gas temperature")
+            data["point_temperature"] = _var(
+                ("time", "point"),
+                self.temperature[:, pnode[order]],
+                "K",
+                "gas temperature along pipes",
+            )
+            data["heat_to_soil_pipe"] = _var(
+                P, heat_pipe, "W", "heat from the gas to the surroundings (negative: gained)"
+            )
+            data["heat_to_soil"] = _var(
+                T, heat_pipe.sum(axis=1), "W", "heat from the gas to the surroundings, all pipes"
+            )
+            if self.energy_error is not None:
+                data["energy_balance_error"] = _var(
+                    T,
+                    self.energy_error,
+                    "1",
+                    "largest relative energy-balance defect of the steps",
+                )
         coords = {
             "time": _var(("time",), self.time, "s", "time from the start"),
             "node": list(cn.node_names[:nn]),
@@ -200,5 +236,6 @@ class TransientResult:
             "dt": self.dt,
             "survival_time": np.nan if self.survival_time is None else self.survival_time,
             "survival_node": self.survival_node or "",
+            "thermal": "isothermal" if self.temperature is None else "energy",
         }
         return xr.Dataset(data, coords=coords, attrs=attrs)

@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from linepack.errors import CaseError, LinepackError, OptionsError, SolverError
+from linepack.errors import LinepackError, OptionsError, SolverError
 from linepack.network import compile as compile_mod
 from linepack.network.compile import CompiledNetwork, compile_network
 from linepack.network.model import Control, Network
 from linepack.network.schedule import Schedule
 from linepack.steady.changes import ModeChange
-from linepack.steady.solve import SteadyOptions, solve
+from linepack.steady.solve import SteadyOptions, solve, solve_energy
 from linepack.transient.boundary import BoundaryMap, compiled_at
 from linepack.transient.integrate import Integrator, StepReport, TransientOptions
 from linepack.transient.results import TransientResult
@@ -42,6 +42,10 @@ def initial_state(
 ) -> tuple[CompiledNetwork, TransientState]:
     """Steady state of the boundary conditions at ``t0``, as a transient state.
 
+    With ``thermal = "energy"`` it is the steady state of the transient's own heat-exchange
+    scheme (:func:`linepack.steady.solve.solve_energy` with ``pipe_model="volume"``), so a run
+    whose boundary values do not move stays there; the state carries the node temperatures.
+
     The scheduled values at ``t0`` are put in the compiled arrays
     (:func:`~linepack.transient.boundary.compiled_at`); ``case`` is used as is when nothing
     moves at ``t0``. The equation of state and gas constants stay those of ``case``, unless
@@ -52,9 +56,23 @@ def initial_state(
     cn = compiled_at(case, schedule, t0)
     if rederive and cn is not case:
         cn = compile_mod.rederive(cn)
-    sol = solve(cn, options)
+    temperature = None
+    if cn.thermal is not None:
+        # the steady state of the transient's own heat-exchange scheme
+        sol = solve_energy(cn, options or SteadyOptions(), pipe_model="volume")
+        assert sol.thermal is not None
+        temperature = sol.thermal.temperature.copy()
+    else:
+        sol = solve(cn, options)
     inflow = cn.injection - np.where(np.isfinite(sol.modes.p_set), sol.node_balance, 0.0)
-    return cn, TransientState(t0, sol.pressure.copy(), sol.flow.copy(), sol.modes, inflow=inflow)
+    return cn, TransientState(
+        t0,
+        sol.pressure.copy(),
+        sol.flow.copy(),
+        sol.modes,
+        inflow=inflow,
+        temperature=temperature,
+    )
 
 
 def _fraction_base(
@@ -215,16 +233,6 @@ def simulate(
     # the edge: a Network is compiled here, and compiled again with its values at t = 0
     rederive = not isinstance(case, CompiledNetwork)
     base = case if isinstance(case, CompiledNetwork) else compile_network(case)
-    if base.thermal is not None:
-        raise CaseError(
-            "transients with the energy balance are not available yet: the transient solver "
-            "is isothermal",
-            element=f"case '{base.labels.case}'",
-            key="thermal",
-            value="energy",
-            expected="thermal = 'isothermal' for `linepack simulate` (the steady solve "
-            "`linepack run` solves temperature)",
-        )
     steady = _steady_options(opts, steady_options, base.control)
     nominal = base.compressors.mode.copy()  # each station's own mode, whatever the schedule
     if initial is None:
@@ -255,7 +263,7 @@ def simulate(
         i = int(deliveries[np.argmax(state.pressure[deliveries] < cn.p_min[deliveries])])
         survival = (t0, cn.node_names[i])
     steps: list[StepReport] = []
-    since_output = 0.0
+    since_output = since_energy = 0.0
     failure: str | None = None
     for k in range(1, n_steps + 1):
         t_prev, p_prev = integ.t, integ.x[deliveries].copy()
@@ -268,17 +276,18 @@ def simulate(
             failure = str(exc)
         steps += reports
         since_output = max([since_output, *(r.mass_defect for r in reports)])
+        since_energy = max([since_energy, *(r.energy_defect for r in reports)])
         for r in reports:
             rec.events += [(r.t, c) for c in r.changes]
         if survival is None and deliveries.size and reports:
             survival = _crossing(cn, deliveries, t_prev, integ.t, p_prev, integ.x[deliveries])
         if failure is not None:
             if integ.t > rec.rows["t"][-1]:
-                rec.record(since_output)
+                rec.record(since_output, since_energy)
             break
         if k % every == 0 or k == n_steps:
-            rec.record(since_output)
-            since_output = 0.0
+            rec.record(since_output, since_energy)
+            since_output = since_energy = 0.0
         if progress is not None:
             progress(min(1.0, (integ.t - t0) / (t_end - t0)))
     res = rec.result(steps, survival, integ.state, dt)
@@ -310,12 +319,13 @@ class _Recorder:
     def __init__(self, integ: Integrator) -> None:
         self.integ = integ
         self.rows: dict[str, list[FloatArray]] = {
-            k: [] for k in ("t", "p", "q", "inflow", "mass", "power", "fuel", "err")
+            k: []
+            for k in ("t", "p", "q", "inflow", "mass", "power", "fuel", "err", "T", "heat", "e_err")
         }
         self.events: list[tuple[float, ModeChange]] = []
         self.record(0.0)
 
-    def record(self, err: float) -> None:
+    def record(self, err: float, energy_err: float = 0.0) -> None:
         integ = self.integ
         x, nn = integ.x, integ.cn.n_nodes
         power, fuel, mass, inflow = integ.power, integ.fuel, integ.mass, integ.inflow
@@ -330,6 +340,10 @@ class _Recorder:
             ("err", np.asarray(err)),
         ):
             self.rows[key].append(np.array(val, dtype=float, copy=True))
+        if integ.energy is not None and integ.streams is not None:
+            self.rows["T"].append(integ.temperature.copy())
+            self.rows["heat"].append(integ.streams.q_soil.copy())
+            self.rows["e_err"].append(np.asarray(energy_err, dtype=float))
 
     def result(
         self,
@@ -340,6 +354,7 @@ class _Recorder:
     ) -> TransientResult:
         r = {k: np.asarray(v) for k, v in self.rows.items()}
         integ = self.integ
+        thermal = integ.energy is not None
         return TransientResult(
             compiled=integ.cn,
             time=r["t"],
@@ -358,4 +373,7 @@ class _Recorder:
             inertia=integ.options.inertia,
             dt=dt,
             events=self.events,
+            temperature=r["T"] if thermal else None,
+            heat_to_soil=r["heat"] if thermal else None,
+            energy_error=r["e_err"] if thermal else None,
         )

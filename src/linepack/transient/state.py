@@ -43,6 +43,10 @@ class TransientState:
     inflow : ndarray, optional
         External inflow per node [kg/s] (supplies +, deliveries −): the base of fractions in
         events on switched quantities.
+    temperature : ndarray, optional
+        Temperature of every node [K] (``thermal = "energy"``).
+    previous_temperature : ndarray, optional
+        Node temperatures one step earlier [K] (BDF2 history, ``thermal = "energy"``).
     """
 
     t: float
@@ -51,6 +55,8 @@ class TransientState:
     modes: sy.Modes
     previous: tuple[float, FloatArray, FloatArray] | None = None
     inflow: FloatArray | None = None
+    temperature: FloatArray | None = None
+    previous_temperature: FloatArray | None = None
 
     def check(self, cn: CompiledNetwork) -> None:
         """Raise :class:`CaseError` unless the state's sizes fit ``cn``."""
@@ -74,6 +80,10 @@ class TransientState:
             }
         if self.inflow is not None:
             extra["inflow"] = self.inflow
+        if self.temperature is not None:
+            extra["temperature"] = self.temperature
+        if self.previous_temperature is not None:
+            extra["prev_temperature"] = self.previous_temperature
         np.savez(
             Path(path),
             t=self.t,
@@ -132,6 +142,17 @@ class TransientState:
             if "prev_t" in z:
                 prev = (float(z["prev_t"]), z["prev_pressure"].copy(), z["prev_flow"].copy())
             inflow = z["inflow"].copy() if "inflow" in z else None
-            state = cls(float(z["t"]), z["pressure"].copy(), z["flow"].copy(), modes, prev, inflow)
+            temp = z["temperature"].copy() if "temperature" in z else None
+            prev_temp = z["prev_temperature"].copy() if "prev_temperature" in z else None
+            state = cls(
+                float(z["t"]),
+                z["pressure"].copy(),
+                z["flow"].copy(),
+                modes,
+                prev,
+                inflow,
+                temp,
+                prev_temp,
+            )
         state.check(cn)
         return state

@@ -42,6 +42,7 @@ network is a pipeline or nearly one.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
@@ -222,6 +223,27 @@ class TransientSystem:
         # a programmer's invariant (no input reaches it): guards against a change of the
         # steady layout
         assert ok, "the steady system's Jacobian layout is not the expected one"
+
+    def retempered(self, cn: CompiledNetwork, node_temperature: FloatArray) -> TransientSystem:
+        """This system for ``cn`` (a copy of its network with other segment temperatures and
+        station thermal data, same structure) with the gas stored at each node at that node's
+        temperature ``node_temperature`` [K] (``thermal = "energy"``): patterns, orderings,
+        the inertia and the Colebrook roots are kept; the pipe constants and Z tables follow
+        the temperatures."""
+        new = copy.copy(self)
+        new.cn = cn
+        new.steady = s = self.steady.retempered(cn)
+        law = SegmentLaw(s)
+        law._x = self.law._x
+        new.law = law
+        t_node = np.asarray(node_temperature, dtype=np.float64)
+        new.end_temperature = t_node[self.ends]
+        new._node_t = True
+        new._z_store = ZAtTemperature(s, t_node)
+        new._zrt_node = cn.gas.gas_constant * t_node
+        new._zrt_end = cn.gas.gas_constant * new.end_temperature
+        new._fused = False
+        return new
 
     # -- gas in store -------------------------------------------------------------------------
     def density(self, p: FloatArray, t: FloatArray) -> tuple[FloatArray, FloatArray]:
