@@ -371,10 +371,10 @@ class EnergySystem:
         set_t = th.node_ambient.copy()
         with_p = np.isfinite(s.pressure)
         set_t[s.node[with_p]] = th.supply_temperature[with_p]
-        for i in np.flatnonzero(give > 0):
-            nodes.append(int(i))
-            flows.append(float(give[i]))
-            temps.append(float(set_t[i]))
+        for j in np.flatnonzero(give > 0).tolist():
+            nodes.append(j)
+            flows.append(float(give[j]))
+            temps.append(float(set_t[j]))
         out[(give <= 0) & is_set] -= give[(give <= 0) & is_set]
         out += np.bincount(cn.compressors.from_node, weights=fuel, minlength=n)
         at = np.asarray(nodes, dtype=np.int64)

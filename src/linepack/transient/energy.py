@@ -276,7 +276,9 @@ class EnergyStep:
         if st is not None:
             changes["head_factor"] = _head_factor(cn, th, p, q, t, st)
         if np.any(np.isfinite(th.max_discharge)):
-            changes["ratio_cap"] = _ratio_cap(cn, th, p, q, t)
+            # without the streams' outlet temperatures every limited station gets its cap
+            outlet = st.t_outlet if st is not None else np.full(len(c.setpoint), np.inf)
+            changes["ratio_cap"] = _ratio_cap(cn, th, p, q, t, outlet)
         th2 = dataclasses.replace(th, **changes)  # type: ignore[arg-type]
         mean = 0.5 * (t[seg.from_node] + t[seg.to_node])
         return dataclasses.replace(
