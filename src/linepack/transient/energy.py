@@ -172,14 +172,6 @@ class EnergyStep:
         cal = th.caloric
         return cal.h(p, t) - z * r * t, cal.cp(p, t) - r * (z + t * dz)
 
-    def mass_slope(self, mass: FloatArray, p: FloatArray, t: FloatArray) -> FloatArray:
-        """``(∂M/∂T)_p = −M (1/T + ∂Z/∂T / Z)`` per node [kg/K]."""
-        lo, hi = self.cn.eos_p_range
-        pc = np.clip(p, lo, hi)
-        z = np.asarray(self.cn.eos.z(pc, t), dtype=np.float64)
-        dz = np.asarray(self.cn.eos.dz_dT(pc, t), dtype=np.float64)
-        return -mass * (1.0 / t + dz / z)
-
     def stored(self, mass: FloatArray, p: FloatArray, t: FloatArray) -> FloatArray:
         """Internal energy ``E = M u(p, T)`` of the gas stored at each node [J], for node
         masses ``mass`` [kg]."""
@@ -195,18 +187,13 @@ class EnergyStep:
         mass: FloatArray,
         hist: EnergyHistory,
         t0: FloatArray,
-        predict: bool = False,
     ) -> EnergySolution:
         """Node temperatures [K] of the step at pressures ``p`` [Pa] and flows ``q`` [kg/s].
 
         ``cn`` holds the step's boundary values (supply flows and temperatures, soil
         temperatures, pressure set-points), ``mass`` the node masses of the hydraulics [kg]
         (their storage rate sets what pressure-set terminals exchange, and the stored energy
-        is ``M u``). With ``predict`` the stored mass follows the temperature at the fixed
-        pressures, ``M + (∂M/∂T)_p (T − t0)`` (what the next hydraulic round will find), which
-        makes the rounds of the coupling contract fast (by far more than the factor
-        ``R/c_p`` of a fixed mass); the last round of a step is solved with the masses as they
-        are, so that the stored energy is exactly ``M u``.
+        is exactly ``M u``).
 
         Raises
         ------
@@ -219,21 +206,19 @@ class EnergyStep:
         )
         cal = es.th.caloric
         t = t0.copy()
-        slope = self.mass_slope(mass, p, t0) if predict else np.zeros_like(mass)
         step = np.full(1, np.inf)
         for it in range(MAX_NEWTON + 1):
             st = es.streams(t)
             u, du = self.internal_energy(p, t)
-            m = mass + slope * (t - t0)
+            m = mass
             if float(np.max(np.abs(step), initial=0.0)) < NEWTON_T_TOL:
                 return EnergySolution(t, st, es, m, m * u, it)
             if it == MAX_NEWTON:
                 break
             m_rate = (hist.a0 * m + hist.mass) / hist.h
             r = es.mixing_residual(t, st, (hist.a0 * m * u + hist.energy) / hist.h, m_rate)
-            # the storage's derivative: −a₀ (M ∂u/∂T + (u − h) ∂M/∂T) / h + c_p × mass rate
-            h_node = cal.h(p, t)
-            diag = cal.cp(p, t) * m_rate - hist.a0 * (m * du + (u - h_node) * slope) / hist.h
+            # the storage's derivative at the hydraulics' masses: −a₀ M ∂u/∂T / h + c_p × rate
+            diag = cal.cp(p, t) * m_rate - hist.a0 * m * du / hist.h
             jac = es.jacobian(t, st) + sp.diags(diag, format="csc")
             step = np.clip(spla.spsolve(jac, -r), -50.0, 50.0)
             t = t + step

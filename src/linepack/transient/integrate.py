@@ -521,8 +521,7 @@ class Integrator:
             x = ev.x
             iterations += its
             args = (cn_at, x[:nn], x[nn:], ev.fuel, running_of(modes), ev.mass, hist)
-            # at the hydraulics' masses (predicting their response to T at fixed pressure,
-            # ``predict=True``, measured no faster with Anderson acceleration): E = M u exactly
+            # at the hydraulics' masses: the stored energy is E = M u exactly
             sol = energy.solve(*args, t)
             change = float(np.max(np.abs(sol.temperature - t), initial=0.0))
             if change < T_TOL:
