@@ -86,3 +86,31 @@ def test_temperature_order_in_time(
     assert np.all((order >= low) & (order <= high)), (errors, order)
     # and the temperature moved: the comparison is not of a constant
     assert np.ptp(reference) > 1.0
+
+
+# -- space -----------------------------------------------------------------------------------
+X_LEN, X_DT = 16e3, 10.0  # 16 km pipe, 30 min, BDF2 at 10 s for every grid
+
+
+def test_temperature_order_in_space() -> None:
+    """Segments of 4, 2 and 1 km against 250 m, at the same time step (see
+    ``test_transient_order.test_order_in_space``): the outlet temperature's spatial order.
+
+    The transient's pipes exchange heat from the node volumes and carry enthalpy upwind
+    (``docs/thermal.md``, "Transient"): a first-order scheme in Δx for temperature, against
+    the hydraulics' second order; this test measures and holds that.
+    """
+
+    def run(segment: float) -> np.ndarray:
+        net = one_pipe()
+        net.pipes[0].length = X_LEN
+        net.settings.segment_length = segment
+        r = simulate(net, schedule(), hours=T_END / 3600, dt=X_DT, output_every=60)
+        return outlet_temperature(r)
+
+    ref = run(250.0)
+    e = np.asarray([float(np.max(np.abs(run(s) - ref))) for s in (4000.0, 2000.0, 1000.0)])
+    order = np.log2(e[:-1] / e[1:])
+    # first order (upwind transport, node-volume heat exchange); the last pair reads a little
+    # high because the 250 m reference has a quarter of the 1 km run's error
+    assert np.all((order >= 0.85) & (order <= 1.5)), (e, order)
