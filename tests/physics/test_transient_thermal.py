@@ -258,8 +258,11 @@ def test_gas_at_rest_relaxes_to_the_soil_with_the_derived_time_constant() -> Non
 
 
 @pytest.mark.xfail(
-    reason="a restart from a saved state differs by up to 0.07 K after 1 h: not yet explained",
-    strict=False,
+    reason="BUG (open): a run restarted from a saved state differs from the uninterrupted run "
+    "(0.07 K after 1 h here; with backward Euler and one disturbance, 5-48 mK; frozen "
+    "boundaries and isothermal restarts match to round-off): something the integrator carries "
+    "between energy steps is not in TransientState or is rebuilt differently",
+    strict=True,
 )
 def test_restart_continues_the_temperatures(tmp_path) -> None:  # type: ignore[no-untyped-def]
     sched = disturbances()
