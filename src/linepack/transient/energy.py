@@ -86,6 +86,9 @@ BoolArray = NDArray[np.bool_]
 #: The coupling of a step stops when no node temperature moves by more than this between two
 #: rounds [K] (and the hydraulics converged at the last temperatures).
 T_TOL = 1e-9
+#: Round changes below this [K] that no longer shrink are round-off: the rounds have converged
+#: (the hydraulics' Newton tolerance leaves ~1e-9 K of noise in the temperatures of some steps).
+ROUND_OFF_T = 1e-7
 #: Most rounds of hydraulics and energy in one step.
 MAX_ROUNDS = 40
 #: The energy Newton of a round stops when its last temperature step is below this [K].
@@ -207,12 +210,16 @@ class EnergyStep:
         cal = es.th.caloric
         t = t0.copy()
         step = np.full(1, np.inf)
+        last = np.inf
         for it in range(MAX_NEWTON + 1):
             st = es.streams(t)
             u, du = self.internal_energy(p, t)
             m = mass
-            if float(np.max(np.abs(step), initial=0.0)) < NEWTON_T_TOL:
+            size = float(np.max(np.abs(step), initial=0.0))
+            # converged; or stalled at round-off (steps below ROUND_OFF_T no longer shrinking)
+            if size < NEWTON_T_TOL or (size < ROUND_OFF_T and size > 0.5 * last):
                 return EnergySolution(t, st, es, m, m * u, it)
+            last = size
             if it == MAX_NEWTON:
                 break
             m_rate = (hist.a0 * m + hist.mass) / hist.h

@@ -68,6 +68,7 @@ from linepack.steady.zones import mark_idle_loops, release_shorted, resolve_conf
 from linepack.transient.boundary import Boundary, BoundaryMap
 from linepack.transient.energy import (
     MAX_ROUNDS,
+    ROUND_OFF_T,
     T_TOL,
     EnergyHistory,
     EnergyStep,
@@ -514,6 +515,7 @@ class Integrator:
         streams = self.streams
         history: list[tuple[FloatArray, FloatArray]] = []
         iterations = rounds = 0
+        last = np.inf
         for _ in range(MAX_ROUNDS):
             rounds += 1
             self._retemper(cn_at, t, x, streams, modes)
@@ -524,9 +526,11 @@ class Integrator:
             # at the hydraulics' masses: the stored energy is E = M u exactly
             sol = energy.solve(*args, t)
             change = float(np.max(np.abs(sol.temperature - t), initial=0.0))
-            if change < T_TOL:
+            # converged; or stalled at round-off (changes below ROUND_OFF_T no longer shrink)
+            if change < T_TOL or (change < ROUND_OFF_T and change > 0.5 * last):
                 t, streams = sol.temperature, sol.streams
                 break
+            last = change
             # the rounds contract by a steady factor (pressure work ties T and p): Anderson
             # acceleration, as the steady coupled solve's, takes them to the fixed point fast
             t, streams = anderson(history, t, sol.temperature), sol.streams
