@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -347,13 +347,11 @@ def solve_energy(
     (:class:`linepack.steady.thermal.EnergySystem`): a transient starts from the steady state
     of its own ``"volume"`` scheme.
     """
-    import dataclasses
-
     from linepack.steady.thermal import cold_spots, energy_state
 
     th0 = cn0.thermal
     assert th0 is not None
-    loose = dataclasses.replace(opts, enforce_limits=False)
+    loose = replace(opts, enforce_limits=False)
     cn = cn0
     system = sy.SteadySystem.of(cn)
     sol = _solve_hydraulics(cn, loose, system=system)
@@ -386,7 +384,7 @@ def solve_energy(
         for k, held in enumerate(modes.limit):
             if held.hold is Hold.MAX_DISCHARGE_TEMPERATURE:
                 modes.value[k] = cn.thermal.ratio_cap[k]
-        x0 = np.concatenate([sol.pressure, sol.flow])
+        x0 = x_of(sol)
         rounds = sol.report.energy_rounds
         try:
             sol = _solve_hydraulics(cn, loose, start=(x0, modes, sol.report), system=system)
@@ -402,9 +400,7 @@ def solve_energy(
         if opts.enforce_limits and sol.violations:
             # the rounds keep moving because the operating policy keeps switching to hold
             # bounds it cannot hold: that violation is the diagnosis
-            _finish(
-                cn, system, np.concatenate([sol.pressure, sol.flow]), sol.modes, sol.report, opts
-            )
+            _finish(cn, system, x_of(sol), sol.modes, sol.report, opts)
         raise ConvergenceError(
             f"the coupled hydraulic and energy solve did not settle in {MAX_ENERGY_ROUNDS} "
             f"rounds (last temperature change {change:.3g} K)",
@@ -434,24 +430,20 @@ def _retempered(cn: CompiledNetwork, state: ThermalState) -> CompiledNetwork:
     """``cn`` with the temperatures of an energy state: segment means (from the energy
     balance's profile) and the viscosities at them, station suction temperatures, real-gas
     heads and ratio caps."""
-    import dataclasses
-
     th = cn.thermal
     assert th is not None
     c = cn.compressors
-    th2 = dataclasses.replace(
+    th2 = replace(
         th,
         suction_temperature=state.temperature[c.from_node].copy(),
         head_factor=state.head_factor,
         ratio_cap=state.ratio_cap,
     )
-    seg = dataclasses.replace(cn.segments, temperature=state.segment_temperature)
-    out = dataclasses.replace(cn, segments=seg, thermal=th2)
+    seg = replace(cn.segments, temperature=state.segment_temperature)
+    out = replace(cn, segments=seg, thermal=th2)
     # the viscosity follows the temperature (as compile evaluates it, at the nominal pressure)
     _, mu = gas_properties(out, nominal_pressure(cn.p_set))
-    return dataclasses.replace(
-        out, segments=dataclasses.replace(seg, viscosity=np.asarray(mu, dtype=np.float64))
-    )
+    return replace(out, segments=replace(seg, viscosity=np.asarray(mu, dtype=np.float64)))
 
 
 def passive(cn: CompiledNetwork, modes: sy.Modes) -> list[ModeChange]:

@@ -19,10 +19,10 @@ upwinded like forward flow):
   exponential temperature profile of constant c_p, μ_JT and pressure gradient
   (``../notes/thermal.md``): with ``x = π D U L / (ṁ c_p)``, ``J = μ_JT Δp / L - g Δz /
   (c_p L)``, ``φ(x) = (1 - e^{-x}) / x``: ``Q/ṁ = c_p [J L (1 - φ) + (T_u - T_s)(1 - e^{-x})]``.
-  The coefficients are taken at the segment's mean pressure and mean temperature (one
-  predictor-corrector pass), which makes the scheme second order in the segment length and
-  exact when they are constant. As ṁ → 0, x → ∞ and the gas arrives at the soil temperature
-  (corrected for Joule-Thomson); with U = 0 no heat is exchanged.
+  The coefficients are taken at the segment's mean pressure and mean temperature (a
+  predictor at the inlet state, two corrections), which makes the scheme second order in the
+  segment length and exact when they are constant. As ṁ → 0, x → ∞ and the gas arrives at
+  the soil temperature (corrected for Joule-Thomson); with U = 0 no heat is exchanged.
 * a compressor: real-gas compression with the station's efficiency (isentropic or polytropic,
   :func:`linepack.gas.caloric.compression_outlet`) to the outlet pressure plus the cooler's
   pressure drop; then the after-cooler brings the gas down to its set-point, within its duty.
@@ -58,6 +58,7 @@ from numpy.typing import NDArray
 
 from linepack.errors import ConvergenceError, PropertyRangeError
 from linepack.network.compile import CompiledNetwork, ThermalData
+from linepack.steady import kernels
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -415,7 +416,7 @@ class EnergySystem:
             decay = np.ones(ns)
             t_mean = 0.5 * (t[seg.from_node] + t[seg.to_node])
         else:
-            cp, q_per_m, decay, t_mean = self._exponential(p, t, pu, pd, tu, dz, ms)
+            cp, q_per_m, decay, t_mean = self._exponential(pu, pd, tu, dz, ms)
         # kinetic energy: velocities at the segment's ends, each end at its node's state
         r = cn.gas.gas_constant
         area = seg.area
@@ -508,8 +509,6 @@ class EnergySystem:
 
     def _exponential(
         self,
-        p: FloatArray,
-        t: FloatArray,
         pu: FloatArray,
         pd: FloatArray,
         tu: FloatArray,
@@ -517,28 +516,29 @@ class EnergySystem:
         ms: FloatArray,
     ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
         """The exponential profile of each segment: c_p, heat per unit mass [J/kg], the
-        decay ``e^{-x}`` and the mean temperature [K] (module docstring)."""
+        decay ``e^{-x}`` and the mean temperature [K] (module docstring).
+
+        The coefficients c_p and μ_JT are taken at the inlet state (predictor), then twice at
+        the segment's mean pressure and the mean temperature of the profile they give."""
         cal, th, seg = self.th.caloric, self.th, self.cn.segments
-        length = seg.length
         ts = th.seg_soil
         ua = math.pi * seg.diameter * th.seg_u  # [W/(m K)]
         p_mean = 0.5 * (pu + pd)
-        cp = cal.cp(pu, tu)
-        mu = -cal.dh_dp(pu, tu) / cp
-        t_mean = tu
-        for _ in range(2):  # predictor (inlet state), corrector (segment mean state)
+
+        def profile(cp: FloatArray, mu: FloatArray) -> tuple[FloatArray, ...]:
             with np.errstate(divide="ignore"):
-                x = np.where(ms > 0, ua * length / np.where(ms > 0, ms, 1.0) / cp, np.inf)
+                x = np.where(ms > 0, ua * seg.length / np.where(ms > 0, ms, 1.0) / cp, np.inf)
             jl = mu * (pd - pu) - G * dz / cp  # J L [K]
             phi, rest = _phi(x)
-            t_mean = ts + (tu - ts) * phi + jl * rest
+            return x, jl, phi, ts + (tu - ts) * phi + jl * rest
+
+        cp = cal.cp(pu, tu)
+        mu = -cal.dh_dp(pu, tu) / cp
+        for _ in range(2):
+            t_mean = profile(cp, mu)[3]
             cp = cal.cp(p_mean, t_mean)
             mu = -cal.dh_dp(p_mean, t_mean) / cp
-        with np.errstate(divide="ignore"):
-            x = np.where(ms > 0, ua * length / np.where(ms > 0, ms, 1.0) / cp, np.inf)
-        jl = mu * (pd - pu) - G * dz / cp
-        phi, rest = _phi(x)
-        t_mean = ts + (tu - ts) * phi + jl * rest
+        x, jl, phi, t_mean = profile(cp, mu)
         decay = np.where(np.isfinite(x), np.exp(-np.where(np.isfinite(x), x, 0.0)), 0.0)
         q_per_m = cp * (jl * (1.0 - phi) + (tu - ts) * (1.0 - decay))
         return cp, q_per_m, decay, t_mean
@@ -729,8 +729,6 @@ def _head_factor(
     st: _Streams,
 ) -> FloatArray:
     """Real-gas shaft power over the hydraulic power formula's, per running station."""
-    from linepack.steady import kernels
-
     c = cn.compressors
     o = cn.edge_offsets()["compressor"]
     nc = len(c.setpoint)
